@@ -1,0 +1,48 @@
+// One parse of a phone number, with libphonenumber-js and its `max` metadata (the only build that knows
+// mobile from fixed line). Every field sent to LivePerson and every eligibility decision derives from it.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { PhoneNumber } from '../contracts/generated/schemas.js';
+
+/** What the numbering plan says the number is; `FIXED_LINE_OR_MOBILE` is the answer for the US and Canada. */
+export type NumberPlanType = 'MOBILE' | 'FIXED_LINE' | 'FIXED_LINE_OR_MOBILE' | 'VOIP' | 'OTHER' | 'UNKNOWN';
+
+export interface ParsedPhone {
+  /** Country calling code without `+`, e.g. `1`. */
+  countryCallingCode: string;
+  /** National significant number, e.g. `4043438646`. */
+  nationalNumber: string;
+  /** E.164 with the `+`. */
+  e164: string;
+  valid: boolean;
+  planType: NumberPlanType;
+}
+
+/** Parses either form of CONTRACTS §1; undefined when there is nothing parseable. */
+export function parsePhone(phone: PhoneNumber): ParsedPhone | undefined {
+  const text = phone.e164 ?? (phone.countryCode && phone.phoneNumber ? `+${phone.countryCode.replace(/^\+/, '')}${phone.phoneNumber}` : undefined);
+  if (!text) return undefined;
+  const parsed = parsePhoneNumberFromString(text);
+  if (!parsed) return undefined;
+  const type = parsed.getType();
+  const planType: NumberPlanType =
+    type === 'MOBILE' || type === 'FIXED_LINE' || type === 'FIXED_LINE_OR_MOBILE' || type === 'VOIP'
+      ? type
+      : type === undefined
+        ? 'UNKNOWN'
+        : 'OTHER';
+  return {
+    countryCallingCode: String(parsed.countryCallingCode),
+    nationalNumber: String(parsed.nationalNumber),
+    e164: String(parsed.number),
+    valid: parsed.isValid(),
+    planType,
+  };
+}
+
+/** A short, non-reversible label for logs: the country code and the last two digits only. */
+export function maskPhone(phone: PhoneNumber | undefined | null): string {
+  if (!phone) return 'none';
+  const parsed = parsePhone(phone);
+  if (!parsed) return 'unparseable';
+  return `+${parsed.countryCallingCode}…${parsed.nationalNumber.slice(-2)}`;
+}
