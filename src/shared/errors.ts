@@ -7,6 +7,7 @@ export const ERRORS = {
   DEFLECT_DECODE_UNKNOWN_SCHEMA: { status: 400, message: 'the writer schema is unknown' },
   DEFLECT_DECODE_BAD_BODY: { status: 400, message: 'the Avro body does not decode under its writer schema' },
   DEFLECT_DECODE_BAD_JSON: { status: 400, message: 'the body is not valid JSON' },
+  DEFLECT_SCHEMA_REGISTRY_UNAVAILABLE: { status: 503, message: 'the schema registry could not be reached; retry, the record is not at fault' },
   DEFLECT_DECODE_UNSUPPORTED_CONTENT_TYPE: { status: 415, message: 'unsupported content type' },
   DEFLECT_INVALID_EVENT: { status: 422, message: 'the call event is invalid' },
   DEFLECT_BODY_TOO_LARGE: { status: 413, message: 'the request body is too large' },

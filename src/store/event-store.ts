@@ -76,14 +76,20 @@ export interface SubscribeOptions extends Omit<ReadAllOptions, 'maxCount'> {
 }
 
 export interface Subscription {
-  /** Resolves once every event recorded before the subscription started has been delivered. */
+  /**
+   * Resolves once every event recorded before the subscription started has been delivered. Rejects if the
+   * subscription fails first (the error also goes to onError); resolves if it is stopped first, so it never hangs.
+   */
   readonly caughtUp: Promise<void>;
-  /** Stops delivery; resolves after the event being handled, if any, is done. */
+  /** Stops delivery; resolves after the event being handled, if any, is done (so a handler must not await it). */
   stop(): Promise<void>;
 }
 
 export interface EventStore {
-  /** Appends atomically, or throws StoreConflictError (code DEFLECT_STORE_CONFLICT) if the revision does not match. */
+  /**
+   * Appends atomically, or throws StoreConflictError (./store-errors.ts, code DEFLECT_STORE_CONFLICT) if the
+   * revision does not match. Resolves once the events are durable. At least one event (else DEFLECT_USAGE).
+   */
   appendToStream(streamName: string, events: EventData[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   /** Events of one stream; an empty array when the stream does not exist. */
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

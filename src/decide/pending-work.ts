@@ -1,0 +1,32 @@
+// What a call is waiting for, read off its state alone, so that the work due after a restart is exactly the
+// work the stream says is due: timers (grace, retry, deadline) and effects (attempt, reconciliation).
+import type { CallSnapshot } from '../../state-machines/call-state.js';
+import { deadlineOf, acceptTimeOf, type DecisionPolicy } from './policy.js';
+
+export type PendingWork =
+  /** Start an invite attempt now. */
+  | { kind: 'inviteAttempt'; dueAt: number }
+  /** An attempt was started; if no request is in flight in this process, it was abandoned (crash) and is in doubt. */
+  | { kind: 'attemptInFlight'; attemptId: string }
+  /** Ask LivePerson's reporting whether an in-doubt attempt produced an SMS. */
+  | { kind: 'reconcile'; attemptId: string; dueAt: number }
+  | { kind: 'retryDue'; attempt: number; dueAt: number }
+  | { kind: 'deadline'; dueAt: number }
+  | { kind: 'grace'; dueAt: number };
+
+export function pendingWorkOf(snapshot: CallSnapshot, policy: DecisionPolicy): PendingWork[] {
+  const context = snapshot.context;
+  const work: PendingWork[] = [];
+  const acceptTime = acceptTimeOf(context) ?? 0;
+  if (snapshot.hasTag('timer:grace')) work.push({ kind: 'grace', dueAt: acceptTime + policy.gracePeriodMs });
+  if (snapshot.hasTag('timer:deadline')) {
+    const deadline = deadlineOf(context, policy);
+    // While a request is out, its bounded outcome decides; the deadline applies to what comes after.
+    if (deadline !== undefined && !snapshot.hasTag('effect:attemptInFlight')) work.push({ kind: 'deadline', dueAt: deadline });
+  }
+  if (snapshot.hasTag('effect:inviteAttempt')) work.push({ kind: 'inviteAttempt', dueAt: acceptTime });
+  if (snapshot.hasTag('effect:attemptInFlight') && context.attemptId) work.push({ kind: 'attemptInFlight', attemptId: context.attemptId });
+  if (snapshot.hasTag('effect:reconcile') && context.attemptId) work.push({ kind: 'reconcile', attemptId: context.attemptId, dueAt: acceptTime });
+  if (snapshot.hasTag('timer:retry') && context.retry) work.push({ kind: 'retryDue', attempt: context.retry.attempt, dueAt: context.retry.dueAt });
+  return work;
+}

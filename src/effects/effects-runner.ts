@@ -1,0 +1,364 @@
+// The effects runner: does what calls are waiting for, after the facts that ask for it are durable (invariant 3).
+// It keeps each call's pending work (from the decider's decisions, or rebuilt from the store on resume) in a
+// due-time queue and runs it with bounded concurrency and a per-site rate limit: invite attempts (fenced by
+// appending InviteAttemptStarted at the revision they were decided on), reconciliation of in-doubt attempts,
+// and the timers (retry due, deadline, grace), each of which enters the call as a fact.
+import { randomUUID } from 'node:crypto';
+import type { CallFact } from '../contracts/generated/schemas.js';
+import type { Decider, Decision } from '../decide/decider.js';
+import { pendingWorkOf, type PendingWork } from '../decide/pending-work.js';
+import { acceptTimeOf } from '../decide/policy.js';
+import type { Clock } from '../shared/clock.js';
+import { isDeflectError } from '../shared/errors.js';
+import { createDueQueue, type DueItem } from './due-queue.js';
+import type { InviteGateway, InviteResult } from './invite-gateway.js';
+import { inviteRequestOf, type InviteDefaults } from './invite-request.js';
+import { endAttemptSpan, startAttemptSpan } from './invite-tracing.js';
+import { createSiteRateLimiter } from './site-rate-limiter.js';
+
+export interface EffectsLogger {
+  info(object: object, message: string): void;
+  warn(object: object, message: string): void;
+  error(object: object, message: string): void;
+}
+
+export interface EffectsRunnerOptions {
+  decider: Decider;
+  gateway: InviteGateway;
+  clock: Clock;
+  inviteDefaults: InviteDefaults;
+  /** Attempts and reconciliations in flight at once. */
+  concurrency: number;
+  /** Attempts per second per LivePerson site (0: unlimited). */
+  siteRatePerSecond: number;
+  /** How far before the acceptance and after now a reconciliation query looks (clock skew between us and LivePerson). */
+  reconcileMarginMs?: number;
+  /** Wake up by itself when work falls due (real timers). Tests leave it off and call runDue() on a manual clock. */
+  autoRun?: boolean;
+  /** Whether this instance owns the call (its Kafka partition); others' work is left to them. */
+  ownsCall?: (externalCallId: string) => boolean;
+  logger?: EffectsLogger;
+  /** Called after every decision the runner makes, e.g. for metrics. */
+  onDecision?: (decision: Decision) => void;
+}
+
+export interface EffectsRunner {
+  /** Takes a decision's pending work for its call (replacing what the call had). Cheap and synchronous. */
+  schedule(decision: Pick<Decision, 'externalCallId' | 'revision' | 'pending'>): void;
+  /** Loads these calls from the store and schedules their pending work: a restart resumes here. */
+  resume(externalCallIds: Iterable<string>): Promise<void>;
+  /** Forgets the work of calls this instance no longer owns (e.g. a revoked Kafka partition). */
+  release(predicate: (externalCallId: string) => boolean): void;
+  /** Starts everything due now; resolves when what it started has finished. */
+  runDue(): Promise<void>;
+  /** Resolves when nothing is running and nothing is due now. */
+  idle(): Promise<void>;
+  /** Calls with pending work. */
+  pendingCalls(): number;
+  /** The earliest due time of any pending work. */
+  nextDueAt(): number | undefined;
+  readonly inFlight: number;
+  /** Stops timers; waits for running work up to `timeoutMs`, leaving the rest in the store for the next owner. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+interface CallWork {
+  version: number;
+  revision: number;
+  work: PendingWork[];
+}
+
+const RECONCILE_RETRY_BASE_MS = 1_000;
+const RECONCILE_RETRY_MAX_MS = 30_000;
+const ERROR_RETRY_MS = 1_000;
+
+export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunner {
+  const { decider, gateway, clock } = options;
+  const reconcileMarginMs = options.reconcileMarginMs ?? 60_000;
+  const limiter = createSiteRateLimiter(clock, options.siteRatePerSecond);
+  const queue = createDueQueue<PendingWork>();
+  const calls = new Map<string, CallWork>();
+  const busy = new Set<string>();
+  /** Work that fell due while its call was busy; back in the queue when the call is free, if still current. */
+  const deferred = new Map<string, DueItem<PendingWork>[]>();
+  const attemptsInFlight = new Set<string>();
+  const reconcileFailures = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  const waitingForSlot: Array<() => void> = [];
+  let slotsInUse = 0;
+  let version = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const isLive = (item: DueItem<PendingWork>): boolean => calls.get(item.key)?.version === item.version;
+
+  function track(externalCallId: string, revision: number, work: PendingWork[]): void {
+    if (options.ownsCall && !options.ownsCall(externalCallId)) return;
+    const entry: CallWork = { version: ++version, revision, work };
+    if (work.length === 0) calls.delete(externalCallId);
+    else calls.set(externalCallId, entry);
+    for (const item of work) {
+      const dueAt = 'dueAt' in item ? item.dueAt : clock.now();
+      queue.push({ dueAt, key: externalCallId, version: entry.version, value: item });
+    }
+    wake();
+  }
+
+  function settle(decision: Decision): void {
+    options.onDecision?.(decision);
+    track(decision.externalCallId, decision.revision, decision.pending);
+  }
+
+  /** Puts one piece of work back, later, under the call's current version. */
+  function retryLater(externalCallId: string, work: PendingWork, dueAt: number): void {
+    const entry = calls.get(externalCallId);
+    if (!entry) return;
+    queue.push({ dueAt, key: externalCallId, version: entry.version, value: work });
+    wake();
+  }
+
+  async function acquireSlot(): Promise<void> {
+    if (slotsInUse < options.concurrency) {
+      slotsInUse++;
+      return;
+    }
+    await new Promise<void>((resolve) => waitingForSlot.push(resolve));
+  }
+
+  function releaseSlot(): void {
+    const next = waitingForSlot.shift();
+    if (next) next();
+    else slotsInUse--;
+  }
+
+  /** Applies a fact decided by this runner; a fenced fact that lost its race is dropped, the call re-read. */
+  async function applyFact(externalCallId: string, fact: CallFact, fence: number | undefined, traceparent?: string): Promise<Decision | undefined> {
+    try {
+      const decision = await decider.apply(externalCallId, fact, {
+        ...(fence !== undefined ? { fence } : {}),
+        ...(traceparent ? { traceparent } : {}),
+        source: { kind: fact.type === 'RetryDue' || fact.type === 'DeadlineReached' || fact.type === 'GracePeriodElapsed' ? 'timer' : 'effect' },
+      });
+      settle(decision);
+      return decision.status === 'notApplicable' ? undefined : decision;
+    } catch (error) {
+      if (fence !== undefined && isDeflectError(error, 'DEFLECT_STORE_CONFLICT')) {
+        // Someone else moved the call (another instance, or an inbound event): decide again from the store.
+        const call = await decider.load(externalCallId);
+        track(externalCallId, call.revision, pendingOf(call.snapshot));
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  const pendingOf = (snapshot: Decision['snapshot']): PendingWork[] => pendingWorkOf(snapshot, decider.policy);
+
+  async function inviteAttempt(externalCallId: string, revision: number): Promise<void> {
+    const call = await decider.load(externalCallId);
+    if (call.revision !== revision) return track(externalCallId, call.revision, pendingOf(call.snapshot));
+    const context = call.snapshot.context;
+    const request = inviteRequestOf(externalCallId, context, options.inviteDefaults);
+    const attempt = context.attempts + 1;
+    const attemptId = randomUUID();
+    if ('missing' in request) {
+      // No request can be made: record an attempt that failed before leaving, so the history says why.
+      const started = await applyFact(externalCallId, { type: 'InviteAttemptStarted', attemptId, attempt, gateway: gateway.name, at: clock.now() }, revision);
+      if (!started) return;
+      await applyFact(externalCallId, {
+        type: 'InviteAttemptFailed',
+        attemptId,
+        classification: 'REJECTED',
+        code: 'DEFLECT_INVALID_EVENT',
+        message: `cannot build the invite: missing ${request.missing}`,
+        at: clock.now(),
+      }, undefined);
+      return;
+    }
+    const waitMs = limiter.tryTake(request.siteId);
+    if (waitMs > 0) return retryLater(externalCallId, { kind: 'inviteAttempt', dueAt: clock.now() + waitMs }, clock.now() + waitMs);
+
+    await acquireSlot();
+    const { span, traceparent } = startAttemptSpan(call.acceptanceTraceparent, { attempt, siteId: request.siteId, gateway: gateway.name, externalCallId });
+    try {
+      // The fence: only the runner whose InviteAttemptStarted lands at this revision sends (invariant 3).
+      attemptsInFlight.add(attemptId);
+      const started = await applyFact(externalCallId, { type: 'InviteAttemptStarted', attemptId, attempt, gateway: gateway.name, ...(traceparent ? { traceparent } : {}), at: clock.now() }, revision, traceparent);
+      if (!started) {
+        endAttemptSpan(span, { kind: 'fenced' });
+        return;
+      }
+      const result = await gateway.sendInvite(request);
+      endAttemptSpan(span, result);
+      await applyFact(externalCallId, outcomeFact(attemptId, result, clock.now()), undefined, traceparent);
+      options.logger?.info({ externalCallId, attempt, outcome: result.kind, ...('httpStatus' in result ? { httpStatus: result.httpStatus } : {}) }, 'invite attempt');
+    } catch (error) {
+      endAttemptSpan(span, { kind: 'error', error });
+      throw error;
+    } finally {
+      attemptsInFlight.delete(attemptId);
+      releaseSlot();
+    }
+  }
+
+  async function reconcile(externalCallId: string, revision: number, attemptId: string): Promise<void> {
+    const call = await decider.load(externalCallId);
+    if (call.revision !== revision) return track(externalCallId, call.revision, pendingOf(call.snapshot));
+    const context = call.snapshot.context;
+    const request = inviteRequestOf(externalCallId, context, options.inviteDefaults);
+    const siteId = 'missing' in request ? (context.siteId ?? options.inviteDefaults.siteId) : request.siteId;
+    const now = clock.now();
+    const windowStart = (acceptTimeOf(context) ?? now) - reconcileMarginMs;
+    const windowEnd = now + reconcileMarginMs;
+    await acquireSlot();
+    try {
+      const found = siteId ? await gateway.findInvite({ siteId, externalCallId, from: windowStart, to: windowEnd }) : { found: false as const };
+      reconcileFailures.delete(externalCallId);
+      await applyFact(externalCallId, {
+        type: 'InDoubtReconciled',
+        attemptId,
+        found: found.found,
+        lpCallId: found.found ? found.lpCallId : null,
+        windowStart,
+        windowEnd,
+        at: clock.now(),
+      }, revision);
+    } catch (error) {
+      if (!isDeflectError(error, 'DEFLECT_LP_RECONCILE_FAILED')) throw error;
+      // Reporting is down: no retry may go until we know, so ask again later; the deadline bounds the wait.
+      const failures = (reconcileFailures.get(externalCallId) ?? 0) + 1;
+      reconcileFailures.set(externalCallId, failures);
+      const delay = Math.min(RECONCILE_RETRY_MAX_MS, RECONCILE_RETRY_BASE_MS * 2 ** (failures - 1));
+      options.logger?.warn({ externalCallId, failures, code: error.code }, 'reconciliation failed; will ask again');
+      retryLater(externalCallId, { kind: 'reconcile', attemptId, dueAt: clock.now() + delay }, clock.now() + delay);
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  async function run(externalCallId: string, work: PendingWork, revision: number): Promise<void> {
+    const now = clock.now();
+    switch (work.kind) {
+      case 'inviteAttempt':
+        return inviteAttempt(externalCallId, revision);
+      case 'reconcile':
+        return reconcile(externalCallId, revision, work.attemptId);
+      case 'attemptInFlight':
+        // An attempt started but no request of ours is out: its process died after the fence. In doubt.
+        if (attemptsInFlight.has(work.attemptId)) return;
+        await applyFact(externalCallId, { type: 'InviteAttemptInDoubt', attemptId: work.attemptId, cause: 'ATTEMPT_ABANDONED', at: now }, revision);
+        return;
+      case 'retryDue':
+        await applyFact(externalCallId, { type: 'RetryDue', attempt: work.attempt, at: now }, revision);
+        return;
+      case 'deadline':
+        await applyFact(externalCallId, { type: 'DeadlineReached', deadlineAt: work.dueAt, at: now }, revision);
+        return;
+      case 'grace':
+        await applyFact(externalCallId, { type: 'GracePeriodElapsed', graceMs: decider.policy.gracePeriodMs, at: now }, revision);
+        return;
+    }
+  }
+
+  function start(item: DueItem<PendingWork>): Promise<void> {
+    const entry = calls.get(item.key);
+    if (!entry) return Promise.resolve();
+    busy.add(item.key);
+    const task = run(item.key, item.value, entry.revision)
+      .catch((error: unknown) => {
+        options.logger?.error({ externalCallId: item.key, work: item.value.kind, code: isDeflectError(error) ? error.code : undefined }, 'effect failed; will try again');
+        retryLater(item.key, item.value, clock.now() + ERROR_RETRY_MS);
+      })
+      .finally(() => {
+        busy.delete(item.key);
+        for (const waiting of deferred.get(item.key) ?? []) if (isLive(waiting)) queue.push(waiting);
+        deferred.delete(item.key);
+        running.delete(task);
+        wake();
+      });
+    running.add(task);
+    return task;
+  }
+
+  function startDue(): Promise<void>[] {
+    const started: Promise<void>[] = [];
+    for (const item of queue.takeDue(clock.now(), isLive)) {
+      // One piece of work per call at a time.
+      if (busy.has(item.key)) deferred.set(item.key, [...(deferred.get(item.key) ?? []), item]);
+      else started.push(start(item));
+    }
+    return started;
+  }
+
+  function wake(): void {
+    if (!options.autoRun || stopped) return;
+    if (timer) clearTimeout(timer);
+    const next = queue.peekDueAt(isLive);
+    if (next === undefined) return;
+    // Wake at least once a second so a due time is never missed by much if the wall clock jumps.
+    const delay = Math.max(0, Math.min(1_000, next - clock.now()));
+    timer = setTimeout(() => {
+      timer = undefined;
+      startDue();
+      wake();
+    }, delay);
+    timer.unref();
+  }
+
+  return {
+    schedule: (decision) => track(decision.externalCallId, decision.revision, decision.pending),
+    async resume(externalCallIds) {
+      for (const externalCallId of externalCallIds) {
+        if (options.ownsCall && !options.ownsCall(externalCallId)) continue;
+        const call = await decider.load(externalCallId);
+        track(externalCallId, call.revision, pendingOf(call.snapshot));
+      }
+    },
+    release(predicate) {
+      for (const externalCallId of [...calls.keys()]) if (predicate(externalCallId)) calls.delete(externalCallId);
+    },
+    async runDue() {
+      await Promise.all(startDue());
+    },
+    async idle() {
+      for (;;) {
+        const due = startDue();
+        if (due.length === 0 && running.size === 0) return;
+        await Promise.all(due.length > 0 ? due : [...running]);
+      }
+    },
+    pendingCalls: () => calls.size,
+    nextDueAt: () => queue.peekDueAt(isLive),
+    get inFlight() {
+      return attemptsInFlight.size;
+    },
+    async stop(timeoutMs = 10_000) {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => (bound = setTimeout(resolve, timeoutMs)))]);
+      if (bound) clearTimeout(bound);
+    },
+  };
+}
+
+function outcomeFact(attemptId: string, result: InviteResult, at: number): CallFact {
+  switch (result.kind) {
+    case 'sent':
+      return { type: 'InviteSent', attemptId, lpCallId: result.lpCallId, httpStatus: result.httpStatus, latencyMs: Math.round(result.latencyMs), via: 'RESPONSE', at };
+    case 'failed':
+      return {
+        type: 'InviteAttemptFailed',
+        attemptId,
+        classification: result.classification,
+        code: result.code,
+        message: result.message,
+        httpStatus: result.httpStatus ?? null,
+        retryAfterMs: result.retryAfterMs ?? null,
+        latencyMs: Math.round(result.latencyMs),
+        at,
+      };
+    case 'inDoubt':
+      return { type: 'InviteAttemptInDoubt', attemptId, cause: result.cause, httpStatus: result.httpStatus ?? null, latencyMs: Math.round(result.latencyMs), at };
+  }
+}

@@ -1,0 +1,68 @@
+// The CLIENT span around one invite attempt: a child of the trace that delivered the acceptance (its stored
+// traceparent), carrying attempt, site, classification, HTTP status and LivePerson's callId — never a phone
+// number, a name or caller info (invariant 10).
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, defaultTextMapGetter, defaultTextMapSetter, trace, type Span } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { InviteResult } from './invite-gateway.js';
+
+const propagator = new W3CTraceContextPropagator();
+const tracer = () => trace.getTracer('deflect.effects');
+
+export interface AttemptSpan {
+  span: Span;
+  /** The span's own W3C traceparent, stored on the attempt's events. */
+  traceparent: string | undefined;
+}
+
+export function contextFromTraceparent(traceparent: string | undefined) {
+  return traceparent ? propagator.extract(ROOT_CONTEXT, { traceparent }, defaultTextMapGetter) : ROOT_CONTEXT;
+}
+
+export function traceparentOf(span: Span): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagator.inject(trace.setSpan(context.active(), span), carrier, defaultTextMapSetter);
+  return carrier.traceparent;
+}
+
+export function startAttemptSpan(parentTraceparent: string | undefined, attributes: { attempt: number; siteId: string; gateway: string; externalCallId: string }): AttemptSpan {
+  const span = tracer().startSpan(
+    'LiveDeflect contextAndInvite',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'deflect.attempt': attributes.attempt,
+        'deflect.site_id': attributes.siteId,
+        'deflect.gateway': attributes.gateway,
+        'deflect.external_call_id': attributes.externalCallId,
+      },
+    },
+    contextFromTraceparent(parentTraceparent),
+  );
+  return { span, traceparent: traceparentOf(span) };
+}
+
+export function endAttemptSpan(span: Span, result: InviteResult | { kind: 'fenced' } | { kind: 'error'; error: unknown }): void {
+  switch (result.kind) {
+    case 'sent':
+      span.setAttributes({ 'deflect.classification': 'SENT', 'http.response.status_code': result.httpStatus, 'deflect.lp_call_id': result.lpCallId });
+      break;
+    case 'failed':
+      span.setAttributes({ 'deflect.classification': result.classification, 'deflect.error_code': result.code });
+      if (result.httpStatus !== undefined) span.setAttribute('http.response.status_code', result.httpStatus);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: result.code });
+      break;
+    case 'inDoubt':
+      span.setAttributes({ 'deflect.classification': 'IN_DOUBT', 'deflect.in_doubt_cause': result.cause });
+      if (result.httpStatus !== undefined) span.setAttribute('http.response.status_code', result.httpStatus);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: `in doubt: ${result.cause}` });
+      break;
+    case 'fenced':
+      span.setAttribute('deflect.classification', 'FENCED');
+      break;
+    case 'error':
+      span.setAttribute('deflect.classification', 'ERROR');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: result.error instanceof Error ? result.error.name : 'error' });
+      break;
+  }
+  span.end();
+}

@@ -1,0 +1,8 @@
+// The LiveDeflect sandbox: a local stand-in for LivePerson's LiveDeflect API, for local runs, demos and tests.
+// It verifies signatures and bodies as LiveDeflect does, injects faults on demand, and never sends an SMS.
+export { sandboxBanner, SANDBOX_HEADER, SANDBOX_HEADER_VALUE } from './banner.js';
+export { SANDBOX_CREDENTIALS } from './credentials.js';
+export type { FaultAction, LatencySpec, SandboxFaultRates, ScriptedResponse } from './fault-plan.js';
+export type { DuplicateSms, SandboxEndpoint, SandboxLedger, SandboxRequestRecord, SandboxTransaction } from './ledger.js';
+export { LP_ERRORS } from './oauth-verifier.js';
+export { startSandbox, type Sandbox, type SandboxOptions } from './start-sandbox.js';

@@ -1,0 +1,248 @@
+// The LiveDeflect sandbox: a local HTTP server that answers contextAndInvite and getLiveDeflectData/v2 the way
+// LiveDeflect does (OAuth 1.0 checks, body rules, LivePerson's error texts), records every "SMS" in a ledger,
+// and injects faults on demand. It never sends an SMS; it says so in a banner and on every answer.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { systemClock, type Clock } from '../../shared/clock.js';
+import type { OAuth1Credentials } from '../authorizer.js';
+import { sandboxBanner } from './banner.js';
+import { SANDBOX_CREDENTIALS } from './credentials.js';
+import { createFaultPlan, type FaultAction, type SandboxFaultRates, type ScriptedResponse } from './fault-plan.js';
+import { readBody, sendJson } from './http-io.js';
+import { createSandboxLedger, type SandboxEndpoint, type SandboxLedger, type SandboxRequestRecord } from './ledger.js';
+import { createOAuthVerifier, presentedOAuth } from './oauth-verifier.js';
+import { reportRows } from './report-rows.js';
+import { validateInviteBody } from './validate-invite-body.js';
+
+export interface SandboxOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Defaults to SANDBOX_CREDENTIALS, field by field. */
+  credentials?: Partial<OAuth1Credentials>;
+  /** Also accept this OAuth 2.0 bearer token. */
+  bearerToken?: string;
+  /** Checks oauth_timestamp and stamps eventTime. */
+  clock?: Clock;
+  /** Seed of the generator behind fault rates and latency draws; default 1. */
+  seed?: number;
+  faults?: SandboxFaultRates;
+  /** Accepted distance of oauth_timestamp from the clock; default 300 s. */
+  timestampWindowSeconds?: number;
+  /** The first callId handed out; they increase by one. */
+  firstCallId?: number;
+}
+
+export interface Sandbox {
+  url: string;
+  ledger: SandboxLedger;
+  /** The line to print before anything else: no real SMS is sent. */
+  banner: string;
+  /** Scripts the next answers, in order; scripted answers take precedence over fault rates. */
+  nextResponses(responses: ScriptedResponse[]): void;
+  setFaults(rates: SandboxFaultRates): void;
+  /**
+   * Resolves once at least `requests` requests (default 0) have arrived in total and every arrived request has been
+   * answered, or deliberately not: tests wait on this instead of sleeping.
+   */
+  settled(options?: { requests?: number }): Promise<void>;
+  /** Resolves once `requests` requests have arrived in total, answered or not. */
+  received(requests: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const clock = options.clock ?? systemClock;
+  const credentials: OAuth1Credentials = { ...SANDBOX_CREDENTIALS, ...definedOnly(options.credentials ?? {}) };
+  const verifier = createOAuthVerifier({
+    credentials,
+    clock,
+    windowSeconds: options.timestampWindowSeconds ?? 300,
+    ...(options.bearerToken === undefined ? {} : { bearerToken: options.bearerToken }),
+  });
+  const faults = createFaultPlan(options.faults ?? {}, options.seed ?? 1);
+  const ledger = createSandboxLedger(options.firstCallId ?? 473513);
+  const connectionIds = new WeakMap<Socket, number>();
+  const inFlight = new Set<Promise<void>>();
+  const delays = new Set<() => void>();
+  const watchers = new Set<() => void>();
+  const notify = (): void => {
+    for (const watcher of [...watchers]) watcher();
+  };
+  /** Resolves when `condition` holds after some request arrives or finishes; a closed sandbox releases everyone. */
+  const until = (condition: () => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      const check = (): void => {
+        if (!closed && !condition()) return;
+        watchers.delete(check);
+        resolve();
+      };
+      watchers.add(check);
+      check();
+    });
+  let closed = false;
+
+  const delay = (ms: number): Promise<void> =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const done = (): void => {
+            clearTimeout(timer);
+            delays.delete(done);
+            resolve();
+          };
+          const timer = setTimeout(done, ms);
+          delays.add(done);
+        });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const endpoint = endpointOf(req);
+    const record = ledger.openRequest(endpoint, connectionIds.get(req.socket) ?? 0, clock.now());
+    const answer = (status: number, body: unknown, headers?: Record<string, string>): void => {
+      record.status = status;
+      sendJson(res, status, body, headers);
+    };
+    const bodyText = await readBody(req);
+    if (endpoint === 'other') return answer(404, { error: 'Not Found' });
+
+    const plan = faults.next(endpoint);
+    if (plan.action.kind !== 'pass') record.fault = describeFault(plan.action);
+    await delay(plan.delayMs);
+    if (closed) return;
+
+    const auth = verifier.verify({
+      method: req.method ?? 'POST',
+      scheme: 'http',
+      host: req.headers.host ?? '',
+      target: req.url ?? '/',
+      authorization: req.headers.authorization,
+    });
+    const presented = presentedOAuth(req.headers.authorization);
+    if (presented) record.oauth = presented;
+    if (!auth.ok) {
+      record.authError = auth.error;
+      return answer(401, { error: auth.error });
+    }
+    if (bodyText === undefined) return answer(413, { error: 'Payload Too Large' });
+
+    const { action } = plan;
+    if (action.kind === 'drop') return void res.socket?.destroy();
+    if (action.kind === 'rateLimit') return answer(429, { error: 'Too Many Requests' }, { 'retry-after': action.retryAfter ?? '1' });
+    if (action.kind === 'status' && action.record !== true) return answer(action.status, action.body ?? { error: 'Injected fault' }, action.headers);
+
+    const json = parseJson(bodyText);
+    if (endpoint === 'getLiveDeflectData') {
+      const query = validateReportQuery(json);
+      if ('error' in query) return answer(400, query);
+      return answer(200, { success: 'true', data: reportRows(ledger.transactions(), query.siteId, query.startTime, query.endTime) });
+    }
+    if (json === undefined) return answer(400, { error: 'The body is not valid JSON' });
+    const checked = validateInviteBody(json);
+    if (!checked.ok) return answer(400, checked.field === undefined ? { error: checked.error } : { error: checked.error, field: checked.field });
+
+    const { body } = checked;
+    const transaction = ledger.recordSms({
+      siteId: body.siteId,
+      externalCallId: body.externalCallId,
+      skill: body.skill,
+      callBeginTime: body.callBeginTime,
+      deflectionAcceptTime: body.deflectionAcceptTime,
+      customerCountryCode: body.customerCountryCode,
+      customerPhoneNumber: body.customerPhoneNumber,
+      dialedCountryCode: body.dialedCountryCode,
+      dialedPhoneNumber: body.dialedPhoneNumber,
+      ...(body.callerEnteredDigits === undefined ? {} : { callerEnteredDigits: body.callerEnteredDigits }),
+      ...(body.callerInfo === undefined ? {} : { callerInfo: JSON.stringify(body.callerInfo) }),
+      ...(body.externalCustomerId === undefined ? {} : { externalCustomerId: body.externalCustomerId }),
+      recordedAt: clock.now(),
+    });
+    // The SMS exists now; the caller may still never hear of it.
+    if (action.kind === 'responseLost') return void res.socket?.destroy();
+    if (action.kind === 'status') return answer(action.status, action.body ?? { error: 'Injected fault' }, action.headers);
+    return answer(200, { callId: transaction.callId, success: 'true' });
+  };
+
+  const server = http.createServer((req, res) => {
+    const work = handle(req, res).catch(() => sendJson(res, 500, { error: 'Internal Server Error' }));
+    inFlight.add(work);
+    notify();
+    void work.finally(() => {
+      inFlight.delete(work);
+      notify();
+    });
+  });
+  server.on('connection', (socket: Socket) => connectionIds.set(socket, ledger.openConnection()));
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    url,
+    ledger,
+    banner: sandboxBanner(url),
+    nextResponses: (responses) => faults.script(responses),
+    setFaults: (rates) => faults.setRates(rates),
+    settled: (settleOptions) => until(() => inFlight.size === 0 && ledger.requestCount() >= (settleOptions?.requests ?? 0)),
+    received: (requests) => until(() => ledger.requestCount() >= requests),
+    async close() {
+      closed = true;
+      for (const release of [...delays]) release();
+      notify();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+function endpointOf(req: IncomingMessage): SandboxEndpoint {
+  const path = (req.url ?? '').split('?')[0];
+  if (path === '/api/contextAndInvite' && req.method === 'POST') return 'contextAndInvite';
+  // One older page version documents GET with the same body; both are served.
+  if (path === '/api/getLiveDeflectData/v2' && (req.method === 'POST' || req.method === 'GET')) return 'getLiveDeflectData';
+  return 'other';
+}
+
+function validateReportQuery(json: unknown): { siteId: string; startTime: number; endTime: number } | { error: string; field?: string } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { error: 'The body must be a JSON object' };
+  const body = json as Record<string, unknown>;
+  const siteId = body['siteId'];
+  if (typeof siteId !== 'string' || siteId === '') return { error: 'siteId is required and must be a string', field: 'siteId' };
+  const times: number[] = [];
+  for (const field of ['startTime', 'endTime']) {
+    const value = body[field];
+    if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return { error: `${field} must be epoch milliseconds as a string`, field };
+    times.push(Number(value));
+  }
+  const [startTime = 0, endTime = 0] = times;
+  if (endTime < startTime) return { error: 'endTime is before startTime', field: 'endTime' };
+  return { siteId, startTime, endTime };
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeFault(action: FaultAction): string {
+  return action.kind === 'status' ? `status ${action.status}${action.record === true ? ' after recording' : ''}` : action.kind;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export type { SandboxRequestRecord };

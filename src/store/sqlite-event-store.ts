@@ -1,0 +1,168 @@
+// The embedded, durable adapter: one SQLite file in WAL mode, appends group-committed (sqlite-group-commit.ts).
+// One process writes a file at a time (the revision cache assumes it, and detects when it was wrong); other
+// processes may read it, and a subscription sees their commits through a slow poll of PRAGMA data_version.
+import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { DeflectError, isDeflectError } from '../shared/errors.js';
+import type { AppendResult, EventData, EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent, Subscription } from './event-store.js';
+import { assertValidAppend } from './expected-revision.js';
+import { storeUnavailable } from './store-errors.js';
+import { createCommitSignal } from './commit-signal.js';
+import { startCatchUpSubscription, type RunningSubscription } from './catch-up-subscription.js';
+import { openSqliteDatabase } from './sqlite-schema.js';
+import { NO_LIMIT, prepareStatements, toRecordedEvent } from './sqlite-statements.js';
+import { createRevisionCache } from './sqlite-revision-cache.js';
+import { createGroupCommit, type GroupCommitStats, type PreparedEvent } from './sqlite-group-commit.js';
+
+export interface SqliteEventStoreOptions {
+  /** The database file; its directory is created if missing. */
+  path: string;
+  /** Appends (and checkpoints) per transaction at most. Default 1000. */
+  maxBatch?: number;
+  clock?: Clock;
+  /** How long a write waits for another connection's lock before the batch fails as unavailable. Default 5000. */
+  busyTimeoutMs?: number;
+  /**
+   * How often live subscriptions check whether another process committed to the file (PRAGMA data_version,
+   * one cheap read). This process's own commits wake subscriptions at once and never wait for it. 0 turns it off.
+   * Default 1000.
+   */
+  externalCommitPollMs?: number;
+}
+
+export interface SqliteEventStore extends EventStore {
+  readonly path: string;
+  /** Group-commit counters, for metrics and for tests that prove batching. */
+  stats(): GroupCommitStats;
+}
+
+export function createSqliteEventStore(options: SqliteEventStoreOptions): SqliteEventStore {
+  const db = openOrFail(options);
+  const statements = prepareStatements(db);
+  const signal = createCommitSignal();
+  const groupCommit = createGroupCommit({
+    db,
+    statements,
+    revisions: createRevisionCache(),
+    clock: options.clock ?? systemClock,
+    maxBatch: Math.max(1, options.maxBatch ?? 1000),
+    onCommitted: () => signal.notify(),
+  });
+  const subscriptions = new Set<RunningSubscription>();
+  const pollMs = options.externalCommitPollMs ?? 1000;
+  let externalPoll: NodeJS.Timeout | undefined;
+  let acceptingWrites = true;
+  let readable = true;
+
+  function assertOpen(): void {
+    if (!readable) throw storeUnavailable(`${options.path} is closed`);
+  }
+
+  function watchExternalCommits(): void {
+    if (pollMs <= 0 || externalPoll !== undefined) return;
+    let seen = statements.dataVersion.get();
+    externalPoll = setInterval(() => {
+      const version = statements.dataVersion.get();
+      if (version !== seen) {
+        seen = version;
+        signal.notify();
+      }
+    }, pollMs);
+    // A subscription alone must not keep the process alive.
+    externalPoll.unref();
+  }
+
+  function unwatchIfIdle(): void {
+    if (subscriptions.size > 0 || externalPoll === undefined) return;
+    clearInterval(externalPoll);
+    externalPoll = undefined;
+  }
+
+  async function readAll(readOptions: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    assertOpen();
+    const after = readOptions.after ?? 0n;
+    const limit = readOptions.maxCount ?? NO_LIMIT;
+    const rows =
+      readOptions.streamPrefix === undefined
+        ? statements.readAll.all(after, limit)
+        : statements.readAllWithPrefix.all({ after, prefix: readOptions.streamPrefix, limit });
+    return rows.map(toRecordedEvent);
+  }
+
+  return {
+    path: options.path,
+
+    async appendToStream(streamName, events, appendOptions = {}): Promise<AppendResult> {
+      if (!acceptingWrites) throw storeUnavailable(`${options.path} is closed`);
+      const expected = appendOptions.expectedRevision ?? 'any';
+      assertValidAppend(streamName, events, expected);
+      return groupCommit.append(streamName, events.map(prepareEvent), expected);
+    },
+
+    async readStream(streamName, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+      assertOpen();
+      const limit = readOptions.maxCount ?? NO_LIMIT;
+      const rows =
+        readOptions.direction === 'backwards'
+          ? statements.readBackwards.all(streamName, readOptions.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+          : statements.readForwards.all(streamName, readOptions.fromRevision ?? 0, limit);
+      return rows.map(toRecordedEvent);
+    },
+
+    readAll,
+
+    subscribeToAll(subscribeOptions): Subscription {
+      assertOpen();
+      const subscription = startCatchUpSubscription(subscribeOptions, { readAll, signal });
+      subscriptions.add(subscription);
+      watchExternalCommits();
+      void subscription.done.then(() => {
+        subscriptions.delete(subscription);
+        unwatchIfIdle();
+      });
+      return subscription;
+    },
+
+    async readCheckpoint(name) {
+      assertOpen();
+      return statements.readCheckpoint.get(name);
+    },
+
+    async storeCheckpoint(name, position) {
+      if (!acceptingWrites) throw storeUnavailable(`${options.path} is closed`);
+      return groupCommit.storeCheckpoint(name, position);
+    },
+
+    async close() {
+      if (!acceptingWrites) return;
+      acceptingWrites = false;
+      // Appends already issued were promised an outcome: commit them before the file goes away.
+      groupCommit.flush();
+      await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
+      readable = false;
+      if (externalPoll !== undefined) clearInterval(externalPoll);
+      db.close();
+    },
+
+    stats: () => groupCommit.stats(),
+  };
+}
+
+function openOrFail(options: SqliteEventStoreOptions): ReturnType<typeof openSqliteDatabase> {
+  try {
+    return openSqliteDatabase({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  } catch (error) {
+    throw isDeflectError(error) ? error : storeUnavailable(`cannot open ${options.path}`, error);
+  }
+}
+
+/** Decided and copied at the call, so a caller reusing its buffer before the batch commits changes nothing. */
+function prepareEvent(event: EventData): PreparedEvent {
+  let metadata: string;
+  try {
+    metadata = JSON.stringify(event.metadata);
+  } catch (error) {
+    throw new DeflectError('DEFLECT_USAGE', `metadata of a ${event.type} event is not JSON-serialisable`, { cause: error });
+  }
+  return { id: event.id ?? randomUUID(), type: event.type, contentType: event.contentType, data: Buffer.from(event.data), metadata };
+}

@@ -1,0 +1,174 @@
+// Group commit: every append (and checkpoint) issued before the next flush goes into ONE SQLite transaction,
+// so one fsync covers hundreds of appends. Each append still gets its own expected-revision check and its
+// own outcome: a conflict rejects that append alone; a failed transaction rejects the whole batch and
+// writes nothing. Promises settle only after COMMIT has returned, i.e. once the batch is durable.
+import type Database from 'better-sqlite3';
+import type { Clock } from '../shared/clock.js';
+import type { AppendResult, ExpectedRevision } from './event-store.js';
+import { revisionConflict } from './expected-revision.js';
+import type { RevisionCache } from './sqlite-revision-cache.js';
+import type { SqliteStatements } from './sqlite-statements.js';
+import { storeUnavailable } from './store-errors.js';
+
+/** An event ready for the INSERT: id decided, payload copied, metadata serialised, at the time of the call. */
+export interface PreparedEvent {
+  id: string;
+  type: string;
+  contentType: string;
+  data: Buffer;
+  metadata: string;
+}
+
+interface PendingAppend {
+  kind: 'append';
+  streamName: string;
+  events: readonly PreparedEvent[];
+  expected: ExpectedRevision;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+interface PendingCheckpoint {
+  kind: 'checkpoint';
+  name: string;
+  position: bigint;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+type PendingWrite = PendingAppend | PendingCheckpoint;
+/** Tells a write's caller its outcome; run only once the transaction has committed. */
+type Settle = () => void;
+
+export interface GroupCommitStats {
+  /** Transactions committed. */
+  transactions: number;
+  /** Transactions rolled back, whose every write was rejected as unavailable. */
+  failedTransactions: number;
+  appends: number;
+  events: number;
+  conflicts: number;
+}
+
+export interface GroupCommit {
+  append(streamName: string, events: readonly PreparedEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  storeCheckpoint(name: string, position: bigint): Promise<void>;
+  /** Commits everything queued, now. */
+  flush(): void;
+  stats(): GroupCommitStats;
+}
+
+export interface GroupCommitDeps {
+  db: Database.Database;
+  statements: SqliteStatements;
+  revisions: RevisionCache;
+  clock: Clock;
+  /** Writes per transaction at most; reaching it flushes at once instead of waiting for the next turn. */
+  maxBatch: number;
+  /** Called after each commit that wrote events, to wake live subscriptions. */
+  onCommitted(): void;
+}
+
+export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
+  const { statements, revisions } = deps;
+  let queue: PendingWrite[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  let knownDataVersion = statements.dataVersion.get();
+  const stats: GroupCommitStats = { transactions: 0, failedTransactions: 0, appends: 0, events: 0, conflicts: 0 };
+
+  function enqueue(write: PendingWrite): void {
+    queue.push(write);
+    if (queue.length >= deps.maxBatch) flush();
+    // setImmediate runs after the I/O callbacks and promise continuations of this turn: every append they issue
+    // joins the batch.
+    else scheduled ??= setImmediate(flush);
+  }
+
+  function flush(): void {
+    if (scheduled !== undefined) clearImmediate(scheduled);
+    scheduled = undefined;
+    while (queue.length > 0) {
+      const batch = queue.slice(0, deps.maxBatch);
+      queue = queue.slice(batch.length);
+      commit(batch);
+    }
+  }
+
+  function commit(batch: readonly PendingWrite[]): void {
+    const touched = new Map<string, number>();
+    let settlers: Settle[];
+    try {
+      settlers = writeBatch.immediate(batch, touched, deps.clock.now());
+    } catch (error) {
+      // Rolled back: nothing of the batch is in the file, and the cache may hold revisions from before a
+      // failure we do not understand, so it is dropped rather than trusted.
+      revisions.clear();
+      stats.failedTransactions += 1;
+      const detail = `a batch of ${batch.length} writes was rolled back (${errorCode(error)})`;
+      for (const write of batch) write.reject(storeUnavailable(detail, error));
+      return;
+    }
+    // Committed: only now do the cache and the callers learn the outcome.
+    for (const [streamName, revision] of touched) revisions.set(streamName, revision);
+    stats.transactions += 1;
+    for (const settle of settlers) settle();
+    if (touched.size > 0) deps.onCommitted();
+  }
+
+  const writeBatch = deps.db.transaction((batch: readonly PendingWrite[], touched: Map<string, number>, recordedAt: number): Settle[] => {
+    // Inside BEGIN IMMEDIATE no one else can write; if someone did since our last batch, our cache is stale.
+    const dataVersion = statements.dataVersion.get();
+    if (dataVersion !== knownDataVersion) {
+      revisions.clear();
+      knownDataVersion = dataVersion;
+    }
+    return batch.map((write) => (write.kind === 'append' ? writeAppend(write, touched, recordedAt) : writeCheckpoint(write, recordedAt)));
+  });
+
+  function writeAppend(write: PendingAppend, touched: Map<string, number>, recordedAt: number): Settle {
+    // Earlier appends of this batch count: two appends to one stream in one batch chain like separate commits.
+    const current = touched.get(write.streamName) ?? revisions.get(write.streamName) ?? statements.streamRevision.get(write.streamName);
+    const conflict = revisionConflict(write.streamName, write.expected, current);
+    if (conflict) {
+      return () => {
+        stats.conflicts += 1;
+        write.reject(conflict);
+      };
+    }
+    let revision = current ?? -1;
+    let position = 0n;
+    for (const event of write.events) {
+      revision += 1;
+      const info = statements.insertEvent.run(write.streamName, revision, event.id, event.type, event.contentType, event.data, event.metadata, recordedAt);
+      position = BigInt(info.lastInsertRowid);
+    }
+    touched.set(write.streamName, revision);
+    const result: AppendResult = { nextExpectedRevision: revision, position };
+    return () => {
+      stats.appends += 1;
+      stats.events += write.events.length;
+      write.resolve(result);
+    };
+  }
+
+  function writeCheckpoint(write: PendingCheckpoint, recordedAt: number): Settle {
+    statements.upsertCheckpoint.run(write.name, write.position, recordedAt);
+    return () => write.resolve();
+  }
+
+  return {
+    append(streamName, events, expected) {
+      return new Promise((resolve, reject) => enqueue({ kind: 'append', streamName, events, expected, resolve, reject }));
+    },
+    storeCheckpoint(name, position) {
+      return new Promise((resolve, reject) => enqueue({ kind: 'checkpoint', name, position, resolve, reject }));
+    },
+    flush,
+    stats: () => ({ ...stats }),
+  };
+}
+
+function errorCode(error: unknown): string {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;
+  return error instanceof Error ? error.message : String(error);
+}
