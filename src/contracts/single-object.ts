@@ -87,8 +87,9 @@ export function encodeBody(type: Type, value: unknown, prefix: Uint8Array): Uint
       scratch.set(prefix, 0);
       end = type.encode(value, scratch, prefix.length);
     }
-  } catch (error) {
-    throw new TypeError(`not a valid ${type.name ?? 'value'}: ${invalidPaths(type, value)}`, { cause: error });
+  } catch {
+    // Paths only, no cause: avsc's message quotes the value, which may be a phone number.
+    throw new TypeError(`not a valid ${type.name ?? 'value'}: ${invalidPaths(type, value)}`);
   }
   const bytes = new Uint8Array(end); // its own exactly-sized memory: stored events outlive the scratch
   bytes.set(scratch.subarray(0, end));

@@ -3,7 +3,7 @@
 // from different calls share group commits, while each call's lines keep their order (the decider queues per call).
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { decodeInboundJson, parseInboundEvent } from '../contracts/inbound.js';
+import { decodeInboundJson } from '../contracts/inbound.js';
 import type { Decision } from '../decide/decider.js';
 import { DeflectError, isDeflectError } from '../shared/errors.js';
 import type { Ingest } from './ingest.js';
@@ -46,7 +46,7 @@ export async function ingestNdjsonFile(path: string, ingest: Ingest, options: { 
     if (text.trim() === '') continue;
     let event;
     try {
-      event = parseInboundEvent(decodeInboundJson(text));
+      event = decodeInboundJson(text);
     } catch (error) {
       reportBad(line, error);
       continue;

@@ -1,0 +1,114 @@
+// The composition root: builds the parts the configuration asks for and wires them in data-flow order —
+// store → decider → effects runner (with the invite gateway) → ingest → outcome relay — and resumes the
+// pending work the store holds. Sources (HTTP, Kafka, files) and the CLI drive `service.ingest`.
+import type { DeflectConfig } from '../config/index.js';
+import { createDecider, type Decider, type Decision } from '../decide/decider.js';
+import type { DecisionPolicy } from '../decide/policy.js';
+import { createEffectsRunner, type EffectsLogger, type EffectsRunner } from '../effects/effects-runner.js';
+import type { InviteGateway } from '../effects/invite-gateway.js';
+import { findOpenCalls } from '../effects/open-calls.js';
+import { createIngest, type Ingest } from '../ingest/ingest.js';
+import type { Sandbox, SandboxOptions } from '../liveperson/sandbox/index.js';
+import { createNdjsonOutcomeSink, type OutcomeSink } from '../outcomes/outcome-sink.js';
+import { startOutcomeRelay, type OutcomeRelay } from '../outcomes/outcome-relay.js';
+import type { EventStore } from '../store/event-store.js';
+import { openEventStore } from '../store/open-event-store.js';
+import { systemClock, type Clock } from '../shared/clock.js';
+import { openInviteGateway } from './invite-gateway.js';
+
+export interface Service {
+  readonly config: DeflectConfig;
+  readonly store: EventStore;
+  readonly decider: Decider;
+  readonly runner: EffectsRunner;
+  readonly ingest: Ingest;
+  readonly gateway: InviteGateway;
+  readonly sandbox: Sandbox | undefined;
+  readonly relay: OutcomeRelay | undefined;
+  /** Resumes the pending work in the store (all of it, or the calls `owns` accepts) and starts the relay. */
+  start(options?: { owns?: (externalCallId: string) => boolean }): Promise<void>;
+  /** Stops within the bound: the runner parks or finishes in-flight attempts, the relay stops, the store closes. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export interface ServiceOptions {
+  clock?: Clock;
+  logger?: EffectsLogger;
+  /** Replace the default outcome sink (the NDJSON file of DEFLECT_OUTCOMES_FILE); null: no relay. */
+  outcomeSink?: OutcomeSink | null;
+  /** Options for the in-process sandbox (fault injection in demos and tests). */
+  sandbox?: SandboxOptions;
+  /** Use this store instead of opening the configured one (tests). */
+  store?: EventStore;
+  /** Use this gateway instead of the configured one (tests). */
+  gateway?: InviteGateway;
+  /** Whether the effects runner wakes by itself; tests on a manual clock turn it off. */
+  autoRun?: boolean;
+  /** Whether this instance owns a call (Kafka partition ownership); default: every call. */
+  ownsCall?: (externalCallId: string) => boolean;
+  onDecision?: (decision: Decision) => void;
+  random?: () => number;
+}
+
+export function decisionPolicyOf(config: DeflectConfig): DecisionPolicy {
+  return {
+    inviteDeadlineMs: config.invite.deadlineMs,
+    gracePeriodMs: config.invite.graceMs,
+    ambiguousLinePolicy: config.eligibility.ambiguousLinePolicy,
+    suppressedNumbers: config.eligibility.suppressed,
+    retry: { ...config.invite.retry },
+  };
+}
+
+export async function createService(config: DeflectConfig, options: ServiceOptions = {}): Promise<Service> {
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? (await openEventStore(config.store));
+  const opened = options.gateway ? undefined : await openInviteGateway(config, clock, options.sandbox);
+  const gateway = options.gateway ?? opened?.gateway;
+  if (!gateway) throw new Error('no invite gateway');
+  const decider = createDecider({ store, clock, policy: decisionPolicyOf(config), ...(options.random ? { random: options.random } : {}) });
+  const runner = createEffectsRunner({
+    decider,
+    gateway,
+    clock,
+    inviteDefaults: {
+      ...(config.livePerson.siteId ? { siteId: config.livePerson.siteId } : {}),
+      ...(config.livePerson.skill ? { skill: config.livePerson.skill } : {}),
+      ...(config.livePerson.deflectionText ? { deflectionText: config.livePerson.deflectionText } : {}),
+      ...(config.livePerson.deflectionTextTag ? { deflectionTextTag: config.livePerson.deflectionTextTag } : {}),
+    },
+    concurrency: config.invite.concurrency,
+    siteRatePerSecond: config.invite.siteRatePerSecond ?? 0,
+    autoRun: options.autoRun ?? true,
+    ...(options.ownsCall ? { ownsCall: options.ownsCall } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.onDecision ? { onDecision: options.onDecision } : {}),
+  });
+  const ingest = createIngest({ decider, runner, ...(options.onDecision ? { onDecision: options.onDecision } : {}) });
+  const sink = options.outcomeSink === undefined ? createNdjsonOutcomeSink(config.data.outcomesFile) : options.outcomeSink;
+  let relay: OutcomeRelay | undefined;
+
+  return {
+    config,
+    store,
+    decider,
+    runner,
+    ingest,
+    gateway,
+    sandbox: opened?.sandbox,
+    get relay() {
+      return relay;
+    },
+    async start(startOptions = {}) {
+      await runner.resume(await findOpenCalls(store, startOptions.owns ?? options.ownsCall));
+      if (sink) relay = await startOutcomeRelay({ store, sink, onError: (error) => options.logger?.error({ error: String(error) }, 'outcome relay stopped') });
+    },
+    async stop(timeoutMs = 10_000) {
+      await runner.stop(timeoutMs);
+      await relay?.stop();
+      await sink?.close();
+      await opened?.close();
+      await store.close();
+    },
+  };
+}

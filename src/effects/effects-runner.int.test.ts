@@ -1,0 +1,267 @@
+// The invite step over real HTTP against the LiveDeflect sandbox (which verifies OAuth signatures): one SMS,
+// promptly, to a caller who can receive it — never two, never late — through every classification, crashes
+// (reproduced as the stream a crash leaves behind), races and the deadline.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeFact } from '../contracts/stored-facts.js';
+import type { CallFact } from '../contracts/generated/schemas.js';
+import { callStreamName } from '../decide/call-stream.js';
+import { DEFAULT_POLICY } from '../decide/policy.js';
+import { T0, fact } from '../decide/testing/facts.js';
+import { createSqliteEventStore } from '../store/sqlite-event-store.js';
+import type { EventStore } from '../store/event-store.js';
+import { summarize } from '../../state-machines/call-state.js';
+import type { Sandbox } from '../liveperson/sandbox/index.js';
+import type { InviteGateway } from './invite-gateway.js';
+import { inviteRequestOf } from './invite-request.js';
+import { findOpenCalls } from './open-calls.js';
+import { createInviteHarness, type InviteHarness } from './testing/invite-harness.js';
+
+let harness: InviteHarness | undefined;
+const dirs: string[] = [];
+const closeLater: Sandbox[] = [];
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+  for (const sandbox of closeLater.splice(0)) await sandbox.close();
+  for (const dir of dirs.splice(0)) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function factsOf(store: EventStore, callId: string): Promise<CallFact[]> {
+  return (await store.readStream(callStreamName(callId))).map((event) => decodeFact(event.type, event.data));
+}
+
+const types = (facts: CallFact[]): string[] => facts.map((f) => f.type);
+
+async function outcomeOf(h: InviteHarness, callId: string) {
+  return summarize((await h.decider.load(callId)).snapshot);
+}
+
+describe('the invite step against the sandbox', () => {
+  it('sends one invite for an accepted call, signed, and records attempt and outcome', async () => {
+    const h = (harness = await createInviteHarness());
+    await h.acceptCall('c1');
+    await h.settle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1, lpCallId: expect.any(String) });
+    expect(h.sandbox.ledger.smsCount('c1')).toBe(1);
+    expect(types(await factsOf(h.store, 'c1'))).toEqual(['CallBegun', 'DeflectionAccepted', 'EligibilityAssessed', 'InviteAttemptStarted', 'InviteSent']);
+    expect(h.sandbox.ledger.requests().every((request) => request.authError === undefined)).toBe(true);
+  });
+
+  it('retries a retryable failure after its backoff, with a fresh nonce and timestamp', async () => {
+    const h = (harness = await createInviteHarness());
+    h.sandbox.nextResponses([{ kind: 'status', status: 503 }]);
+    await h.acceptCall('c1');
+    await h.settle();
+    const facts = await factsOf(h.store, 'c1');
+    expect(types(facts)).toEqual([
+      'CallBegun', 'DeflectionAccepted', 'EligibilityAssessed',
+      'InviteAttemptStarted', 'InviteAttemptFailed', 'RetryScheduled', 'RetryDue',
+      'InviteAttemptStarted', 'InviteSent',
+    ]);
+    expect(facts[4]).toMatchObject({ classification: 'RETRYABLE', httpStatus: 503 });
+    const nonces = h.sandbox.ledger.requests().map((request) => request.oauth?.nonce);
+    expect(new Set(nonces).size).toBe(2);
+    const timestamps = h.sandbox.ledger.requests().map((request) => request.oauth?.timestamp);
+    expect(timestamps[1]).toBeGreaterThan(timestamps[0] ?? Infinity);
+    expect(h.sandbox.ledger.smsCount('c1')).toBe(1);
+  });
+
+  it('waits out a 429 for at least its Retry-After', async () => {
+    const h = (harness = await createInviteHarness());
+    h.sandbox.nextResponses([{ kind: 'rateLimit', retryAfter: '3' }]);
+    await h.acceptCall('c1');
+    await h.runner.idle();
+    const scheduled = (await factsOf(h.store, 'c1')).find((f) => f.type === 'RetryScheduled');
+    expect(scheduled && scheduled.type === 'RetryScheduled' && scheduled.dueAt - scheduled.at).toBeGreaterThanOrEqual(3_000);
+    await h.settle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'INVITE_SENT', attempts: 2 });
+  });
+
+  it.each([
+    [400, 'REJECTED'],
+    [404, 'REJECTED'],
+    [422, 'REJECTED'],
+  ] as const)('a %i is %s, final, never retried', async (status, reason) => {
+    const h = (harness = await createInviteHarness());
+    h.sandbox.nextResponses([{ kind: 'status', status, body: { error: 'bad' } }]);
+    await h.acceptCall('c1');
+    await h.settle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'FAILED', reason, attempts: 1 });
+    expect(h.sandbox.ledger.requestCount()).toBe(1);
+  });
+
+  it('wrong credentials are AUTH_FAILED, never retried', async () => {
+    const h = (harness = await createInviteHarness({ sandbox: { credentials: { consumerSecret: 'a-different-secret' } } }));
+    await h.acceptCall('c1');
+    await h.settle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'FAILED', reason: 'AUTH_FAILED' });
+    expect(h.sandbox.ledger.smsCount('c1')).toBe(0);
+  });
+
+  it('a lost response is in doubt; reconciliation finds the SMS and no second one is sent', async () => {
+    const h = (harness = await createInviteHarness());
+    h.sandbox.nextResponses([{ kind: 'responseLost' }]);
+    await h.acceptCall('c1');
+    await h.settle();
+    const facts = await factsOf(h.store, 'c1');
+    expect(types(facts).slice(3)).toEqual(['InviteAttemptStarted', 'InviteAttemptInDoubt', 'InDoubtReconciled']);
+    expect(facts[5]).toMatchObject({ found: true });
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1 });
+    expect(h.sandbox.ledger.smsCount('c1')).toBe(1);
+  });
+
+  it('a 500 that did not record an SMS is in doubt; reconciliation finds nothing; the retry sends exactly one', async () => {
+    const h = (harness = await createInviteHarness());
+    h.sandbox.nextResponses([{ kind: 'status', status: 500 }]);
+    await h.acceptCall('c1');
+    await h.settle();
+    expect(types(await factsOf(h.store, 'c1')).slice(3)).toEqual([
+      'InviteAttemptStarted', 'InviteAttemptInDoubt', 'InDoubtReconciled', 'RetryScheduled', 'RetryDue', 'InviteAttemptStarted', 'InviteSent',
+    ]);
+    expect(h.sandbox.ledger.smsCount('c1')).toBe(1);
+  });
+
+  it('a timeout is in doubt and is reconciled before anything else', async () => {
+    const h = (harness = await createInviteHarness({ timeoutMs: 200 }));
+    h.sandbox.nextResponses([{ kind: 'pass', delayMs: 1_000 }]);
+    await h.acceptCall('c1');
+    await h.settle();
+    const facts = await factsOf(h.store, 'c1');
+    expect(facts[4]).toMatchObject({ type: 'InviteAttemptInDoubt', cause: 'TIMEOUT' });
+    expect(facts[5]?.type).toBe('InDoubtReconciled');
+    expect(h.sandbox.ledger.smsCount('c1')).toBe(1);
+  });
+
+  it('reporting down keeps the attempt in doubt (no blind retry) until the deadline expires it', async () => {
+    const h = (harness = await createInviteHarness());
+    h.sandbox.nextResponses([
+      { kind: 'status', status: 500 },
+      ...Array.from({ length: 30 }, () => ({ kind: 'status' as const, status: 503, endpoint: 'getLiveDeflectData' as const })),
+    ]);
+    await h.acceptCall('c1');
+    await h.settle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'FAILED', reason: 'EXPIRED', attempts: 1 });
+    expect(h.sandbox.ledger.requests().filter((r) => r.endpoint === 'contextAndInvite')).toHaveLength(1);
+  });
+
+  it('gives up EXPIRED at the deadline when LivePerson keeps failing, with backoff growing between attempts', async () => {
+    const h = (harness = await createInviteHarness({ policy: { retry: { ...DEFAULT_POLICY.retry, maxAttempts: 50 } } }));
+    h.sandbox.setFaults({ serverErrorRate: 1, serverErrorStatus: 503 });
+    await h.acceptCall('c1');
+    await h.settle();
+    const facts = await factsOf(h.store, 'c1');
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'FAILED', reason: 'EXPIRED' });
+    const last = facts.at(-1);
+    expect(last?.type === 'DeflectionFailed' || last?.type === 'DeadlineReached').toBe(true);
+    expect(h.clock.now()).toBeLessThanOrEqual(T0 + 2_000 + DEFAULT_POLICY.inviteDeadlineMs);
+    const delays = facts.flatMap((f) => (f.type === 'RetryScheduled' ? [f.dueAt - f.at] : []));
+    expect(delays.length).toBeGreaterThan(3);
+    expect(delays[3] ?? 0).toBeGreaterThan(delays[0] ?? Infinity);
+  });
+
+  it('RETRIES_EXHAUSTED after the configured attempts', async () => {
+    const h = (harness = await createInviteHarness({ policy: { retry: { ...DEFAULT_POLICY.retry, maxAttempts: 3 } } }));
+    h.sandbox.setFaults({ serverErrorRate: 1, serverErrorStatus: 503 });
+    await h.acceptCall('c1');
+    await h.settle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'FAILED', reason: 'RETRIES_EXHAUSTED', attempts: 3 });
+    expect(h.sandbox.ledger.requestCount()).toBe(3);
+  });
+
+  it('never has more attempts in flight than the concurrency limit', async () => {
+    let inFlight = 0;
+    let highest = 0;
+    const counting = (gateway: InviteGateway): InviteGateway => ({
+      name: gateway.name,
+      findInvite: (query) => gateway.findInvite(query),
+      async sendInvite(request, options) {
+        highest = Math.max(highest, ++inFlight);
+        try {
+          return await gateway.sendInvite(request, options);
+        } finally {
+          inFlight--;
+        }
+      },
+    });
+    const h = (harness = await createInviteHarness({ runner: { concurrency: 3 }, sandbox: { faults: { latency: 30 } }, wrapGateway: counting }));
+    for (let i = 0; i < 20; i++) await h.acceptCall(`c${i}`);
+    await h.settle();
+    expect(highest).toBe(3);
+    expect(h.sandbox.ledger.smsCounts().size).toBe(20);
+  });
+
+  it('holds the per-site rate limit on the injected clock', async () => {
+    const h = (harness = await createInviteHarness({ runner: { siteRatePerSecond: 2 } }));
+    for (let i = 0; i < 6; i++) await h.acceptCall(`c${i}`);
+    await h.runner.idle();
+    expect(h.sandbox.ledger.requestCount()).toBe(2);
+    await h.settle();
+    expect(h.sandbox.ledger.smsCounts().size).toBe(6);
+    expect(h.clock.now()).toBeGreaterThanOrEqual(T0 + 2_050 + 2_000);
+  });
+
+  it('two runners racing on one call send one SMS: the attempt-started append is the fence', async () => {
+    const h = (harness = await createInviteHarness({ sandbox: { faults: { latency: 20 } } }));
+    await h.acceptCall('c1');
+    const other = h.secondInstance();
+    const call = await other.decider.load('c1');
+    other.runner.schedule({ externalCallId: 'c1', revision: call.revision, pending: [{ kind: 'inviteAttempt', dueAt: 0 }] });
+    await Promise.all([h.runner.idle(), other.runner.idle()]);
+    await h.settle();
+    expect(h.sandbox.ledger.smsCount('c1')).toBe(1);
+    expect(types(await factsOf(h.store, 'c1')).filter((t) => t === 'InviteAttemptStarted')).toHaveLength(1);
+    await other.runner.stop(100);
+  });
+});
+
+describe('resuming after a crash (the stream a killed process leaves behind, on a real SQLite file)', () => {
+  const sqlitePath = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deflect-effects-'));
+    dirs.push(dir);
+    return join(dir, 'store.sqlite');
+  };
+
+  /** Runs a first process up to the fence (and optionally the request), "kills" it, and starts a second one. */
+  async function crashAfterFence(requestLeft: boolean): Promise<InviteHarness> {
+    const path = sqlitePath();
+    const before = await createInviteHarness({ store: createSqliteEventStore({ path }) });
+    await before.acceptCall('c1');
+    await before.decider.apply('c1', fact.attemptStarted('dead-attempt', 1, before.clock.now()), { fence: 2 });
+    if (requestLeft) {
+      const request = inviteRequestOf('c1', (await before.decider.load('c1')).snapshot.context, { skill: 'sales' });
+      if ('missing' in request) throw new Error(request.missing);
+      expect((await before.gateway.sendInvite(request)).kind).toBe('sent');
+    }
+    // The process dies: its runner and store go away without recording anything more. LivePerson stays.
+    await before.runner.stop(0);
+    before.gateway.close();
+    await before.store.close();
+    const after = (harness = await createInviteHarness({ store: createSqliteEventStore({ path }), shared: { clock: before.clock, sandbox: before.sandbox } }));
+    closeLater.push(before.sandbox);
+    await after.runner.resume(await findOpenCalls(after.store));
+    await after.settle();
+    return after;
+  }
+
+  it('crash after the SMS went out but before its outcome was recorded: reconciliation finds it, no second SMS', async () => {
+    const after = await crashAfterFence(true);
+    const facts = await factsOf(after.store, 'c1');
+    expect(types(facts).slice(3)).toEqual(['InviteAttemptStarted', 'InviteAttemptInDoubt', 'InDoubtReconciled']);
+    expect(facts[4]).toMatchObject({ cause: 'ATTEMPT_ABANDONED' });
+    expect(facts[5]).toMatchObject({ found: true });
+    expect(after.sandbox.ledger.smsCount('c1')).toBe(1);
+    expect(await outcomeOf(after, 'c1')).toMatchObject({ outcome: 'INVITE_SENT' });
+  });
+
+  it('crash after the fence but before the request left: exactly one SMS after the restart', async () => {
+    const after = await crashAfterFence(false);
+    const facts = await factsOf(after.store, 'c1');
+    expect(types(facts).slice(3, 6)).toEqual(['InviteAttemptStarted', 'InviteAttemptInDoubt', 'InDoubtReconciled']);
+    expect(facts[5]).toMatchObject({ found: false });
+    expect(after.sandbox.ledger.smsCount('c1')).toBe(1);
+    expect(await outcomeOf(after, 'c1')).toMatchObject({ outcome: 'INVITE_SENT', attempts: 2 });
+  });
+});

@@ -1,0 +1,28 @@
+// Which calls still wait for something (a timer, an attempt, a reconciliation): read from the store's global
+// order using only each event's recorded `stateAfter`, without decoding payloads. The effects runner then
+// loads each of these calls and resumes its pending work, so a restart continues where the last one stopped.
+import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
+import type { EventStore } from '../store/event-store.js';
+
+const PAGE = 5_000;
+
+/** Only states under `accepted` have pending work; every other state waits for the telephony platform. */
+export const hasPendingWork = (stateAfter: unknown): boolean => typeof stateAfter === 'string' && stateAfter.startsWith('accepted');
+
+export async function findOpenCalls(store: EventStore, filter: (externalCallId: string) => boolean = () => true): Promise<string[]> {
+  const lastState = new Map<string, unknown>();
+  let after: bigint | undefined;
+  for (;;) {
+    const page = await store.readAll({ streamPrefix: CALL_STREAM_PREFIX, maxCount: PAGE, ...(after !== undefined ? { after } : {}) });
+    for (const event of page) lastState.set(event.streamName, event.metadata.stateAfter);
+    const last = page.at(-1);
+    if (!last || page.length < PAGE) break;
+    after = last.position;
+  }
+  const open: string[] = [];
+  for (const [streamName, state] of lastState) {
+    const externalCallId = externalCallIdOf(streamName);
+    if (externalCallId !== undefined && hasPendingWork(state) && filter(externalCallId)) open.push(externalCallId);
+  }
+  return open;
+}

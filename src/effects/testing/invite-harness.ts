@@ -1,0 +1,95 @@
+// A real invite step for tests: the decider on a store, the effects runner on a manual clock, the LiveDeflect
+// gateway over real HTTP to a sandbox that verifies its signatures. Tests move time and call settle().
+import { createDecider, type Decider } from '../../decide/decider.js';
+import { DEFAULT_POLICY, type DecisionPolicy } from '../../decide/policy.js';
+import { fact, T0, UK_MOBILE } from '../../decide/testing/facts.js';
+import { createLiveDeflectGateway, createOAuth1Authorizer, type LiveDeflectGateway } from '../../liveperson/index.js';
+import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox, type SandboxOptions } from '../../liveperson/sandbox/index.js';
+import { createMemoryEventStore } from '../../store/memory-event-store.js';
+import type { EventStore } from '../../store/event-store.js';
+import { manualClock, type ManualClock } from '../../shared/clock.js';
+import { createEffectsRunner, type EffectsRunner, type EffectsRunnerOptions } from '../effects-runner.js';
+import type { InviteGateway } from '../invite-gateway.js';
+
+export interface InviteHarness {
+  clock: ManualClock;
+  store: EventStore;
+  sandbox: Sandbox;
+  gateway: LiveDeflectGateway;
+  decider: Decider;
+  runner: EffectsRunner;
+  /** Another runner with its own decider (its own cache) on the same store and sandbox: a second instance. */
+  secondInstance(): { decider: Decider; runner: EffectsRunner };
+  /** Begins and accepts a call (a UK mobile: eligible); its invite becomes due. */
+  acceptCall(externalCallId: string, traceparent?: string): Promise<void>;
+  /** Runs everything due, moving the clock to each next due time, until nothing is pending or `untilMs` passes. */
+  settle(untilMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createInviteHarness(
+  options: {
+    store?: EventStore;
+    sandbox?: SandboxOptions;
+    /** Share a clock and a running sandbox with an earlier harness (LivePerson outlives our process); not closed here. */
+    shared?: { clock: ManualClock; sandbox: Sandbox };
+    policy?: Partial<DecisionPolicy>;
+    runner?: Partial<Pick<EffectsRunnerOptions, 'concurrency' | 'siteRatePerSecond'>>;
+    wrapGateway?: (gateway: InviteGateway) => InviteGateway;
+    timeoutMs?: number;
+  } = {},
+): Promise<InviteHarness> {
+  const clock = options.shared?.clock ?? manualClock(T0 + 2_050);
+  const store = options.store ?? createMemoryEventStore({ clock });
+  const sandbox = options.shared?.sandbox ?? (await startSandbox({ clock, ...options.sandbox }));
+  const gateway = createLiveDeflectGateway({
+    baseUrl: sandbox.url,
+    authorizer: createOAuth1Authorizer({ credentials: SANDBOX_CREDENTIALS, clock }),
+    clock,
+    timeoutMs: options.timeoutMs ?? 2_000,
+  });
+  const policy = { ...DEFAULT_POLICY, ...options.policy };
+  const usedGateway = options.wrapGateway ? options.wrapGateway(gateway) : gateway;
+  const instance = () => {
+    const decider = createDecider({ store, clock, policy, random: () => 0.5 });
+    const runner = createEffectsRunner({
+      decider,
+      gateway: usedGateway,
+      clock,
+      inviteDefaults: { skill: 'sales' },
+      concurrency: options.runner?.concurrency ?? 8,
+      siteRatePerSecond: options.runner?.siteRatePerSecond ?? 0,
+    });
+    return { decider, runner };
+  };
+  const first = instance();
+
+  return {
+    clock,
+    store,
+    sandbox,
+    gateway,
+    ...first,
+    secondInstance: instance,
+    async acceptCall(externalCallId, traceparent) {
+      await first.decider.apply(externalCallId, fact.callBegun(externalCallId, { customer: UK_MOBILE }));
+      const decision = await first.decider.apply(externalCallId, fact.accepted(externalCallId), traceparent ? { traceparent } : {});
+      first.runner.schedule(decision);
+    },
+    async settle(untilMs = 10 * 60_000) {
+      const end = clock.now() + untilMs;
+      for (;;) {
+        await first.runner.idle();
+        const next = first.runner.nextDueAt();
+        if (next === undefined || next > end) return;
+        if (next > clock.now()) clock.set(next);
+      }
+    },
+    async close() {
+      await first.runner.stop(1_000);
+      gateway.close();
+      if (!options.shared) await sandbox.close();
+      await store.close();
+    },
+  };
+}
