@@ -1,18 +1,28 @@
 // Folding a call's facts through the machine, without side effects, and reading what the state means.
 import { createActor, initialTransition, type ActorScope, type SnapshotFrom } from 'xstate';
 import type { CallFact } from '../src/contracts/generated/schemas.js';
-import { callDeflectionMachine, type CallContext, type CallOutcome } from './call-deflection.machine.js';
+import { callDeflectionMachine, type CallContext, type CallMachine, type CallOutcome } from './call-deflection.machine.js';
 
 export type CallSnapshot = SnapshotFrom<typeof callDeflectionMachine>;
 
+/** How a call's facts fold into its state under one version of the machine. */
+export interface CallFold {
+  /** The state of a call with no facts yet. */
+  readonly initial: CallSnapshot;
+  /** The next state. A fact the state cannot take leaves it unchanged (the decider checks `canTake` first). */
+  foldFact(snapshot: CallSnapshot, fact: CallFact): CallSnapshot;
+}
+
 /**
- * The fold runs the machine's own `transition` with one long-lived, inert actor scope whose action executor
- * only discards: XState's free `transition()` builds a fresh actor for every call (about 4x slower here), and
- * this machine's only actions are `assign`s, which XState applies to the snapshot itself.
+ * The fold through `machine`: the current machine by default. Replay verification takes another one (a changed
+ * machine of the same shape, e.g. built with `machine.provide`) to show which recorded histories it would re-read
+ * differently. The fold runs the machine's own `transition` with one long-lived, inert actor scope whose action
+ * executor only discards: XState's free `transition()` builds a fresh actor for every call (about 4x slower
+ * here), and this machine's only actions are `assign`s, which XState applies to the snapshot itself.
  */
-const foldScope: ActorScope<CallSnapshot, CallFact> = (() => {
-  const self = createActor(callDeflectionMachine);
-  return {
+export function createCallFold(machine: CallMachine = callDeflectionMachine): CallFold {
+  const self = createActor(machine);
+  const scope: ActorScope<CallSnapshot, CallFact> = {
     self,
     id: '',
     sessionId: '',
@@ -23,15 +33,19 @@ const foldScope: ActorScope<CallSnapshot, CallFact> = (() => {
     stopChild: () => undefined,
     actionExecutor: () => undefined,
   };
-})();
+  return {
+    initial: initialTransition(machine)[0],
+    foldFact: (snapshot, fact) => machine.transition(snapshot, fact, scope),
+  };
+}
+
+const currentFold = createCallFold();
 
 /** The state of a call with no facts yet. */
-export const INITIAL_CALL_SNAPSHOT: CallSnapshot = initialTransition(callDeflectionMachine)[0];
+export const INITIAL_CALL_SNAPSHOT: CallSnapshot = currentFold.initial;
 
-/** The next state. A fact the state cannot take leaves it unchanged (the decider checks `canTake` first). */
-export function foldFact(snapshot: CallSnapshot, fact: CallFact): CallSnapshot {
-  return callDeflectionMachine.transition(snapshot, fact, foldScope);
-}
+/** The next state under the current machine. A fact the state cannot take leaves it unchanged (the decider checks `canTake` first). */
+export const foldFact: CallFold['foldFact'] = currentFold.foldFact;
 
 export function foldFacts(facts: Iterable<CallFact>, from: CallSnapshot = INITIAL_CALL_SNAPSHOT): CallSnapshot {
   let snapshot = from;
@@ -46,6 +60,7 @@ export function canTake(snapshot: CallSnapshot, fact: CallFact): boolean {
 
 /** The state as one dotted name, e.g. `accepted.inviting.retryScheduled`. */
 export function stateName(snapshot: CallSnapshot): string {
+  if (typeof snapshot.value === 'string') return snapshot.value;
   const parts: string[] = [];
   let value: unknown = snapshot.value;
   while (typeof value === 'object' && value !== null) {

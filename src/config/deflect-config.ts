@@ -4,6 +4,7 @@ import type { EligibilityConfig } from './sections/eligibility.js';
 import type { HttpConfig } from './sections/http.js';
 import type { InviteConfig } from './sections/invite.js';
 import type { KafkaConfig } from './sections/kafka.js';
+import type { LifecycleConfig } from './sections/lifecycle.js';
 import type { LivePersonConfig } from './sections/live-person.js';
 import type { LogConfig } from './sections/log.js';
 import type { StoreConfig } from './sections/store.js';
@@ -19,4 +20,5 @@ export interface DeflectConfig {
   readonly eligibility: EligibilityConfig;
   readonly telemetry: TelemetryConfig;
   readonly log: LogConfig;
+  readonly lifecycle: LifecycleConfig;
 }

@@ -18,4 +18,5 @@ export { SANDBOX_BEARER_TOKEN, type LivePersonConfig, type LivePersonAuth, type 
 export type { InviteConfig, RetryConfig } from './sections/invite.js';
 export type { EligibilityConfig } from './sections/eligibility.js';
 export type { TelemetryConfig } from './sections/telemetry.js';
+export type { LifecycleConfig } from './sections/lifecycle.js';
 export { LOG_LEVELS, type LogConfig, type LogFormat, type LogLevel } from './sections/log.js';

@@ -163,6 +163,7 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
   OTEL_EXPORTER_OTLP_ENDPOINT: { good: [['http://collector:4318', 'http://collector:4318']], bad: [['collector:4318', 'must be an http:// or https:// URL']] },
   DEFLECT_LOG_LEVEL: { good: [['debug', 'debug'], ['silent', 'silent']], bad: [['verbose', 'must be one of "fatal", "error"']] },
   DEFLECT_LOG_FORMAT: { good: [['json', 'json']], bad: [['pretty', 'must be one of "json", got "pretty"']] },
+  DEFLECT_SHUTDOWN_TIMEOUT_MS: { good: [['15000', 15000]], bad: [['50', 'must be an integer 100–600000']] },
 };
 
 function keyNamed(name: string): AnyConfigKey {

@@ -7,6 +7,7 @@ import { eligibilitySection } from './sections/eligibility.js';
 import { httpSection } from './sections/http.js';
 import { inviteSection } from './sections/invite.js';
 import { kafkaSection } from './sections/kafka.js';
+import { lifecycleSection } from './sections/lifecycle.js';
 import { livePersonSection } from './sections/live-person.js';
 import { logSection } from './sections/log.js';
 import { storeSection } from './sections/store.js';
@@ -22,6 +23,7 @@ export const CONFIG_SECTIONS = {
   eligibility: eligibilitySection,
   telemetry: telemetrySection,
   log: logSection,
+  lifecycle: lifecycleSection,
 } as const;
 
 export const CONFIG_KEYS = [
@@ -34,6 +36,7 @@ export const CONFIG_KEYS = [
   ...eligibilitySection.keys,
   ...telemetrySection.keys,
   ...logSection.keys,
+  ...lifecycleSection.keys,
 ] as const satisfies readonly AnyConfigKey[];
 
 export type ConfigKeyName = (typeof CONFIG_KEYS)[number]['name'];

@@ -26,6 +26,7 @@ export function loadConfig(env: ConfigEnv = process.env, options: LoadConfigOpti
   const eligibility = build(sections.eligibility);
   const telemetry = build(sections.telemetry);
   const log = build(sections.log);
+  const lifecycle = build(sections.lifecycle);
   if (
     problems.all().length > 0 ||
     data === undefined ||
@@ -36,11 +37,12 @@ export function loadConfig(env: ConfigEnv = process.env, options: LoadConfigOpti
     invite === undefined ||
     eligibility === undefined ||
     telemetry === undefined ||
-    log === undefined
+    log === undefined ||
+    lifecycle === undefined
   ) {
     throw configInvalid(problems.all());
   }
-  return deepFreeze({ data, store, http, kafka, livePerson, invite, eligibility, telemetry, log });
+  return deepFreeze({ data, store, http, kafka, livePerson, invite, eligibility, telemetry, log, lifecycle });
 }
 
 /**

@@ -3,7 +3,6 @@
 // field and the rule, never the value (values may be phone numbers or names: PII stays out of errors).
 import type { LineType, PhoneNumber } from './generated/schemas.js';
 import { DeflectError } from '../shared/errors.js';
-import { parsePhone } from '../shared/phone.js';
 
 export type Fields = Readonly<Record<string, unknown>>;
 export type CallerInfo = Record<string, string | number | boolean>;
@@ -103,27 +102,12 @@ export function requiredPhone(fields: Fields, key: string): PhoneNumber {
     phone.phoneNumber = phoneNumber;
   }
   if (phone.e164 === undefined && phone.countryCode === undefined) invalid(key, 'needs e164, or countryCode and phoneNumber');
-  if (!parses(phone)) invalid(phone.e164 === undefined ? `${key}.phoneNumber` : `${key}.e164`, 'is not a phone number libphonenumber-js can parse');
+  // Only the shape is checked here. Whether the number is a real, textable mobile is the eligibility decision,
+  // made once per accepted call and recorded (FAILED/INELIGIBLE_NUMBER), so the call's history says why.
   return phone;
 }
 
 export function optionalPhone(fields: Fields, key: string): PhoneNumber | undefined {
   const value = fields[key];
   return value === undefined || value === null ? undefined : requiredPhone(fields, key);
-}
-
-// libphonenumber-js takes ~10 µs a number, the rest of a CallBegun's checks well under 1 µs. The dialed
-// numbers are a brand's few IVR lines, so a bounded memo of the answer removes most of that cost.
-const MEMO_LIMIT = 10_000;
-const parseable = new Map<string, boolean>();
-
-function parses(phone: PhoneNumber): boolean {
-  const text = phone.e164 ?? `+${phone.countryCode ?? ''}${phone.phoneNumber ?? ''}`;
-  let answer = parseable.get(text);
-  if (answer === undefined) {
-    answer = parsePhone(phone) !== undefined;
-    if (parseable.size >= MEMO_LIMIT) parseable.clear();
-    parseable.set(text, answer);
-  }
-  return answer;
 }

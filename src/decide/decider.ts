@@ -3,7 +3,7 @@
 // expected revision, retry on conflict, and return what the call now waits for (its pending work).
 import type { CallFact, InputRejected } from '../contracts/generated/schemas.js';
 import { decodeFact, encodeFact } from '../contracts/stored-facts.js';
-import type { EventData, EventStore } from '../store/event-store.js';
+import type { EventData, EventMetadata, EventStore } from '../store/event-store.js';
 import { DeflectError, isDeflectError } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 import { createKeyedQueue } from '../shared/keyed-queue.js';
@@ -46,6 +46,8 @@ export interface Decision {
   status: DecisionStatus;
   externalCallId: string;
   snapshot: CallSnapshot;
+  /** The call's state before the decision, so observers can tell the decision that made a call final. */
+  before?: CallSnapshot;
   /** The stream's revision after the decision. */
   revision: number;
   appended: CallFact[];
@@ -69,8 +71,6 @@ export interface DeciderOptions {
   random?: () => number;
   maxConflictRetries?: number;
 }
-
-const CONTENT_TYPE_FALLBACK = 'application/vnd.apache.avro+binary';
 
 /** The producer eventId of an inbound fact, or the one a rejection recorded. */
 export function eventIdOf(fact: CallFact): string | undefined {
@@ -126,20 +126,16 @@ export function createDecider(options: DeciderOptions): Decider {
 
   function toEventData(externalCallId: string, fact: CallFact, stateAfter: string, applyOptions: ApplyOptions, causationId: string): EventData {
     const encoded = encodeFact(fact);
-    return {
-      type: encoded.type,
-      data: encoded.data,
-      contentType: encoded.contentType || CONTENT_TYPE_FALLBACK,
-      metadata: {
-        $correlationId: externalCallId,
-        $causationId: causationId,
-        ...(applyOptions.traceparent ? { traceparent: applyOptions.traceparent } : {}),
-        schemaFingerprint: encoded.schemaFingerprint,
-        machineVersion: CALL_MACHINE_VERSION,
-        stateAfter,
-        ...(applyOptions.source ? { source: applyOptions.source } : {}),
-      },
+    const metadata: EventMetadata = {
+      $correlationId: externalCallId,
+      $causationId: causationId,
+      schemaFingerprint: encoded.schemaFingerprint,
+      machineVersion: CALL_MACHINE_VERSION,
+      stateAfter,
     };
+    if (applyOptions.traceparent) metadata.traceparent = applyOptions.traceparent;
+    if (applyOptions.source) metadata.source = applyOptions.source;
+    return { type: encoded.type, data: encoded.data, contentType: encoded.contentType, metadata };
   }
 
   async function decideOnce(externalCallId: string, input: CallFact, applyOptions: ApplyOptions): Promise<Decision> {
@@ -152,6 +148,7 @@ export function createDecider(options: DeciderOptions): Decider {
       status,
       externalCallId,
       snapshot: call.snapshot,
+      before: call.snapshot,
       revision: call.revision,
       appended: [],
       pending: pendingWorkOf(call.snapshot, policy),
@@ -191,11 +188,11 @@ export function createDecider(options: DeciderOptions): Decider {
     const result = await store.appendToStream(callStreamName(externalCallId), events, {
       expectedRevision: call.revision < 0 ? 'no_stream' : call.revision,
     });
-    const eventIds = new Set(call.eventIds);
-    if (inputEventId !== undefined) eventIds.add(inputEventId);
+    // The append is durable: only now does the folded call move on (the set is this call's own, not shared).
+    if (inputEventId !== undefined) call.eventIds.add(inputEventId);
     const acceptanceTraceparent = status === 'applied' && input.type === 'DeflectionAccepted' ? applyOptions.traceparent : call.acceptanceTraceparent;
-    cache.set(externalCallId, { snapshot, revision: result.nextExpectedRevision, eventIds, ...(acceptanceTraceparent ? { acceptanceTraceparent } : {}) });
-    return { status, externalCallId, snapshot, revision: result.nextExpectedRevision, appended: facts, pending: pendingWorkOf(snapshot, policy) };
+    cache.set(externalCallId, { snapshot, revision: result.nextExpectedRevision, eventIds: call.eventIds, ...(acceptanceTraceparent ? { acceptanceTraceparent } : {}) });
+    return { status, externalCallId, snapshot, before: call.snapshot, revision: result.nextExpectedRevision, appended: facts, pending: pendingWorkOf(snapshot, policy) };
   }
 
   async function apply(externalCallId: string, input: CallFact, applyOptions: ApplyOptions = {}): Promise<Decision> {

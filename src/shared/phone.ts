@@ -17,10 +17,26 @@ export interface ParsedPhone {
   planType: NumberPlanType;
 }
 
+// libphonenumber-js takes ~18 µs to parse and classify a number, and a call's number is needed for eligibility
+// and again for the LiveDeflect body; dialed numbers are a brand's few IVR lines. A bounded memo keeps the answers.
+const MEMO_LIMIT = 10_000;
+const memo = new Map<string, ParsedPhone | null>();
+
 /** Parses either form of CONTRACTS §1; undefined when there is nothing parseable. */
 export function parsePhone(phone: PhoneNumber): ParsedPhone | undefined {
   const text = phone.e164 ?? (phone.countryCode && phone.phoneNumber ? `+${phone.countryCode.replace(/^\+/, '')}${phone.phoneNumber}` : undefined);
   if (!text) return undefined;
+  let answer = memo.get(text);
+  if (answer === undefined) {
+    answer = parseUncached(text) ?? null;
+    // Evict the oldest answer, not all of them: the calls in flight keep reusing theirs.
+    if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value ?? '');
+    memo.set(text, answer);
+  }
+  return answer ?? undefined;
+}
+
+function parseUncached(text: string): ParsedPhone | undefined {
   const parsed = parsePhoneNumberFromString(text);
   if (!parsed) return undefined;
   const type = parsed.getType();

@@ -1,0 +1,149 @@
+// bench/ingest: synthetic calls (4 inbound events each) through decode → validate → decide → durable SQLite
+// append, against two floors measured in the same run on the same data:
+//   storage floor — the very rows the pipeline appended, appended again to a fresh store, same grouping;
+//   machine floor — the very facts it stored, folded through the machine, no I/O.
+// Prints events/s for each and the pipeline's ratio to the lower floor. Not a test: figures go in the issue note.
+// Usage: npm run bench:ingest [-- --calls 50000 --window 2000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CallFact } from '../src/contracts/generated/schemas.js';
+import { inboundFromAvro } from '../src/contracts/inbound.js';
+import { createSingleObjectCodec } from '../src/contracts/single-object.js';
+import { decodeFact } from '../src/contracts/stored-facts.js';
+import { createDecider } from '../src/decide/decider.js';
+import { DEFAULT_POLICY } from '../src/decide/policy.js';
+import type { EventData, EventStore, RecordedEvent } from '../src/store/event-store.js';
+import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
+import { systemClock } from '../src/shared/clock.js';
+import { INITIAL_CALL_SNAPSHOT, foldFact, type CallSnapshot } from '../state-machines/call-state.js';
+
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '50000' }, window: { type: 'string', default: '2000' } } });
+const CALLS = Number(values.calls);
+const WINDOW = Number(values.window);
+const BLOCK = 1_000; // calls interleaved at a time, as concurrent calls interleave on a topic
+
+const codec = createSingleObjectCodec();
+const T0 = Date.now();
+
+/** A caller per call: UK mobiles and US numbers, a brand's few dialed lines. */
+function eventsOfCall(i: number): Array<{ type: string; value: Record<string, unknown> }> {
+  const id = `bench-${i}`;
+  const customer = i % 2 === 0 ? { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` } : { e164: `+1404${String(2_000_000 + i).padStart(7, '0')}` };
+  const at = T0 + i;
+  return [
+    { type: 'CallBegun', value: { eventId: `${id}-b`, externalCallId: id, occurredAt: at, siteId: '38856538', customer, dialed: { e164: `+1402974234${i % 10}` }, callerInfo: { tier: 'gold', visits: 3 } } },
+    { type: 'DeflectionOffered', value: { eventId: `${id}-o`, externalCallId: id, occurredAt: at + 1, skill: 'sales' } },
+    { type: 'DeflectionAccepted', value: { eventId: `${id}-a`, externalCallId: id, occurredAt: at + 2, callerEnteredDigits: '1' } },
+    { type: 'CallEnded', value: { eventId: `${id}-e`, externalCallId: id, occurredAt: at + 3, reason: 'HANGUP' } },
+  ];
+}
+
+function encodedTraffic(): Uint8Array[] {
+  const traffic: Uint8Array[] = [];
+  for (let block = 0; block < CALLS; block += BLOCK) {
+    const calls = Array.from({ length: Math.min(BLOCK, CALLS - block) }, (_, k) => eventsOfCall(block + k));
+    for (let step = 0; step < 4; step++) for (const call of calls) {
+      const event = call[step];
+      if (event) traffic.push(codec.encode(event.type, event.value));
+    }
+  }
+  return traffic;
+}
+
+/** Runs `work` for each item with at most WINDOW in flight, like a consumer's batch. */
+async function windowed<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<void> {
+  const inFlight = new Set<Promise<unknown>>();
+  for (const item of items) {
+    const task = work(item).finally(() => inFlight.delete(task));
+    inFlight.add(task);
+    if (inFlight.size >= WINDOW) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+}
+
+const tempDir = mkdtempSync(join(tmpdir(), 'deflect-bench-ingest-'));
+const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
+
+async function pipeline(traffic: Uint8Array[]): Promise<{ seconds: number; store: EventStore }> {
+  const store = createSqliteEventStore({ path: join(tempDir, 'pipeline.sqlite') });
+  const decider = createDecider({ store, clock: systemClock, policy: DEFAULT_POLICY, cacheSize: 2 * BLOCK + WINDOW });
+  const start = process.hrtime.bigint();
+  await windowed(traffic, async (bytes) => {
+    const record = codec.decode(bytes);
+    const event = inboundFromAvro(record.type, record.value);
+    await decider.apply(event.externalCallId, event, { source: { kind: 'kafka', topic: 'telephony.call-events', partition: 0, offset: '0' } });
+  });
+  return { seconds: seconds(start), store };
+}
+
+async function readEverything(store: EventStore): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for (let after: bigint | undefined; ; ) {
+    const page = await store.readAll({ maxCount: 10_000, ...(after !== undefined ? { after } : {}) });
+    events.push(...page);
+    const last = page.at(-1);
+    if (!last || page.length < 10_000) return events;
+    after = last.position;
+  }
+}
+
+/** The pipeline's appends, reconstructed: consecutive events of a stream with one causation were one append. */
+function appendsOf(events: RecordedEvent[]): Array<{ stream: string; expected: number; events: EventData[] }> {
+  const appends: Array<{ stream: string; expected: number; events: EventData[]; causation: string }> = [];
+  const lastOfStream = new Map<string, (typeof appends)[number]>();
+  for (const event of events) {
+    const data: EventData = { type: event.type, data: event.data, contentType: event.contentType, metadata: event.metadata };
+    const last = lastOfStream.get(event.streamName);
+    if (last && last.causation === event.metadata.$causationId) last.events.push(data);
+    else {
+      const append = { stream: event.streamName, expected: event.revision - 1, events: [data], causation: event.metadata.$causationId };
+      appends.push(append);
+      lastOfStream.set(event.streamName, append);
+    }
+  }
+  return appends;
+}
+
+async function storageFloor(appends: ReturnType<typeof appendsOf>): Promise<number> {
+  const store = createSqliteEventStore({ path: join(tempDir, 'floor.sqlite') });
+  const start = process.hrtime.bigint();
+  await windowed(appends, (append) => store.appendToStream(append.stream, append.events, { expectedRevision: append.expected < 0 ? 'no_stream' : append.expected }));
+  const elapsed = seconds(start);
+  await store.close();
+  return elapsed;
+}
+
+function machineFloor(events: RecordedEvent[]): number {
+  const facts: Array<[string, CallFact]> = events.map((event) => [event.streamName, decodeFact(event.type, event.data)]);
+  const calls = new Map<string, CallSnapshot>();
+  const start = process.hrtime.bigint();
+  for (const [stream, fact] of facts) calls.set(stream, foldFact(calls.get(stream) ?? INITIAL_CALL_SNAPSHOT, fact));
+  return seconds(start);
+}
+
+try {
+  const traffic = encodedTraffic();
+  const eventCount = traffic.length;
+  console.log(`bench/ingest: ${CALLS} calls, ${eventCount} inbound events (Avro single-object), window ${WINDOW}, Node ${process.version}`);
+  const run = await pipeline(traffic);
+  const stored = await readEverything(run.store);
+  await run.store.close();
+  const appends = appendsOf(stored);
+  const storageSeconds = await storageFloor(appends);
+  const machineSeconds = machineFloor(stored);
+
+  const rate = (s: number): number => Math.round(eventCount / s);
+  const pipelineRate = rate(run.seconds);
+  const lowerFloor = Math.min(rate(storageSeconds), rate(machineSeconds));
+  console.table({
+    'decode → decide → SQLite append': { 'events/s': pipelineRate, seconds: run.seconds.toFixed(2) },
+    'storage floor (same rows, same appends)': { 'events/s': rate(storageSeconds), seconds: storageSeconds.toFixed(2) },
+    'machine floor (same facts folded, no I/O)': { 'events/s': rate(machineSeconds), seconds: machineSeconds.toFixed(2) },
+  });
+  console.log(`stored rows: ${stored.length} in ${appends.length} appends (${Math.round(stored.length / storageSeconds)} rows/s at the floor)`);
+  console.log(`ratio to the lower floor: ${(pipelineRate / lowerFloor).toFixed(2)} (target >= 0.5); absolute target >= 50,000 events/s: ${pipelineRate >= 50_000 ? 'met' : 'not met'}`);
+} finally {
+  rmSync(tempDir, { recursive: true, force: true });
+}

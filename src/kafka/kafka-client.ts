@@ -1,0 +1,38 @@
+// The kafkajs client the configuration describes: brokers, client id, TLS and SASL (the password is revealed
+// here, where the connection is made, and nowhere else), with kafkajs's own log lines routed into the one logger.
+import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import type { KafkaConfig } from '../config/index.js';
+import type { Logger } from '../telemetry/logger.js';
+
+export type EnabledKafkaConfig = Extract<KafkaConfig, { enabled: true }>;
+
+export function enabledKafka(config: KafkaConfig): EnabledKafkaConfig {
+  if (!config.enabled) throw new TypeError('Kafka is not configured (KAFKA_BROKERS is unset)');
+  return config;
+}
+
+export function createKafkaClient(config: EnabledKafkaConfig, logger: Logger, level: logLevel = logLevel.WARN): Kafka {
+  const sasl = config.sasl;
+  return new Kafka({
+    clientId: config.clientId,
+    brokers: [...config.brokers],
+    ssl: config.ssl,
+    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password.reveal() } } : {}),
+    logLevel: level,
+    logCreator: kafkaLogCreator(logger),
+  });
+}
+
+/** kafkajs log entries as logger lines, at the matching level, tagged with kafkajs's namespace. */
+export function kafkaLogCreator(logger: Logger): logCreator {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, timestamp: _timestamp, ...extra } = log;
+      const line = { namespace, ...extra };
+      if (level === logLevel.ERROR) kafkaLogger.error(line, message);
+      else if (level === logLevel.WARN) kafkaLogger.warn(line, message);
+      else if (level === logLevel.INFO) kafkaLogger.info(line, message);
+      else kafkaLogger.debug(line, message);
+    };
+}

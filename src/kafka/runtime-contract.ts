@@ -1,0 +1,38 @@
+// The contract between the run routine (src/app/run.ts) and the Kafka runtime (src/kafka/runtime.ts): what
+// `deflect start` needs from Kafka when KAFKA_BROKERS is set. Only types live here, so the run routine compiles
+// and never loads kafkajs unless Kafka is configured; the runtime module implements `createKafkaRuntime`.
+import type { Service } from '../app/service.js';
+import type { DeflectConfig } from '../config/index.js';
+import type { OutcomeSink } from '../outcomes/outcome-sink.js';
+import type { Logger } from '../telemetry/logger.js';
+
+export interface KafkaPartitionLag {
+  topic: string;
+  partition: number;
+  /** Records behind the partition's high watermark. */
+  lag: number;
+}
+
+export interface KafkaRuntime {
+  /** Publishes final outcomes to the outcomes topic (replaces the NDJSON file sink). */
+  outcomeSink: OutcomeSink;
+  /** Whether this instance currently owns the call (its partition is assigned here). */
+  ownsCall(externalCallId: string): boolean;
+  /** Starts consuming into `service.ingest`, resuming assigned partitions' pending work through the service. */
+  attach(service: Service): Promise<void>;
+  /** Connected and in the consumer group: /readyz reports it. */
+  ready(): boolean;
+  /** Consumer lag per assigned partition, for the deflect_kafka_consumer_lag gauge. */
+  lag(): Array<KafkaPartitionLag>;
+  /** Dead letters published since start, by error code (deflect_dead_letters_total). */
+  deadLetters(): Map<string, number>;
+  /** Stops consuming and commits what is durable; the service is stopped after this. */
+  stop(): Promise<void>;
+}
+
+export type CreateKafkaRuntime = (config: DeflectConfig, deps: { logger: Logger }) => Promise<KafkaRuntime>;
+
+/** The shape of src/kafka/runtime.ts, imported dynamically so kafkajs loads only when Kafka is on. */
+export interface KafkaRuntimeModule {
+  createKafkaRuntime: CreateKafkaRuntime;
+}
