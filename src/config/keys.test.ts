@@ -42,6 +42,7 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
       ['MEMORY', 'must be "memory"'],
     ],
   },
+  DEFLECT_SQLITE_SYNC: { good: [['normal', 'normal'], ['full', 'full']], bad: [['off', 'must be one of "full", "normal", got "off"']] },
   DEFLECT_HTTP_HOST: {
     good: [
       ['0.0.0.0', '0.0.0.0'],

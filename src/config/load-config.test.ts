@@ -32,7 +32,7 @@ function problemsOf(load: () => unknown): { error: DeflectError; lines: string[]
 describe('loadConfig', () => {
   it('gives the embedded default with no configuration at all', () => {
     const config = loadConfig({});
-    expect(config.store).toEqual({ kind: 'sqlite', path: './data/deflect.sqlite' });
+    expect(config.store).toEqual({ kind: 'sqlite', path: './data/deflect.sqlite', synchronous: 'full' });
     expect(config.data).toEqual({ dir: './data', outcomesFile: './data/outcomes.ndjson' });
     expect(config.http).toMatchObject({ host: '127.0.0.1', port: 8080, token: undefined, bodyLimitBytes: 1_048_576 });
     expect(config.kafka).toEqual({ enabled: false });
@@ -73,7 +73,7 @@ describe('loadConfig', () => {
 
   it('derives the default store and outcomes file from the data dir, and the service name from OTEL_SERVICE_NAME', () => {
     const config = loadConfig({ DEFLECT_DATA_DIR: '/var/lib/deflect/', OTEL_SERVICE_NAME: 'ivr-deflect' });
-    expect(config.store).toEqual({ kind: 'sqlite', path: '/var/lib/deflect/deflect.sqlite' });
+    expect(config.store).toEqual({ kind: 'sqlite', path: '/var/lib/deflect/deflect.sqlite', synchronous: 'full' });
     expect(config.data.outcomesFile).toBe('/var/lib/deflect/outcomes.ndjson');
     expect(config.telemetry.serviceName).toBe('ivr-deflect');
     expect(loadConfig({ OTEL_SERVICE_NAME: 'a', DEFLECT_SERVICE_NAME: 'b' }).telemetry.serviceName).toBe('b');

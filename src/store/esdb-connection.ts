@@ -19,6 +19,7 @@ export interface EsdbConnection {
   readonly tlsCAFile: string | undefined;
   /** X.509 client certificate authentication (both files, or neither). */
   readonly userCertFile: string | undefined;
+  readonly userKeyFile: string | undefined;
 }
 
 // The user info runs to the last `@` of the authority, as in redactConnectionString.
@@ -78,7 +79,7 @@ export function parseEsdbConnectionString(connectionString: string): EsdbConnect
   }
   if ((userCertFile === undefined) !== (userKeyFile === undefined)) problems.push('userCertFile and userKeyFile go together');
   if (problems.length > 0) fail(redacted, problems);
-  return { connectionString: raw, redacted, discover: scheme === 'esdb+discover', hosts, tls, username, tlsCAFile, userCertFile };
+  return { connectionString: raw, redacted, discover: scheme === 'esdb+discover', hosts, tls, username, tlsCAFile, userCertFile, userKeyFile };
 }
 
 /**

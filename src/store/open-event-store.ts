@@ -9,7 +9,7 @@ export async function openEventStore(config: StoreConfig): Promise<EventStore> {
     case 'memory':
       return createMemoryEventStore();
     case 'sqlite':
-      return createSqliteEventStore({ path: config.path });
+      return createSqliteEventStore({ path: config.path, synchronous: config.synchronous });
     case 'esdb': {
       const { createEsdbEventStore } = await import('./esdb-event-store.js');
       return createEsdbEventStore({ connectionString: config.connectionString });

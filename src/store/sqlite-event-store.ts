@@ -28,6 +28,8 @@ export interface SqliteEventStoreOptions {
    * Default 1000.
    */
   externalCommitPollMs?: number;
+  /** When to fsync: `full` (default) at every commit, `normal` at checkpoints. */
+  synchronous?: 'full' | 'normal';
 }
 
 export interface SqliteEventStore extends EventStore {
@@ -150,7 +152,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
 
 function openOrFail(options: SqliteEventStoreOptions): ReturnType<typeof openSqliteDatabase> {
   try {
-    return openSqliteDatabase({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+    return openSqliteDatabase({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 5000, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
   } catch (error) {
     throw isDeflectError(error) ? error : storeUnavailable(`cannot open ${options.path}`, error);
   }

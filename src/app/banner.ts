@@ -1,0 +1,54 @@
+// What `deflect start` prints for a person: where to send events, where data lives, what LiveDeflect is
+// (and, with the sandbox, that no real SMS is sent). Machines get the same facts as one JSON line.
+import type { DeflectConfig } from '../config/index.js';
+import { maskUrlCredentials } from '../config/mask.js';
+import { sandboxBanner } from '../liveperson/sandbox/index.js';
+import type { RunningService } from './run.js';
+
+export interface ListeningEvent {
+  event: 'listening';
+  url: string;
+  callEventsUrl: string;
+  sandboxUrl: string | null;
+  store: string;
+  kafka: boolean;
+  pid: number;
+}
+
+export function storeDescription(config: DeflectConfig): string {
+  const store = config.store;
+  return store.kind === 'sqlite' ? `sqlite:${store.path}` : store.kind === 'memory' ? 'memory (lost on exit)' : maskUrlCredentials(store.connectionString);
+}
+
+export function listeningEvent(running: RunningService): ListeningEvent {
+  const config = running.service.config;
+  return {
+    event: 'listening',
+    url: running.url,
+    callEventsUrl: `${running.url}/v1/call-events`,
+    sandboxUrl: running.sandboxUrl ?? null,
+    store: storeDescription(config),
+    kafka: config.kafka.enabled,
+    pid: process.pid,
+  };
+}
+
+export function startBanner(running: RunningService): string {
+  const config = running.service.config;
+  const { url } = running;
+  const lines = [
+    `deflect is running (pid ${process.pid}).`,
+    `  Send call events:  POST ${url}/v1/call-events   (JSON, JSON array, NDJSON, or Avro single-object)`,
+    `  Look at calls:     ${url}/v1/calls   ·   npx deflect calls`,
+    `  Probes, metrics:   ${url}/healthz   ${url}/readyz   ${url}/metrics`,
+    `  Store:             ${storeDescription(config)}`,
+  ];
+  if (config.kafka.enabled) lines.push(`  Kafka:             ${config.kafka.brokers.join(',')} topic ${config.kafka.topics.callEvents} → outcomes ${config.kafka.topics.outcomes}`);
+  else lines.push(`  Outcomes:          ${config.data.outcomesFile}`);
+  if (config.http.token) lines.push('  Auth:              Authorization: Bearer <DEFLECT_HTTP_TOKEN> required');
+  const endpoint = config.livePerson.endpoint;
+  lines.push(endpoint.kind === 'sandbox' ? '' : `  LiveDeflect:       ${endpoint.baseUrl}  (REAL SMS are sent)`);
+  if (running.sandboxUrl) lines.push(sandboxBanner(running.sandboxUrl));
+  lines.push('Stop with Ctrl-C (SIGTERM/SIGINT): in-flight invites finish or are parked; a second signal exits at once.');
+  return lines.filter((line) => line !== '').join('\n');
+}

@@ -1,0 +1,176 @@
+// The run routine behind `deflect start` and `deflect demo`: configuration → logger → telemetry → (Kafka
+// runtime) → service → resume pending work → live call list → Kafka consumer → HTTP listener. Its stop() is
+// the graceful shutdown: stop intake, stop consuming (commits), finish or park in-flight attempts, close the
+// store, flush spans, all within one bound.
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { printableConfig, type DeflectConfig } from '../config/index.js';
+import type { Decision } from '../decide/decider.js';
+import { buildHttpServer, listenHttp } from '../http/server.js';
+import type { Readiness } from '../http/http-deps.js';
+import type { KafkaRuntime, KafkaRuntimeModule } from '../kafka/runtime-contract.js';
+import type { SandboxOptions } from '../liveperson/sandbox/index.js';
+import { startLiveCallList, type LiveCallList } from '../projections/read-call-list.js';
+import { createDecisionMetrics } from '../telemetry/decision-metrics.js';
+import { createLogger, type Logger } from '../telemetry/logger.js';
+import { createMetrics, type DeflectMetrics } from '../telemetry/metrics.js';
+import { startTracing, type Tracing } from '../telemetry/tracing.js';
+import { createService, type Service } from './service.js';
+
+/**
+ * Resolved at run time only when Kafka is configured, so a laptop run never loads kafkajs (and this file
+ * compiles whether or not the Kafka runtime is present yet).
+ */
+const KAFKA_RUNTIME_MODULE = '../kafka/runtime.js';
+
+export interface RunOptions {
+  config: DeflectConfig;
+  /** Where log lines go; stdout when absent. */
+  logDestination?: DestinationStream;
+  /** Test hook: every span also goes to this exporter. */
+  spanExporter?: SpanExporter;
+  /** Options for the in-process sandbox (the demo's fault rates). */
+  sandbox?: SandboxOptions;
+  /** Called for every decision, after the metrics saw it (the demo's progress). */
+  onDecision?: (decision: Decision) => void;
+}
+
+export interface RunningService {
+  readonly service: Service;
+  /** Base URL of the HTTP listener. */
+  readonly url: string;
+  /** The in-process sandbox's URL, when LiveDeflect is the sandbox. */
+  readonly sandboxUrl: string | undefined;
+  readonly logger: Logger;
+  readonly metrics: DeflectMetrics;
+  readonly callList: LiveCallList;
+  readonly kafka: KafkaRuntime | undefined;
+  readonly tracing: Tracing;
+  readonly http: FastifyInstance;
+  readiness(): Promise<Readiness>;
+  /** Graceful shutdown within `timeoutMs` (default DEFLECT_SHUTDOWN_TIMEOUT_MS); resolves false if the bound passed. */
+  stop(timeoutMs?: number): Promise<boolean>;
+}
+
+const STORE_CHECK_MS = 2_000;
+/** Of the shutdown bound, what is kept back for closing the store and flushing spans after the runner. */
+const CLOSING_RESERVE_MS = 1_000;
+
+export async function runService(options: RunOptions): Promise<RunningService> {
+  const { config } = options;
+  const logger = createLogger({ level: config.log.level, name: config.telemetry.serviceName, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  logger.info({ config: printableConfig(config) }, 'starting');
+  const tracing = await startTracing(config.telemetry, options.spanExporter ? { spanExporter: options.spanExporter } : {});
+  const metrics = createMetrics();
+  const countDecision = createDecisionMetrics(metrics);
+  const onDecision = (decision: Decision): void => {
+    countDecision(decision);
+    options.onDecision?.(decision);
+  };
+
+  const cleanups: Array<() => Promise<unknown>> = [() => tracing.shutdown(1_000)];
+  const cleanUp = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    let kafka: KafkaRuntime | undefined;
+    if (config.kafka.enabled) {
+      const module = (await import(KAFKA_RUNTIME_MODULE)) as KafkaRuntimeModule;
+      kafka = await module.createKafkaRuntime(config, { logger });
+      const runtime = kafka;
+      cleanups.push(() => runtime.stop());
+    }
+    const service = await createService(config, {
+      logger,
+      onDecision,
+      ...(kafka ? { outcomeSink: kafka.outcomeSink, ownsCall: kafka.ownsCall } : {}),
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    });
+    cleanups.push(() => service.stop(1_000));
+    metrics.watchRunner(service.runner);
+    if (kafka) metrics.watchKafka(kafka);
+    await service.start(kafka ? { owns: kafka.ownsCall } : {});
+    const callList = startLiveCallList(service.store, (error) => logger.error({ error: String(error) }, 'call list subscription stopped'));
+    cleanups.push(() => callList.stop());
+    if (kafka) await kafka.attach(service);
+
+    let stopping = false;
+    let started = false;
+    const readiness = async (): Promise<Readiness> => {
+      const store = await storeAnswers(service);
+      const checks = { started, stopping: !stopping, store, source: kafka ? kafka.ready() : true };
+      return { ready: Object.values(checks).every(Boolean), checks };
+    };
+    const http = buildHttpServer({ service, metrics, callList: callList.projection, readiness, logger });
+    cleanups.push(() => http.close());
+    const url = await listenHttp(http, config.http.host, config.http.port);
+    started = true;
+    logger.info({ url, store: config.store.kind, kafka: config.kafka.enabled, sandbox: service.sandbox?.url ?? null, tracing: tracing.exporters }, 'listening');
+
+    let stopped: Promise<boolean> | undefined;
+    return {
+      service,
+      url,
+      sandboxUrl: service.sandbox?.url,
+      logger,
+      metrics,
+      callList,
+      kafka,
+      tracing,
+      http,
+      readiness,
+      stop(timeoutMs = config.lifecycle.shutdownTimeoutMs) {
+        stopping = true;
+        stopped ??= shutdown({ http, kafka, callList, service, tracing, logger }, timeoutMs);
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+async function storeAnswers(service: Service): Promise<boolean> {
+  let bound: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      service.store.readAll({ maxCount: 1 }).then(() => true),
+      new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(false), STORE_CHECK_MS))),
+    ]);
+  } catch {
+    return false;
+  } finally {
+    if (bound) clearTimeout(bound);
+  }
+}
+
+interface Parts {
+  http: FastifyInstance;
+  kafka: KafkaRuntime | undefined;
+  callList: LiveCallList;
+  service: Service;
+  tracing: Tracing;
+  logger: Logger;
+}
+
+/** The steps in order; true when all finished within the bound. */
+async function shutdown(parts: Parts, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const remaining = (): number => Math.max(0, deadline - Date.now());
+  const steps = async (): Promise<void> => {
+    // Intake first: no new events, so what is in flight is all there is to finish.
+    await parts.http.close();
+    await parts.kafka?.stop();
+    await parts.callList.stop();
+    // The runner gets what is left but the reserve; attempts still out then are parked (in doubt at next start).
+    await parts.service.stop(Math.max(0, remaining() - CLOSING_RESERVE_MS));
+    await parts.tracing.shutdown(Math.min(CLOSING_RESERVE_MS, remaining()));
+  };
+  let bound: NodeJS.Timeout | undefined;
+  const inTime = await Promise.race([steps().then(() => true), new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(false), timeoutMs)))]);
+  if (bound) clearTimeout(bound);
+  parts.logger.info({ inTime, tookMs: timeoutMs - remaining() }, inTime ? 'stopped' : 'shutdown bound passed');
+  return inTime;
+}
