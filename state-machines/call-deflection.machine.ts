@@ -43,6 +43,8 @@ export interface CallContext {
   attempts: number;
   /** The attempt in flight or in doubt. */
   attemptId?: string;
+  /** When that attempt started (service clock): an attempt still unanswered well past its timeout was abandoned. */
+  attemptStartedAt?: number;
   lastFailure?: { classification: FailureClassification; code: string; retryAfterMs?: number };
   retry?: { attempt: number; dueAt: number };
   lpCallId?: string;
@@ -103,7 +105,7 @@ export const callDeflectionMachine = setup({
     })),
     recordAttemptStarted: assign(({ context, event }) => {
       const started = event as Fact<'InviteAttemptStarted'>;
-      return { attempts: context.attempts + 1, attemptId: started.attemptId, retry: undefined };
+      return { attempts: context.attempts + 1, attemptId: started.attemptId, attemptStartedAt: started.at, retry: undefined };
     }),
     recordAttemptFailure: assign(({ event }) => {
       const failed = event as Fact<'InviteAttemptFailed'>;

@@ -54,6 +54,8 @@ export function decisionPolicyOf(config: DeflectConfig): DecisionPolicy {
   return {
     inviteDeadlineMs: config.invite.deadlineMs,
     gracePeriodMs: config.invite.graceMs,
+    // An attempt is out for at most the HTTP timeout (plus one nonce re-sign); then it is surely answered or dead.
+    attemptTimeoutMs: 2 * config.livePerson.timeoutMs + 5_000,
     ambiguousLinePolicy: config.eligibility.ambiguousLinePolicy,
     suppressedNumbers: config.eligibility.suppressed,
     retry: { ...config.invite.retry },

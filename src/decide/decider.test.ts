@@ -143,7 +143,7 @@ describe('the invite step', () => {
 
   it('an attempt starts, fenced on the revision it was decided on', async () => {
     const decision = await callSpec().given('c1', ...accepted('c1')).when(fact.attemptStarted('a1'), { fence: 2 }).then({ state: 'accepted.inviting.attempting' });
-    expect(decision.pending).toEqual([{ kind: 'attemptInFlight', attemptId: 'a1' }]);
+    expect(decision.pending).toEqual([{ kind: 'attemptInFlight', attemptId: 'a1', dueAt: T0 + 2_100 + DEFAULT_POLICY.attemptTimeoutMs }]);
     expect(decision.snapshot.context.attempts).toBe(1);
   });
 

@@ -6,8 +6,8 @@ import { deadlineOf, acceptTimeOf, type DecisionPolicy } from './policy.js';
 export type PendingWork =
   /** Start an invite attempt now. */
   | { kind: 'inviteAttempt'; dueAt: number }
-  /** An attempt was started; if no request is in flight in this process, it was abandoned (crash) and is in doubt. */
-  | { kind: 'attemptInFlight'; attemptId: string }
+  /** An attempt was started; if it is not in flight in this process by `dueAt`, it was abandoned (crash): in doubt. */
+  | { kind: 'attemptInFlight'; attemptId: string; dueAt: number }
   /** Ask LivePerson's reporting whether an in-doubt attempt produced an SMS. */
   | { kind: 'reconcile'; attemptId: string; dueAt: number }
   | { kind: 'retryDue'; attempt: number; dueAt: number }
@@ -25,7 +25,9 @@ export function pendingWorkOf(snapshot: CallSnapshot, policy: DecisionPolicy): P
     if (deadline !== undefined && !snapshot.hasTag('effect:attemptInFlight')) work.push({ kind: 'deadline', dueAt: deadline });
   }
   if (snapshot.hasTag('effect:inviteAttempt')) work.push({ kind: 'inviteAttempt', dueAt: acceptTime });
-  if (snapshot.hasTag('effect:attemptInFlight') && context.attemptId) work.push({ kind: 'attemptInFlight', attemptId: context.attemptId });
+  if (snapshot.hasTag('effect:attemptInFlight') && context.attemptId) {
+    work.push({ kind: 'attemptInFlight', attemptId: context.attemptId, dueAt: (context.attemptStartedAt ?? 0) + policy.attemptTimeoutMs });
+  }
   if (snapshot.hasTag('effect:reconcile') && context.attemptId) work.push({ kind: 'reconcile', attemptId: context.attemptId, dueAt: acceptTime });
   if (snapshot.hasTag('timer:retry') && context.retry) work.push({ kind: 'retryDue', attempt: context.retry.attempt, dueAt: context.retry.dueAt });
   return work;

@@ -10,6 +10,12 @@ export interface DecisionPolicy {
   inviteDeadlineMs: number;
   /** How long an acceptance waits for its call-begun event. */
   gracePeriodMs: number;
+  /**
+   * How long after it started an unanswered attempt may still be in flight somewhere (the HTTP timeout plus a
+   * margin). Only after that is it treated as abandoned by a dead process and reconciled: declaring it sooner
+   * could race a live previous partition owner whose request is still out, and send a second SMS.
+   */
+  attemptTimeoutMs: number;
   /** What to do when the numbering plan cannot tell mobile from fixed line (US, Canada) and the IVR gave no lineType. */
   ambiguousLinePolicy: 'allow' | 'deny';
   /** Normalized E.164 numbers that must never be texted. */
@@ -20,6 +26,7 @@ export interface DecisionPolicy {
 export const DEFAULT_POLICY: DecisionPolicy = {
   inviteDeadlineMs: 120_000,
   gracePeriodMs: 30_000,
+  attemptTimeoutMs: 15_000,
   ambiguousLinePolicy: 'allow',
   suppressedNumbers: new Set(),
   retry: { baseMs: 1_000, maxMs: 15_000, maxAttempts: 5, jitter: 0.2 },

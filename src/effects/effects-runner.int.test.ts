@@ -215,6 +215,24 @@ describe('the invite step against the sandbox', () => {
     expect(types(await factsOf(h.store, 'c1')).filter((t) => t === 'InviteAttemptStarted')).toHaveLength(1);
     await other.runner.stop(100);
   });
+  it('a new partition owner does not take an attempt still in flight elsewhere for abandoned: it waits out the attempt timeout', async () => {
+    const h = (harness = await createInviteHarness());
+    h.sandbox.nextResponses([{ kind: 'pass', delayMs: 300 }]);
+    await h.acceptCall('c1');
+    const inFlight = h.runner.runDue();
+    await h.sandbox.received(1);
+    // Instance B is handed the partition while A's request is out.
+    const b = h.secondInstance();
+    await b.runner.resume(['c1']);
+    await b.runner.runDue();
+    expect(types(await factsOf(h.store, 'c1'))).not.toContain('InviteAttemptInDoubt');
+    await inFlight;
+    await h.settle();
+    await b.runner.idle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1 });
+    expect(h.sandbox.ledger.smsCount('c1')).toBe(1);
+    await b.runner.stop(100);
+  });
 });
 
 describe('resuming after a crash (the stream a killed process leaves behind, on a real SQLite file)', () => {
