@@ -3,7 +3,7 @@
 // store's raw read rate measured in the same run on the same file (readAll pages, no decode, no fold).
 // Prints events/s of each, the decode-only rate in between, and replay's ratio to the raw read.
 // Not a test: figures go in the issue note. Target: replay --verify >= 100,000 events/s.
-// Usage: npm run bench:replay [-- --calls 40000 --window 2000 --page 10000]
+// Usage: npm run bench:replay [-- --calls 40000 --window 2000 --page 1000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { manualClock } from '../src/shared/clock.js';
 
 const { values } = parseArgs({
-  options: { calls: { type: 'string', default: '40000' }, window: { type: 'string', default: '2000' }, page: { type: 'string', default: '10000' } },
+  options: { calls: { type: 'string', default: '40000' }, window: { type: 'string', default: '2000' }, page: { type: 'string', default: '1000' } },
 });
 const CALLS = Number(values.calls);
 const WINDOW = Number(values.window);

@@ -10,3 +10,8 @@ console.log('wrote src/contracts/generated/schemas.ts');
 const { renderCallMachineDiagram } = await import('../state-machines/diagram.js');
 writeFileSync(`${root}state-machines/call-deflection.mmd`, renderCallMachineDiagram());
 console.log('wrote state-machines/call-deflection.mmd');
+// The README embeds the diagram and the configuration reference; rewritten last, from what was just written.
+const { README_PATH, withGeneratedSections } = await import('./readme-sections.js');
+const { readFileSync } = await import('node:fs');
+writeFileSync(README_PATH, withGeneratedSections(readFileSync(README_PATH, 'utf8')));
+console.log('wrote README.md (generated sections)');

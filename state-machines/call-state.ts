@@ -39,13 +39,14 @@ export function createCallFold(machine: CallMachine = callDeflectionMachine): Ca
   };
 }
 
-const currentFold = createCallFold();
+/** The fold through the current machine, built once. */
+export const currentCallFold: CallFold = createCallFold();
 
 /** The state of a call with no facts yet. */
-export const INITIAL_CALL_SNAPSHOT: CallSnapshot = currentFold.initial;
+export const INITIAL_CALL_SNAPSHOT: CallSnapshot = currentCallFold.initial;
 
 /** The next state under the current machine. A fact the state cannot take leaves it unchanged (the decider checks `canTake` first). */
-export const foldFact: CallFold['foldFact'] = currentFold.foldFact;
+export const foldFact: CallFold['foldFact'] = currentCallFold.foldFact;
 
 export function foldFacts(facts: Iterable<CallFact>, from: CallSnapshot = INITIAL_CALL_SNAPSHOT): CallSnapshot {
   let snapshot = from;

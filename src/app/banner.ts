@@ -47,7 +47,7 @@ export function startBanner(running: RunningService): string {
   else lines.push(`  Outcomes:          ${config.data.outcomesFile}`);
   if (config.http.token) lines.push('  Auth:              Authorization: Bearer <DEFLECT_HTTP_TOKEN> required');
   const endpoint = config.livePerson.endpoint;
-  lines.push(endpoint.kind === 'sandbox' ? '' : `  LiveDeflect:       ${endpoint.baseUrl}  (REAL SMS are sent)`);
+  lines.push(endpoint.kind === 'sandbox' ? '' : `  LiveDeflect:       ${endpoint.baseUrl}`);
   if (running.sandboxUrl) lines.push(sandboxBanner(running.sandboxUrl));
   lines.push('Stop with Ctrl-C (SIGTERM/SIGINT): in-flight invites finish or are parked; a second signal exits at once.');
   return lines.filter((line) => line !== '').join('\n');

@@ -1,13 +1,12 @@
 // Graceful shutdown on SIGTERM/SIGINT: the first signal runs the bounded stop and exits with its code (0 when
 // everything finished in time, 1 otherwise); a second signal exits at once with 1.
-import type { Logger } from '../telemetry/logger.js';
 
 export interface ShutdownSignalOptions {
   /** Runs the graceful stop; resolves with the exit code. */
   stop: (signal: NodeJS.Signals) => Promise<number>;
   /** A last guard: exit 1 if stop() has not settled this long after the signal. */
   hardTimeoutMs: number;
-  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  logger: { info(object: object, message: string): void; warn(object: object, message: string): void; error(object: object, message: string): void };
   exit?: (code: number) => void;
 }
 

@@ -52,7 +52,7 @@ export function withCommonOptions(command: Command, options: { json?: boolean } 
 }
 
 /** Runs a command's action, mapping errors to exit codes: DeflectError → 1 with its code, CliExit as given. */
-export function action<A extends unknown[]>(run: (...args: A) => Promise<number | void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(run: (...args: A) => Promise<number | undefined> | Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       const code = await run(...args);

@@ -1,7 +1,7 @@
 // The kafkajs client the configuration describes: brokers, client id, TLS and SASL (the password is revealed
 // here, where the connection is made, and nowhere else), with kafkajs's own log lines routed into the one logger.
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
-import type { KafkaConfig } from '../config/index.js';
+import { Kafka, logLevel, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
+import type { KafkaConfig, KafkaSasl } from '../config/index.js';
 import type { Logger } from '../telemetry/logger.js';
 
 export type EnabledKafkaConfig = Extract<KafkaConfig, { enabled: true }>;
@@ -12,12 +12,11 @@ export function enabledKafka(config: KafkaConfig): EnabledKafkaConfig {
 }
 
 export function createKafkaClient(config: EnabledKafkaConfig, logger: Logger, level: logLevel = logLevel.WARN): Kafka {
-  const sasl = config.sasl;
   return new Kafka({
     clientId: config.clientId,
     brokers: [...config.brokers],
     ssl: config.ssl,
-    ...(sasl ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password.reveal() } } : {}),
+    ...(config.sasl ? { sasl: saslOptions(config.sasl) } : {}),
     logLevel: level,
     logCreator: kafkaLogCreator(logger),
   });
@@ -35,4 +34,16 @@ export function kafkaLogCreator(logger: Logger): logCreator {
       else if (level === logLevel.INFO) kafkaLogger.info(line, message);
       else kafkaLogger.debug(line, message);
     };
+}
+
+function saslOptions(sasl: KafkaSasl): SASLOptions {
+  const credentials = { username: sasl.username, password: sasl.password.reveal() };
+  switch (sasl.mechanism) {
+    case 'plain':
+      return { mechanism: 'plain', ...credentials };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', ...credentials };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', ...credentials };
+  }
 }

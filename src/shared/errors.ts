@@ -13,6 +13,8 @@ export const ERRORS = {
   DEFLECT_BODY_TOO_LARGE: { status: 413, message: 'the request body is too large' },
   DEFLECT_UNAUTHORIZED: { status: 401, message: 'a valid bearer token is required' },
   DEFLECT_NOT_FOUND: { status: 404, message: 'not found' },
+  DEFLECT_NOT_READY: { status: 503, message: 'the service is starting or stopping' },
+  DEFLECT_INTERNAL: { status: 500, message: 'internal error' },
   // Store.
   DEFLECT_STORE_CONFLICT: { status: 409, message: 'the stream is not at the expected revision' },
   DEFLECT_STORE_UNAVAILABLE: { status: 503, message: 'the event store is unavailable' },

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, type AppendResult as EsdbAppendResult } from '@eventstore/db-client';
 import { DeflectError } from '../shared/errors.js';
+import { createKeyedQueue } from '../shared/keyed-queue.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent, Subscription } from './event-store.js';
 import { assertValidAppend } from './expected-revision.js';
@@ -21,7 +22,7 @@ import { toPortPosition } from './esdb-positions.js';
 import { readRawStream } from './esdb-reads.js';
 import { fromEsdbNextExpectedRevision, fromEsdbRevision, toEsdbExpectedRevision } from './esdb-revisions.js';
 import { startEsdbSubscription } from './esdb-subscription.js';
-import { assertAppendableStream, PROBE_STREAM } from './esdb-stream-names.js';
+import { assertAppendableStream, checkpointStreamName, PROBE_STREAM } from './esdb-stream-names.js';
 
 export interface EsdbEventStoreOptions {
   /** `esdb://…` or `esdb+discover://…`, checked by parseEsdbConnectionString (throws DEFLECT_CONFIG_INVALID). */
@@ -46,6 +47,10 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
   const client = connect(connection);
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const subscriptions = new Set<RunningSubscription>();
+  // The server does not promise to apply appends to one stream in the order they were sent while several are
+  // in flight; the port does (a caller may chain expected revisions without awaiting each append). So this
+  // process sends one append per stream at a time; different streams still go in parallel.
+  const inStreamOrder = createKeyedQueue();
   let closed = false;
 
   function assertOpen(): void {
@@ -74,17 +79,19 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
       assertAppendableStream(streamName);
       // Mapped (and so copied) before the first await: the caller may reuse its buffers at once.
       const proposed = events.map(toEsdbEvent);
-      let result: EsdbAppendResult;
-      try {
-        result = await client.appendToStream(streamName, proposed, { expectedRevision: toEsdbExpectedRevision(expected) });
-      } catch (error) {
-        throw toStoreError(error, { operation: `append to ${streamName}`, streamName, expectedRevision: expected });
-      }
-      // Only with throwOnAppendFailure=false, which the connection check refuses; kept so a conflict can never pass as success.
-      if (!result.success) throw new StoreConflictError(streamName, expected, fromEsdbNextExpectedRevision(result.nextExpectedRevision));
-      const position = toPortPosition(result.position);
-      if (position === undefined) throw storeUnavailable(`append to ${streamName}: the server reported no position (EventStoreDB 22.10 or later is required)`);
-      return { nextExpectedRevision: fromEsdbRevision(result.nextExpectedRevision), position };
+      return inStreamOrder.run(streamName, async () => {
+        let result: EsdbAppendResult;
+        try {
+          result = await client.appendToStream(streamName, proposed, { expectedRevision: toEsdbExpectedRevision(expected) });
+        } catch (error) {
+          throw toStoreError(error, { operation: `append to ${streamName}`, streamName, expectedRevision: expected });
+        }
+        // Only with throwOnAppendFailure=false, which the connection check refuses; kept so a conflict never passes as success.
+        if (!result.success) throw new StoreConflictError(streamName, expected, fromEsdbNextExpectedRevision(result.nextExpectedRevision));
+        const position = toPortPosition(result.position);
+        if (position === undefined) throw storeUnavailable(`append to ${streamName}: the server reported no position (EventStoreDB 22.10 or later is required)`);
+        return { nextExpectedRevision: fromEsdbRevision(result.nextExpectedRevision), position };
+      });
     },
 
     async readStream(streamName, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -113,8 +120,10 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
 
     async storeCheckpoint(name, position) {
       assertOpen();
-      await storeEsdbCheckpoint(client, name, position, (error) =>
-        options.logger?.warn({ err: error, checkpoint: name }, 'could not cap the checkpoint stream history; the checkpoint itself is stored'),
+      await inStreamOrder.run(checkpointStreamName(name), () =>
+        storeEsdbCheckpoint(client, name, position, (error) =>
+          options.logger?.warn({ err: error, checkpoint: name }, 'could not cap the checkpoint stream history; the checkpoint itself is stored'),
+        ),
       );
     },
 

@@ -89,6 +89,8 @@ export function startEsdbSubscription(options: SubscribeOptions, deps: EsdbSubsc
   async function closeLive(): Promise<void> {
     const subscription = live;
     if (subscription === undefined) return;
+    // Nothing reads the stream any more: a late error event must not become an uncaught exception.
+    subscription.on('error', () => undefined);
     await subscription.unsubscribe().catch(() => undefined);
     // Ends an iteration waiting for the next event: cancelling the call alone does not end the readable.
     subscription.destroy();

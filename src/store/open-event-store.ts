@@ -1,18 +1,47 @@
-// Chooses the event store adapter from configuration (DEFLECT_STORE): memory, SQLite, or EventStoreDB.
+// Chooses the event store adapter from configuration (DEFLECT_STORE): memory, SQLite, or EventStoreDB. The one
+// place that chooses, so start-up and the CLI commands cannot disagree about it.
 import type { StoreConfig } from '../config/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../telemetry/logger.js';
 import type { EventStore } from './event-store.js';
 import { createMemoryEventStore } from './memory-event-store.js';
 import { createSqliteEventStore } from './sqlite-event-store.js';
 
-export async function openEventStore(config: StoreConfig): Promise<EventStore> {
+export interface OpenEventStoreOptions {
+  /** Stamps `recordedAt` in the in-process adapters; EventStoreDB stamps events with the server's time. */
+  clock?: Clock;
+  /** Hears of EventStoreDB housekeeping failures that do not fail a call. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * Resolves once the store can be used. EventStoreDB is asked to answer one read first, so a wrong host or
+ * missing rights stop start-up (DEFLECT_STORE_UNAVAILABLE) rather than the first call event.
+ */
+export async function openEventStore(config: StoreConfig, options: OpenEventStoreOptions = {}): Promise<EventStore> {
+  const { clock, logger } = options;
   switch (config.kind) {
     case 'memory':
-      return createMemoryEventStore();
+      return createMemoryEventStore({ clock });
     case 'sqlite':
-      return createSqliteEventStore({ path: config.path, synchronous: config.synchronous });
+      return createSqliteEventStore({ path: config.path, synchronous: config.synchronous, clock });
     case 'esdb': {
+      // Loaded only when chosen: the gRPC client is not needed by the embedded modes.
       const { createEsdbEventStore } = await import('./esdb-event-store.js');
-      return createEsdbEventStore({ connectionString: config.connectionString });
+      const store = createEsdbEventStore({ connectionString: config.connectionString, logger });
+      try {
+        await store.ping();
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+      return store;
     }
+    default:
+      return unknownKind(config);
   }
+}
+
+function unknownKind(config: never): never {
+  throw new Error(`unknown store kind in ${JSON.stringify(config)}`);
 }

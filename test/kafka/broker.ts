@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, inject, it } from 'vitest';
 import { isKafkaAvailable, startKafka } from '../../scripts/kafka/index.js';
 import './provided.js';
-import { reportUnavailable } from './unavailable.js';
+import { isCi, reportUnavailable } from './unavailable.js';
 
 export interface TestKafka {
   /** Bootstrap address, `127.0.0.1:PORT`. */
@@ -49,9 +49,11 @@ async function startOwnBroker(): Promise<TestKafkaResult> {
   return { available: true, kafka: { brokers: broker.brokers, shared: false } };
 }
 
-/** A describe block that runs with a broker, or shows up as skipped with the reason in its name. */
+/** A describe block that runs with a broker, or shows up as skipped with the reason in its name (never under CI=true). */
 export function describeKafka(name: string, result: TestKafkaResult, body: (kafka: TestKafka) => void): void {
   if (!result.available) {
+    // The global setup already fails a CI run without Kafka; this keeps any other path from skipping quietly.
+    if (isCi()) throw new Error(`[kafka] ${name}: CI=true requires the Kafka suites, but Kafka is unavailable: ${result.reason}`);
     describe.skip(`${name} (Kafka unavailable: ${result.reason})`, () => {
       it('needs a Kafka broker', () => undefined);
     });

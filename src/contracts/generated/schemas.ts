@@ -245,6 +245,36 @@ export interface DeflectionOutcome {
 
 export type Outcome = 'IN_PROGRESS' | 'INVITE_SENT' | 'FAILED' | 'NOT_DEFLECTED';
 
+/** One call for analytics (deflect export): its outcome and its stored events, without personal data. */
+export interface CallExport {
+  externalCallId: string;
+  /** epoch ms when the store recorded the call's first event; --since and --until select on it */
+  firstEventAt: number;
+  /** epoch ms when the store recorded the call's last event */
+  lastEventAt: number;
+  /** the machine state after the last event, e.g. inviteSent */
+  state: string;
+  /** as published on deflection.outcomes; IN_PROGRESS for a call not yet final */
+  outcome: DeflectionOutcome;
+  events: Array<ExportedEvent>;
+}
+
+/** One stored event of the call. */
+export interface ExportedEvent {
+  /** 0-based position in the call's stream */
+  revision: number;
+  /** the fact's record name, e.g. InviteAttemptFailed */
+  type: string;
+  /** epoch ms when the store recorded it */
+  recordedAt: number;
+  /** the machine state recorded after it */
+  stateAfter?: null | string;
+  /** the machine version that decided it */
+  machineVersion?: null | number;
+  /** the fact as JSON, without phone numbers, names, caller info or customer ids */
+  fact: string;
+}
+
 /** Every stored call fact, discriminated by its Avro record name. */
 export type CallFact =
   | ({ type: 'CallBegun' } & CallBegun)
@@ -289,4 +319,5 @@ export const SCHEMA_FILES = {
   RetryDue: 'call/RetryDue.avsc',
   RetryScheduled: 'call/RetryScheduled.avsc',
   DeflectionOutcome: 'outcome/DeflectionOutcome.avsc',
+  CallExport: 'export/CallExport.avsc',
 } as const;

@@ -1,6 +1,6 @@
 // One realistic value of every current record, typed with the generated types: a schema change that
 // breaks these shapes breaks compilation, and the mapped type below fails if a fact has no example.
-import type { CallFact, CallFactType, DeflectionOutcome } from '../generated/schemas.js';
+import type { CallExport, CallFact, CallFactType, DeflectionOutcome } from '../generated/schemas.js';
 
 type FactOf<T extends CallFactType> = Extract<CallFact, { type: T }>;
 
@@ -100,6 +100,19 @@ export const EXAMPLE_OUTCOME = {
   acceptToInviteMs: 32_200,
   occurredAt: BEGAN_AT + 62_001,
 } satisfies DeflectionOutcome;
+
+/** A call as `deflect export` writes it for analytics: no phone number, name or caller info in its facts. */
+export const EXAMPLE_EXPORT = {
+  externalCallId: 'call-7f3a',
+  firstEventAt: BEGAN_AT + 5,
+  lastEventAt: BEGAN_AT + 62_001,
+  state: 'inviteSent',
+  outcome: EXAMPLE_OUTCOME,
+  events: [
+    { revision: 0, type: 'CallBegun', recordedAt: BEGAN_AT + 5, stateAfter: 'inCall', machineVersion: 1, fact: '{"eventId":"evt-0001","siteId":"12345678","lineType":"MOBILE"}' },
+    { revision: 1, type: 'InviteSent', recordedAt: BEGAN_AT + 62_001, stateAfter: 'inviteSent', machineVersion: 1, fact: '{"attemptId":"att-3","lpCallId":"lp-5521"}' },
+  ],
+} satisfies CallExport;
 
 /** A typical inbound CallBegun as a producer sends it in JSON. */
 export const EXAMPLE_INBOUND_CALL_BEGUN_JSON = {

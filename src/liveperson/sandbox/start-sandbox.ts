@@ -164,6 +164,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const server = http.createServer((req, res) => {
+    // Not part of LiveDeflect: a read-only view for tests and demos run against a separate sandbox process.
+    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === LEDGER_PATH) return sendJson(res, 200, ledgerView(ledger));
     const work = handle(req, res).catch(() => sendJson(res, 500, { error: 'Internal Server Error' }));
     inFlight.add(work);
     notify();
@@ -201,6 +203,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.allSettled([...inFlight]);
     },
+  };
+}
+
+/** The sandbox's own read-only ledger endpoint (a dev tool, not a LiveDeflect API); never carries phone numbers. */
+export const LEDGER_PATH = '/sandbox/ledger';
+
+export interface SandboxLedgerView {
+  /** SMS "sent" per externalCallId. */
+  sms: Record<string, number>;
+  /** Each SMS's externalCallId and LivePerson callId, in order. */
+  transactions: Array<{ externalCallId: string; callId: string; siteId: string }>;
+  duplicates: Array<{ externalCallId: string; count: number }>;
+  requests: number;
+}
+
+export function ledgerView(ledger: SandboxLedger): SandboxLedgerView {
+  return {
+    sms: Object.fromEntries(ledger.smsCounts()),
+    transactions: ledger.transactions().map((tx) => ({ externalCallId: tx.externalCallId, callId: tx.callId, siteId: tx.siteId })),
+    duplicates: ledger.duplicates().map(({ externalCallId, count }) => ({ externalCallId, count })),
+    requests: ledger.requestCount(),
   };
 }
 

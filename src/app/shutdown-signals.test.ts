@@ -1,0 +1,50 @@
+// The signal protocol of `deflect start`: the first SIGTERM/SIGINT runs the graceful stop and exits with its
+// code; a second signal exits with 1 at once, without waiting for the stop.
+import { afterEach, describe, expect, it } from 'vitest';
+import { exitOnShutdownSignals } from './shutdown-signals.js';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+let dispose: () => void = () => undefined;
+afterEach(() => dispose());
+
+describe('exitOnShutdownSignals', () => {
+  it('runs the graceful stop once and exits with its code', async () => {
+    const exits: number[] = [];
+    const stops: NodeJS.Signals[] = [];
+    let exited: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (exited = resolve));
+    dispose = exitOnShutdownSignals({
+      logger: quiet,
+      hardTimeoutMs: 60_000,
+      stop: async (signal) => {
+        stops.push(signal);
+        return 0;
+      },
+      exit: (code) => {
+        exits.push(code);
+        exited();
+      },
+    });
+    process.emit('SIGTERM', 'SIGTERM');
+    await done;
+    expect(stops).toEqual(['SIGTERM']);
+    expect(exits).toEqual([0]);
+  });
+
+  it('exits 1 at once on a second signal while the stop is still running', () => {
+    const exits: number[] = [];
+    dispose = exitOnShutdownSignals({ logger: quiet, hardTimeoutMs: 60_000, stop: () => new Promise<number>(() => undefined), exit: (code) => exits.push(code) });
+    process.emit('SIGINT', 'SIGINT');
+    expect(exits).toEqual([]);
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(exits).toEqual([1]);
+  });
+
+  it('exits 1 when the stop fails', async () => {
+    let exited: (code: number) => void = () => undefined;
+    const code = new Promise<number>((resolve) => (exited = resolve));
+    dispose = exitOnShutdownSignals({ logger: quiet, hardTimeoutMs: 60_000, stop: () => Promise.reject(new Error('store')), exit: (value) => exited(value) });
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await code).toBe(1);
+  });
+});

@@ -1,0 +1,66 @@
+// `deflect calls`: every call in the configured store with its current outcome, folded from the store's
+// global order (the store is the truth; nothing else is read). Safe beside a running `deflect start` on the
+// same SQLite file: it only reads.
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { readCallList } from '../../projections/read-call-list.js';
+import { openEventStore } from '../../store/open-event-store.js';
+import { action, configFrom, outputFor, withCommonOptions } from '../cli.js';
+import { positiveInteger } from '../options.js';
+
+export interface CallListEntry {
+  externalCallId: string;
+  siteId: string | null;
+  outcome: string;
+  reason: string | null;
+  lpCallId: string | null;
+  attempts: number;
+  state: string;
+}
+
+const COLUMNS = ['externalCallId', 'siteId', 'outcome', 'reason', 'lpCallId', 'attempts'] as const;
+
+export function callTable(entries: readonly CallListEntry[]): string {
+  if (entries.length === 0) return 'no calls';
+  const cells = entries.map((entry) => COLUMNS.map((column) => String(entry[column] ?? '—')));
+  const widths = COLUMNS.map((column, index) => Math.max(column.length, ...cells.map((row) => row[index]?.length ?? 0)));
+  const line = (row: readonly string[]): string => row.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ').trimEnd();
+  return [line(COLUMNS), ...cells.map(line), `${entries.length} call${entries.length === 1 ? '' : 's'}`].join('\n');
+}
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('calls')
+      .description('list calls: externalCallId, siteId, outcome, reason, lpCallId, attempts')
+      .option('--outcome <outcome>', 'only calls with this outcome (IN_PROGRESS, INVITE_SENT, FAILED, NOT_DEFLECTED)')
+      .option('--limit <n>', 'only the last n calls (in order of first appearance)', positiveInteger),
+  ).action(
+    action(async (options: { config?: string; json?: boolean; outcome?: string; limit?: number }) => {
+      const config = configFrom(options);
+      const out = outputFor(options.json ?? false);
+      // Listing must not create an empty database where there was none.
+      if (config.store.kind === 'sqlite' && !existsSync(config.store.path)) {
+        out.note(`no store at ${config.store.path} yet`);
+        out.data([], () => 'no calls');
+        return;
+      }
+      const store = await openEventStore(config.store);
+      try {
+        const rows = (await readCallList(store)).rows().filter((row) => options.outcome === undefined || row.outcome === options.outcome);
+        const entries: CallListEntry[] = (options.limit === undefined ? rows : rows.slice(-options.limit)).map((row) => ({
+          externalCallId: row.externalCallId,
+          siteId: row.siteId ?? null,
+          outcome: row.outcome,
+          reason: row.reason ?? null,
+          lpCallId: row.lpCallId ?? null,
+          attempts: row.attempts,
+          state: row.state,
+        }));
+        out.data(entries, () => callTable(entries));
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+}

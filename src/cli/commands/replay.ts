@@ -1,0 +1,62 @@
+// `deflect replay --verify`: re-folds every call in the configured store through this release's machine and
+// compares each event's recorded state (src/audit/replay-verify.ts). Prints a summary and every divergent
+// call with its first diverging event; a progress bar on stderr when it is a terminal and the run is long.
+// Exit 0 when every history replays as recorded, 1 on any divergence, 2 without --verify.
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { createProgressBar, type ProgressTerminal } from '../../audit/progress-bar.js';
+import { renderReplayReport } from '../../audit/replay-report-text.js';
+import { verifyReplay, type VerifyReplayOptions } from '../../audit/replay-verify.js';
+import { storeHeadPosition } from '../../audit/store-head.js';
+import type { EventStore } from '../../store/event-store.js';
+import { createMemoryEventStore } from '../../store/memory-event-store.js';
+import { openEventStore } from '../../store/open-event-store.js';
+import { CliExit, EXIT, action, configFrom, outputFor, withCommonOptions, type Output } from '../cli.js';
+
+export interface ReplayVerifyRun extends Pick<VerifyReplayOptions, 'fold' | 'machineVersion' | 'pageSize'> {
+  store: EventStore;
+  output: Output;
+  /** Where the progress bar goes: stderr for the command. */
+  terminal?: ProgressTerminal;
+  /** Events after which a run counts as long and shows its bar; 50,000 unless given. */
+  progressAfterEvents?: number;
+}
+
+/** Verifies, prints the report, and returns the exit code: the command without its configuration. */
+export async function runReplayVerify(run: ReplayVerifyRun): Promise<number> {
+  const { store, output, terminal } = run;
+  const progress = terminal?.isTTY ? createProgressBar(terminal, { head: await storeHeadPosition(store), label: 'replay ', minEvents: run.progressAfterEvents ?? 50_000 }) : undefined;
+  const report = await verifyReplay(store, {
+    ...(run.fold ? { fold: run.fold } : {}),
+    ...(run.machineVersion !== undefined ? { machineVersion: run.machineVersion } : {}),
+    ...(run.pageSize !== undefined ? { pageSize: run.pageSize } : {}),
+    ...(progress ? { onProgress: ({ events, position }) => progress.update(events, position) } : {}),
+  });
+  progress?.done();
+  output.data(report, () => renderReplayReport(report));
+  return report.divergentCalls > 0 ? EXIT.failure : EXIT.ok;
+}
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('replay')
+      .description("re-fold every call's history through this release's machine; --verify compares it with the states recorded")
+      .option('--verify', 'compare every recorded state with the replayed one; exit 1 on any divergence'),
+  ).action(
+    action(async (options: { config?: string; json?: boolean; verify?: boolean }) => {
+      if (!options.verify) throw new CliExit(EXIT.usage, 'replay needs --verify (the only mode so far)');
+      const config = configFrom(options);
+      const output = outputFor(options.json ?? false);
+      // Verifying must not create an empty database where there was none: an absent file holds no calls.
+      const absentFile = config.store.kind === 'sqlite' && !existsSync(config.store.path) ? config.store.path : undefined;
+      if (absentFile) output.note(`no store at ${absentFile} yet: nothing to verify`);
+      const store = absentFile ? createMemoryEventStore() : await openEventStore(config.store);
+      try {
+        return await runReplayVerify({ store, output, terminal: process.stderr });
+      } finally {
+        await store.close();
+      }
+    }),
+  );
+}

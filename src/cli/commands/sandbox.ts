@@ -1,0 +1,81 @@
+// `deflect sandbox`: the LiveDeflect sandbox on its own, for a service started with LIVEPERSON_BASE_URL
+// pointing at it (exactly as production points at LiveDeflect). It sends no SMS; it records them.
+import type { Command } from 'commander';
+import { SANDBOX_CREDENTIALS, startSandbox, type SandboxOptions } from '../../liveperson/sandbox/index.js';
+import { action, outputFor, withCommonOptions } from '../cli.js';
+import { fraction, port, positiveInteger } from '../options.js';
+
+interface SandboxCommandOptions {
+  json?: boolean;
+  host: string;
+  port: number;
+  seed?: number;
+  latency?: number;
+  serverErrorRate?: number;
+  responseLostRate?: number;
+  rateLimitRate?: number;
+}
+
+export function sandboxOptionsOf(options: SandboxCommandOptions): SandboxOptions {
+  return {
+    host: options.host,
+    port: options.port,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    faults: {
+      ...(options.latency !== undefined ? { latency: options.latency } : {}),
+      ...(options.serverErrorRate !== undefined ? { serverErrorRate: options.serverErrorRate, serverErrorStatus: 503 } : {}),
+      ...(options.responseLostRate !== undefined ? { responseLostRate: options.responseLostRate } : {}),
+      ...(options.rateLimitRate !== undefined ? { rateLimitRate: options.rateLimitRate } : {}),
+    },
+  };
+}
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('sandbox')
+      .description('run the LiveDeflect sandbox on its own (no real SMS); point a service at it with LIVEPERSON_BASE_URL')
+      .option('--host <host>', 'interface to bind', '127.0.0.1')
+      .option('--port <port>', 'port to listen on (0 picks a free one)', port, 8089)
+      .option('--seed <n>', 'seed of the fault and latency draws', positiveInteger)
+      .option('--latency <ms>', 'answer every request after this many ms', positiveInteger)
+      .option('--server-error-rate <0..1>', 'share of invites answered 503 and not processed', fraction)
+      .option('--response-lost-rate <0..1>', 'share of invites recorded whose answer is then lost (in doubt)', fraction)
+      .option('--rate-limit-rate <0..1>', 'share of invites answered 429', fraction)
+      .addHelpText('after', '\nRead-only ledger for tests and demos: GET <url>/sandbox/ledger (SMS per externalCallId, no phone numbers).'),
+    { json: true },
+  ).action(
+    action(async (options: SandboxCommandOptions) => {
+      const out = outputFor(options.json ?? false);
+      const sandbox = await startSandbox(sandboxOptionsOf(options));
+      const credentials = { LIVEPERSON_BASE_URL: sandbox.url, ...credentialEnv() };
+      out.data({ event: 'listening', url: sandbox.url, ledgerUrl: `${sandbox.url}/sandbox/ledger`, env: credentials }, () =>
+        [
+          sandbox.banner,
+          'Point a service at it with (these are the sandbox\'s public defaults, not secrets):',
+          ...Object.entries(credentials).map(([key, value]) => `  ${key}=${value}`),
+          'Stop with Ctrl-C.',
+        ].join('\n'),
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+          resolve();
+        };
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+      });
+      await sandbox.close();
+    }),
+  );
+}
+
+function credentialEnv(): Record<string, string> {
+  return {
+    LIVEPERSON_CONSUMER_KEY: SANDBOX_CREDENTIALS.consumerKey,
+    LIVEPERSON_CONSUMER_SECRET: SANDBOX_CREDENTIALS.consumerSecret,
+    LIVEPERSON_ACCESS_TOKEN: SANDBOX_CREDENTIALS.accessToken,
+    LIVEPERSON_ACCESS_TOKEN_SECRET: SANDBOX_CREDENTIALS.accessTokenSecret,
+  };
+}

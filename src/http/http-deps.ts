@@ -1,0 +1,21 @@
+// What the HTTP routes are given: the running service and the read-side parts the run routine owns (metrics,
+// the live call list, readiness). Route modules take these and nothing global.
+import type { Service } from '../app/service.js';
+import type { CallListProjection } from '../projections/call-list.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { DeflectMetrics } from '../telemetry/metrics.js';
+
+export interface Readiness {
+  ready: boolean;
+  /** Each part and whether it is ready, e.g. { store: true, source: true, started: true }. */
+  checks: Record<string, boolean>;
+}
+
+export interface HttpDeps {
+  service: Service;
+  metrics: DeflectMetrics;
+  /** The call list kept live by a store subscription; absent when the run routine keeps none. */
+  callList?: CallListProjection;
+  readiness(): Promise<Readiness>;
+  logger: Logger;
+}

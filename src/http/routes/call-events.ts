@@ -1,0 +1,42 @@
+// POST /v1/call-events: validate every event of the request, then apply them through ingest (the path Kafka
+// and files take), and answer 202 once their facts are durable, with the eventIds recorded and those that
+// were duplicates. Ingest never waits for LivePerson (invariant 7): invites go out after the answer.
+import type { Decision } from '../../decide/decider.js';
+import { decodeCallEvents } from '../call-events-body.js';
+import { requestTraceparent } from '../request-tracing.js';
+import { HTTP_ROUTES } from '../routes.js';
+import type { RouteModule } from './route-module.js';
+
+export interface CallEventsAccepted {
+  /** Events recorded in their call's stream (including those the state could not take, listed in `rejected`). */
+  accepted: string[];
+  /** Events whose eventId the call already had: nothing changed. */
+  duplicates: string[];
+  /** Recorded as InputRejected: the call's state could not take them (e.g. after a final outcome). */
+  rejected: string[];
+}
+
+export function summarizeDecisions(eventIds: string[], decisions: Decision[]): CallEventsAccepted {
+  const result: CallEventsAccepted = { accepted: [], duplicates: [], rejected: [] };
+  decisions.forEach((decision, index) => {
+    const eventId = eventIds[index] ?? '';
+    if (decision.status === 'duplicate') result.duplicates.push(eventId);
+    else {
+      result.accepted.push(eventId);
+      if (decision.status === 'rejected') result.rejected.push(eventId);
+    }
+  });
+  return result;
+}
+
+export const callEventsRoutes: RouteModule = (app, { service }) => {
+  app.post(HTTP_ROUTES.postCallEvents, async (request, reply) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const events = decodeCallEvents(request.headers['content-type'], body);
+    const traceparent = requestTraceparent(request);
+    // Started together: the decider keeps each call's events in request order, and different calls share
+    // group commits. A store failure part-way leaves a prefix applied; a retry is idempotent (eventIds).
+    const decisions = await Promise.all(events.map((event) => service.ingest.apply(event, { source: { kind: 'http' }, ...(traceparent ? { traceparent } : {}) })));
+    return reply.status(202).send(summarizeDecisions(events.map((event) => event.eventId), decisions));
+  });
+};

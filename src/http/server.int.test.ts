@@ -1,0 +1,224 @@
+// The HTTP surface against a real service (memory store, the sandbox in-process): content types, validation of
+// the whole request before anything is stored, stable error codes with the offending field, the body limit,
+// bearer tokens off loopback, the call read API and trace-context pass-through.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createService, type Service } from '../app/service.js';
+import { loadConfig } from '../config/index.js';
+import { createSingleObjectCodec } from '../contracts/single-object.js';
+import { CALL_STREAM_PREFIX } from '../decide/call-stream.js';
+import { startLiveCallList, type LiveCallList } from '../projections/read-call-list.js';
+import { createLogger } from '../telemetry/logger.js';
+import { createMetrics } from '../telemetry/metrics.js';
+import type { Readiness } from './http-deps.js';
+import { buildHttpServer, listenHttp } from './server.js';
+
+const T = Date.now() - 60_000;
+const begun = (id: string, overrides: Record<string, unknown> = {}) => ({
+  type: 'CallBegun',
+  eventId: `${id}-begun`,
+  externalCallId: id,
+  occurredAt: T,
+  siteId: '38856538',
+  customer: { e164: '+447400123456' },
+  dialed: { e164: '+18005550100' },
+  ...overrides,
+});
+const accepted = (id: string) => ({ type: 'DeflectionAccepted', eventId: `${id}-accepted`, externalCallId: id, occurredAt: Date.now(), skill: 'billing' });
+
+interface Harness {
+  service: Service;
+  app: FastifyInstance;
+  callList: LiveCallList;
+  readiness: { current: Readiness };
+  close(): Promise<void>;
+}
+
+async function harness(env: Record<string, string> = {}): Promise<Harness> {
+  const config = loadConfig({ DEFLECT_STORE: 'memory', ...env });
+  const service = await createService(config, { outcomeSink: null });
+  await service.start();
+  const callList = startLiveCallList(service.store);
+  const readiness = { current: { ready: true, checks: { store: true } } as Readiness };
+  const app = buildHttpServer({
+    service,
+    metrics: createMetrics({ defaultMetrics: false }),
+    callList: callList.projection,
+    readiness: async () => readiness.current,
+    logger: createLogger({ level: 'silent' }),
+  });
+  return {
+    service,
+    app,
+    callList,
+    readiness,
+    async close() {
+      await app.close();
+      await callList.stop();
+      await service.stop(1_000);
+    },
+  };
+}
+
+const storedEvents = async (service: Service) => service.store.readAll({ streamPrefix: CALL_STREAM_PREFIX });
+
+describe('POST /v1/call-events', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness({ DEFLECT_HTTP_BODY_LIMIT: '4096' });
+  });
+  afterAll(() => h.close());
+
+  it('takes one JSON event and answers 202 with its id once it is stored', async () => {
+    const response = await h.app.inject({ method: 'POST', url: '/v1/call-events', payload: begun('one') });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ accepted: ['one-begun'], duplicates: [], rejected: [] });
+    expect((await h.service.store.readStream('call-one')).map((event) => event.type)).toEqual(['CallBegun']);
+  });
+
+  it('reports a repeated eventId as a duplicate and an event the state cannot take as rejected', async () => {
+    await h.app.inject({ method: 'POST', url: '/v1/call-events', payload: [begun('dup'), { type: 'DeflectionDeclined', eventId: 'dup-declined', externalCallId: 'dup', occurredAt: T }] });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/v1/call-events',
+      payload: [begun('dup'), accepted('dup')],
+    });
+    expect(response.json()).toEqual({ accepted: ['dup-accepted'], duplicates: ['dup-begun'], rejected: ['dup-accepted'] });
+  });
+
+  it('validates every event before storing any: one bad event in an array stores nothing and names its index and field', async () => {
+    const before = (await storedEvents(h.service)).length;
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/v1/call-events',
+      payload: [begun('atomic'), begun('atomic-2', { customer: { e164: 'not a number' } }), accepted('atomic')],
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({ code: 'DEFLECT_INVALID_EVENT', field: 'customer.e164', index: 1 });
+    expect(await storedEvents(h.service)).toHaveLength(before);
+  });
+
+  it('takes NDJSON, and names the 0-based line of a bad one', async () => {
+    const good = [begun('nd'), accepted('nd')].map((event) => JSON.stringify(event)).join('\n');
+    const ok = await h.app.inject({ method: 'POST', url: '/v1/call-events', headers: { 'content-type': 'application/x-ndjson' }, payload: `${good}\n` });
+    expect(ok.json()).toMatchObject({ accepted: ['nd-begun', 'nd-accepted'] });
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/v1/call-events',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: `${JSON.stringify(begun('nd-bad'))}\n\n{"type":"CallEnded"`,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'DEFLECT_DECODE_BAD_JSON', index: 2 });
+    expect(await h.service.store.readStream('call-nd-bad')).toEqual([]);
+  });
+
+  it('takes one Avro single-object record', async () => {
+    const { type: _type, ...fields } = begun('avro');
+    const body = Buffer.from(createSingleObjectCodec().encode('CallBegun', fields));
+    const response = await h.app.inject({ method: 'POST', url: '/v1/call-events', headers: { 'content-type': 'application/vnd.apache.avro+binary' }, payload: body });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toMatchObject({ accepted: ['avro-begun'] });
+    const garbage = await h.app.inject({ method: 'POST', url: '/v1/call-events', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from([1, 2, 3]) });
+    expect(garbage.statusCode).toBe(400);
+    expect(garbage.json()).toMatchObject({ code: 'DEFLECT_DECODE_BAD_MAGIC' });
+  });
+
+  it('answers bad JSON with 400 and a code, never quoting the body', async () => {
+    const response = await h.app.inject({ method: 'POST', url: '/v1/call-events', headers: { 'content-type': 'application/json' }, payload: '{"customer":{"e164":"+447400123456"' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'DEFLECT_DECODE_BAD_JSON' });
+    expect(response.body).not.toContain('447400123456');
+  });
+
+  it('refuses other content types with 415 and bodies over the limit with 413', async () => {
+    const text = await h.app.inject({ method: 'POST', url: '/v1/call-events', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+    expect(text.statusCode).toBe(415);
+    expect(text.json()).toMatchObject({ code: 'DEFLECT_DECODE_UNSUPPORTED_CONTENT_TYPE' });
+    const big = await h.app.inject({ method: 'POST', url: '/v1/call-events', payload: [begun('big', { callerInfo: { note: 'x'.repeat(5_000) } })] });
+    expect(big.statusCode).toBe(413);
+    expect(big.json()).toMatchObject({ code: 'DEFLECT_BODY_TOO_LARGE' });
+  });
+
+  it('stores the request span as the facts\' trace parent, in the caller\'s trace', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await h.app.inject({ method: 'POST', url: '/v1/call-events', headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }, payload: begun('traced') });
+    const [stored] = await h.service.store.readStream('call-traced');
+    expect(String(stored?.metadata.traceparent)).toContain(traceId);
+  });
+});
+
+describe('the call read API and probes', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness();
+  });
+  afterAll(() => h.close());
+
+  it('shows one call folded from its stream, with its history, after its invite went out', async () => {
+    await h.app.inject({ method: 'POST', url: '/v1/call-events', payload: [begun('read'), accepted('read')] });
+    await h.service.runner.idle();
+    const response = await h.app.inject({ method: 'GET', url: '/v1/calls/read' });
+    expect(response.statusCode).toBe(200);
+    const call = response.json<{ outcome: string; lpCallId: string; history: Array<{ revision: number; type: string; stateAfter: string }> }>();
+    expect(call).toMatchObject({ externalCallId: 'read', siteId: '38856538', outcome: 'INVITE_SENT', reason: null, attempts: 1, state: 'inviteSent' });
+    expect(call.history.map((event) => event.type)).toEqual(['CallBegun', 'DeflectionAccepted', 'EligibilityAssessed', 'InviteAttemptStarted', 'InviteSent']);
+    expect(call.history.map((event) => event.revision)).toEqual([0, 1, 2, 3, 4]);
+    expect(call.history.at(-1)?.stateAfter).toBe('inviteSent');
+  });
+
+  it('answers 404 with a code for a call it does not have and for unknown routes', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/v1/calls/nobody' })).json()).toMatchObject({ code: 'DEFLECT_NOT_FOUND' });
+    const unknown = await h.app.inject({ method: 'GET', url: '/v2/nothing' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ code: 'DEFLECT_NOT_FOUND' });
+  });
+
+  it('lists calls from the live call list, capped by ?limit', async () => {
+    await h.app.inject({ method: 'POST', url: '/v1/call-events', payload: [begun('list-1'), begun('list-2')] });
+    await h.callList.caughtUp;
+    const list = await h.app.inject({ method: 'GET', url: '/v1/calls?limit=1' });
+    expect(list.json<{ total: number; calls: unknown[] }>().calls).toHaveLength(1);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/calls?limit=0' })).json()).toMatchObject({ code: 'DEFLECT_USAGE' });
+  });
+
+  it('answers /healthz always and /readyz by readiness, and serves /metrics', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await h.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    h.readiness.current = { ready: false, checks: { store: false } };
+    const notReady = await h.app.inject({ method: 'GET', url: '/readyz' });
+    expect(notReady.statusCode).toBe(503);
+    expect(notReady.json()).toEqual({ status: 'not ready', checks: { store: false } });
+    const metrics = await h.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toContain('deflect_pending_calls');
+  });
+});
+
+describe('bearer token', () => {
+  const token = 'a-long-enough-token-0123456789';
+  let h: Harness;
+  let url: string;
+  beforeAll(async () => {
+    // A non-loopback host requires a token (configuration refuses to start without one); bind loopback here.
+    h = await harness({ DEFLECT_HTTP_TOKEN: token });
+    url = await listenHttp(h.app, '127.0.0.1', 0);
+  });
+  afterAll(() => h.close());
+
+  it('requires the token on the API over a real socket, and leaves probes and /metrics open', async () => {
+    const post = (headers: Record<string, string>) =>
+      fetch(`${url}/v1/call-events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(begun('auth')) });
+    const missing = await post({});
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toMatchObject({ code: 'DEFLECT_UNAUTHORIZED' });
+    expect((await post({ authorization: `Bearer ${token}x` })).status).toBe(401);
+    expect((await post({ authorization: `Bearer ${token}` })).status).toBe(202);
+    expect((await fetch(`${url}/v1/calls/auth`)).status).toBe(401);
+    for (const path of ['/healthz', '/readyz', '/metrics']) expect((await fetch(`${url}${path}`)).status).toBe(200);
+  });
+
+  it('is required by configuration whenever the host is not loopback', () => {
+    expect(() => loadConfig({ DEFLECT_HTTP_HOST: '0.0.0.0' })).toThrow(expect.objectContaining({ code: 'DEFLECT_CONFIG_INVALID', field: 'DEFLECT_HTTP_TOKEN' }));
+  });
+});

@@ -1,0 +1,183 @@
+// The Kafka runtime of `deflect start` (src/kafka/runtime-contract.ts): a consumer-group member that feeds the
+// call-events topic into the service's ingest, the owner of its partitions' calls (their effects run here, and
+// their pending work is resumed from the store when a partition is assigned), the dead-letter writer, and the
+// outcome sink on the outcomes topic. One idempotent producer serves dead letters and outcomes.
+import { logLevel, Partitioners, type Admin, type Consumer, type PartitionMetadata } from 'kafkajs';
+import type { Service } from '../app/service.js';
+import type { DeflectConfig } from '../config/index.js';
+import { findOpenCalls } from '../effects/open-calls.js';
+import type { Logger } from '../telemetry/logger.js';
+import { createBackpressure, type Backpressure } from './backpressure.js';
+import { createBatchIngest } from './batch-ingest.js';
+import { createCallEventDecoder } from './call-event-record.js';
+import { createCallOwnership } from './call-ownership.js';
+import { createDeadLetters } from './dead-letters.js';
+import { createKafkaClient, enabledKafka } from './kafka-client.js';
+import { createKafkaOutcomeSink } from './kafka-outcome-sink.js';
+import { createPartitionLag } from './partition-lag.js';
+import type { CreateKafkaRuntime, KafkaRuntime } from './runtime-contract.js';
+
+export interface KafkaRuntimeDeps {
+  logger: Logger;
+  /** Pause consuming while the effects runner has more calls pending than this; default 10,000. */
+  maxPendingCalls?: number;
+  /** Records decoded and applied together between heartbeats; default 1,000. */
+  chunkSize?: number;
+  /** Partitions whose batches are processed at once; default 4. */
+  partitionsConsumedConcurrently?: number;
+  /** Consumer group session timeout: how soon the group notices a dead member; default 30,000 ms. */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How long a fetch waits on the broker for new records; bounds how long stop() waits for it. Default 1,000 ms. */
+  maxWaitTimeMs?: number;
+  /** kafkajs's own log level; default WARN. */
+  kafkaLogLevel?: logLevel;
+}
+
+const RESUME_RETRIES = 5;
+
+export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRuntimeDeps): Promise<KafkaRuntime> {
+  const kafkaConfig = enabledKafka(config.kafka);
+  const { topics, groupId } = kafkaConfig;
+  const topic = topics.callEvents;
+  const logger = deps.logger.child({ component: 'kafka' });
+  const kafka = createKafkaClient(kafkaConfig, logger, deps.kafkaLogLevel ?? logLevel.WARN);
+
+  const ownership = createCallOwnership(topic, await partitionsOf(kafka.admin(), topic));
+  // Idempotent, one request in flight: retries neither duplicate nor reorder a dead letter or an outcome.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const outcomeSink = createKafkaOutcomeSink(producer, topics.outcomes);
+  const deadLetters = createDeadLetters(producer, topics.deadLetter);
+  const lag = createPartitionLag();
+
+  let consumer: Consumer | undefined;
+  let backpressure: Backpressure | undefined;
+  let connected = false;
+  let joined = false;
+  let crashed = false;
+  let stopped = false;
+  let resuming: Promise<void> = Promise.resolve();
+
+  async function resumePartitions(service: Service, partitions: number[]): Promise<void> {
+    const gained = new Set(partitions);
+    // Still owned when the scan ends: a later rebalance may have moved a partition on meanwhile.
+    const stillOurs = (externalCallId: string) => gained.has(ownership.partitionOf(externalCallId)) && ownership.ownsCall(externalCallId);
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        const calls = await findOpenCalls(service.store, stillOurs);
+        await service.runner.resume(calls);
+        logger.info({ partitions, calls: calls.length }, 'resumed the pending work of assigned partitions');
+        return;
+      } catch (error) {
+        logger.error({ partitions, attempt, error: String(error) }, 'could not resume the pending work of assigned partitions');
+        if (attempt >= RESUME_RETRIES) return;
+        await new Promise((resolve) => setTimeout(resolve, 1_000 * 2 ** attempt).unref());
+      }
+    }
+  }
+
+  function assign(service: Service, partitions: number[]): void {
+    const { gained, lost } = ownership.assign(partitions);
+    lag.keep(topic, ownership.owned());
+    if (lost.length > 0) {
+      const lostSet = new Set(lost);
+      // The new owner resumes these calls from the store; this instance forgets them now.
+      service.runner.release((externalCallId) => lostSet.has(ownership.partitionOf(externalCallId)));
+    }
+    if (gained.length > 0) resuming = resuming.then(() => resumePartitions(service, gained));
+    if (gained.length > 0 || lost.length > 0) logger.info({ topic, partitions: [...ownership.owned()], gained, lost }, 'partition assignment changed');
+  }
+
+  return {
+    outcomeSink,
+    ownsCall: (externalCallId) => ownership.ownsCall(externalCallId),
+
+    async attach(service) {
+      if (consumer) throw new Error('the Kafka runtime is already attached');
+      const current = kafka.consumer({
+        groupId,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: deps.maxWaitTimeMs ?? 1_000,
+        ...(deps.sessionTimeoutMs !== undefined ? { sessionTimeout: deps.sessionTimeoutMs } : {}),
+        ...(deps.heartbeatIntervalMs !== undefined ? { heartbeatInterval: deps.heartbeatIntervalMs } : {}),
+      });
+      consumer = current;
+      backpressure = createBackpressure({
+        pendingCalls: () => service.runner.pendingCalls(),
+        maxPendingCalls: deps.maxPendingCalls ?? 10_000,
+        pause: () => current.pause([{ topic }]),
+        resume: () => current.resume([{ topic }]),
+        onChange: (paused, pendingCalls) => logger.info({ topic, pendingCalls }, paused ? 'consumption paused: the effects runner is behind' : 'consumption resumed'),
+      });
+      const { CONNECT, DISCONNECT, GROUP_JOIN, CRASH, STOP } = current.events;
+      current.on(CONNECT, () => (connected = true));
+      current.on(DISCONNECT, () => (connected = false));
+      current.on(STOP, () => (joined = false));
+      current.on(GROUP_JOIN, ({ payload }) => {
+        joined = true;
+        assign(service, payload.memberAssignment[topic] ?? []);
+      });
+      current.on(CRASH, ({ payload }) => {
+        // kafkajs has left the group: another member takes the partitions (and their calls) meanwhile.
+        joined = false;
+        assign(service, []);
+        if (!payload.restart) crashed = true;
+        logger.error({ error: payload.error.message, restart: payload.restart }, payload.restart ? 'Kafka consumer crashed; restarting' : 'Kafka consumer crashed');
+      });
+      await current.connect();
+      await current.subscribe({ topics: [topic], fromBeginning: true });
+      await current.run({
+        // Commits only what eachBatch resolved, and only after its facts are durable: at the end of every batch,
+        // before a rebalance hands a partition on, and on stop. Auto-resolve is off, so nothing else is resolved.
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently ?? 4,
+        eachBatch: createBatchIngest({
+          ingest: service.ingest,
+          decoder: createCallEventDecoder({ schemaRegistryUrl: kafkaConfig.schemaRegistryUrl }),
+          deadLetters,
+          groupId,
+          logger,
+          lag,
+          backpressure,
+          ...(deps.chunkSize !== undefined ? { chunkSize: deps.chunkSize } : {}),
+        }),
+      });
+    },
+
+    ready: () => connected && joined && !crashed && !stopped,
+    lag: () => lag.lag(),
+    deadLetters: () => deadLetters.counts(),
+
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      backpressure?.stop();
+      // Finishes the chunk under way, commits the resolved offsets, leaves the group.
+      await consumer?.disconnect();
+      ownership.assign([]);
+      await resuming;
+      outcomeSink.shut();
+      await outcomeSink.drain();
+      await producer.disconnect();
+    },
+  };
+}
+
+// What src/app/run.ts imports dynamically; the extra, optional deps are for tests and the benchmark.
+const _conformsToTheContract: CreateKafkaRuntime = createKafkaRuntime;
+
+async function partitionsOf(admin: Admin, topic: string): Promise<PartitionMetadata[]> {
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const partitions = topics.find((metadata) => metadata.name === topic)?.partitions ?? [];
+    if (partitions.length === 0) throw new Error(`the Kafka topic ${topic} has no partitions`);
+    return partitions;
+  } catch (error) {
+    throw new Error(`cannot read the partitions of the Kafka topic ${topic}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,32 @@
+// The call list built on demand by folding the store's global order page by page (`deflect calls`, the demo's
+// funnel), or kept live by a catch-up subscription (the HTTP list while the service runs).
+import { CALL_STREAM_PREFIX } from '../decide/call-stream.js';
+import type { EventStore } from '../store/event-store.js';
+import { createCallListProjection, type CallListProjection } from './call-list.js';
+
+const PAGE = 5_000;
+
+export async function readCallList(store: EventStore): Promise<CallListProjection> {
+  const projection = createCallListProjection();
+  let after: bigint | undefined;
+  for (;;) {
+    const page = await store.readAll({ streamPrefix: CALL_STREAM_PREFIX, maxCount: PAGE, ...(after !== undefined ? { after } : {}) });
+    for (const event of page) projection.apply(event);
+    const last = page.at(-1);
+    if (!last || page.length < PAGE) return projection;
+    after = last.position;
+  }
+}
+
+export interface LiveCallList {
+  readonly projection: CallListProjection;
+  /** Resolves once every event stored before the start has been folded. */
+  readonly caughtUp: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startLiveCallList(store: EventStore, onError?: (error: unknown) => void): LiveCallList {
+  const projection = createCallListProjection();
+  const subscription = store.subscribeToAll({ streamPrefix: CALL_STREAM_PREFIX, onEvent: (event) => projection.apply(event), ...(onError ? { onError } : {}) });
+  return { projection, caughtUp: subscription.caughtUp, stop: () => subscription.stop() };
+}

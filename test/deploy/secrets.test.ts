@@ -1,0 +1,60 @@
+// The Secret templates hold placeholders only, the LivePerson one exactly the four OAuth 1.0 credentials, and
+// the pod reads both; no credential value is committed anywhere in deploy/.
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS } from '../../src/config/keys.js';
+import { asArray, at, containers, deployFiles, k8sObject, k8sObjects, parseYamlFile, podSpec, readRepoFile, secretData } from './deploy-files.js';
+
+const CREDENTIALS = ['LIVEPERSON_ACCESS_TOKEN', 'LIVEPERSON_ACCESS_TOKEN_SECRET', 'LIVEPERSON_CONSUMER_KEY', 'LIVEPERSON_CONSUMER_SECRET'];
+const PLACEHOLDER = /REPLACE_WITH_[A-Z0-9_]+/;
+
+describe('Secret templates', () => {
+  it('the four credentials are the secret LIVEPERSON_ keys of the loader, minus the bearer token', () => {
+    const secretLivePersonKeys = CONFIG_KEYS.filter((key) => key.secret && key.name.startsWith('LIVEPERSON_') && key.name !== 'LIVEPERSON_BEARER_TOKEN').map((key) => key.name);
+    expect([...secretLivePersonKeys].sort()).toEqual(CREDENTIALS);
+  });
+
+  it('the LivePerson template has exactly the four credential keys, each a placeholder', () => {
+    const secret = k8sObject('Secret', 'deflect-liveperson');
+    expect(secret.file).toBe('deploy/k8s/secret-liveperson.template.yaml');
+    expect(secret.doc['type']).toBe('Opaque');
+    const data = secretData(secret);
+    expect(Object.keys(data).sort()).toEqual(CREDENTIALS);
+    for (const [key, value] of Object.entries(data)) expect(value, key).toMatch(new RegExp(`^${PLACEHOLDER.source}$`));
+  });
+
+  it('the service template holds placeholders for its secret parts', () => {
+    const data = secretData(k8sObject('Secret', 'deflect-service'));
+    expect(Object.keys(data).sort()).toEqual(['DEFLECT_HTTP_TOKEN', 'DEFLECT_STORE']);
+    expect(data['DEFLECT_HTTP_TOKEN']).toMatch(PLACEHOLDER);
+    expect(data['DEFLECT_STORE']).toMatch(/^esdb(\+discover)?:\/\/deflect:REPLACE_WITH_PASSWORD@/);
+  });
+
+  it('every Secret lives in a template, and no template is applied by kustomization', () => {
+    for (const secret of k8sObjects().filter((object) => object.kind === 'Secret')) expect(secret.file).toMatch(/\.template\.yaml$/);
+    const [kustomization] = parseYamlFile('deploy/k8s/kustomization.yaml').documents;
+    expect(asArray(at(kustomization, 'resources'), 'resources').filter((resource) => String(resource).includes('.template.'))).toEqual([]);
+  });
+
+  it('the pod reads both Secrets and the ConfigMap by the names the templates give', () => {
+    const deployment = k8sObject('Deployment', 'deflect');
+    const [container] = containers(podSpec(deployment), deployment.file);
+    const sources = asArray(container?.['envFrom'], 'envFrom');
+    const secrets = sources.map((s) => at(s, 'secretRef.name')).filter((name) => typeof name === 'string');
+    const configMaps = sources.map((s) => at(s, 'configMapRef.name')).filter((name) => typeof name === 'string');
+    expect(secrets.sort()).toEqual(['deflect-liveperson', 'deflect-service']);
+    expect(configMaps).toEqual([k8sObject('ConfigMap').name]);
+  });
+
+  it('no credential value appears anywhere in deploy/: each one is a placeholder or empty', () => {
+    let assignments = 0;
+    for (const path of deployFiles()) {
+      for (const match of readRepoFile(path).matchAll(/\b(LIVEPERSON_(?:CONSUMER_KEY|CONSUMER_SECRET|ACCESS_TOKEN|ACCESS_TOKEN_SECRET|BEARER_TOKEN))\s*[:=][ \t]*([^\s#]*)/g)) {
+        const value = (match[2] ?? '').replace(/^["']|["']$/g, '');
+        expect(value === '' || value === '…' || PLACEHOLDER.test(value), `${path}: ${match[1]}`).toBe(true);
+        assignments += 1;
+      }
+    }
+    // The template, the env example and the runbook's rotation command each assign all four.
+    expect(assignments).toBeGreaterThanOrEqual(12);
+  });
+});

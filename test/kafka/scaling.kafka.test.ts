@@ -1,0 +1,149 @@
+// Scaling out (DESIGN "Scaling out") with two service instances as separate processes in one consumer group on a
+// 6-partition topic. One is SIGKILLed mid-run, with invites in flight and work pending. Every call still reaches
+// its final outcome, the sandbox records no duplicate SMS and no missing one, and every produced event is in the
+// store. The survivor takes the dead one's partitions and resumes their pending work from the store, reconciling
+// the attempts the dead one left in doubt.
+//
+// The shared store is one SQLite file used by both processes: production uses EventStoreDB, which cannot run
+// here, and the SQLite adapter supports another writer on its file (busy timeout, data_version), so it is the
+// one shared store available. The LiveDeflect sandbox runs in this process, so its ledger is visible here.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import type { InboundCallEvent } from '../../src/contracts/inbound.js';
+import { decodeFact } from '../../src/contracts/stored-facts.js';
+import { callStreamName } from '../../src/decide/call-stream.js';
+import { eventIdOf } from '../../src/decide/decider.js';
+import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox } from '../../src/liveperson/sandbox/index.js';
+import { createSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite-event-store.js';
+import { foldFacts, summarize } from '../../state-machines/call-state.js';
+import { describeKafka, startTestKafka } from './broker.js';
+import { accepted, callBegun, declined, ended, offered, SITE_ID } from './call-traffic.js';
+import { startChildInstance, tail, type ChildInstance } from './child-instance.js';
+import { createKafkaTestBed, type KafkaTestBed } from './kafka-test-bed.js';
+import { until } from './until.js';
+
+const kafka = await startTestKafka();
+
+const CALLS = 300;
+const children: ChildInstance[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const child of children) await child.stop();
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** Two calls in three are accepted (an SMS each); the rest declined. Some end (hang up) after accepting. */
+function eventsOfCall(i: number): InboundCallEvent[] {
+  const id = `scale-${i}`;
+  if (i % 3 === 2) return [callBegun(id), offered(id), declined(id)];
+  return i % 2 === 0 ? [callBegun(id), offered(id), accepted(id), ended(id)] : [callBegun(id), offered(id), accepted(id)];
+}
+const isAccepted = (i: number) => i % 3 !== 2;
+
+describeKafka('two instances, one killed', kafka, (k) => {
+  it('loses no call and sends no duplicate SMS when an instance is SIGKILLed mid-run', { timeout: 180_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deflect-scale-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    // Invites take a little while, so some are in flight when the instance dies.
+    const sandbox: Sandbox = await startSandbox({ faults: { latency: { min: 20, max: 120 } } });
+    cleanups.push(() => sandbox.close());
+    const bed: KafkaTestBed = await createKafkaTestBed(k, { partitions: 6 });
+    cleanups.push(() => bed.close());
+    const storePath = join(dir, 'shared.sqlite');
+
+    const env: Record<string, string> = {
+      KAFKA_BROKERS: bed.brokers,
+      KAFKA_GROUP_ID: bed.groupId,
+      KAFKA_TOPIC_CALL_EVENTS: bed.topics.callEvents,
+      KAFKA_TOPIC_OUTCOMES: bed.topics.outcomes,
+      KAFKA_TOPIC_DEAD_LETTER: bed.topics.deadLetter,
+      DEFLECT_STORE: `sqlite:${storePath}`,
+      DEFLECT_DATA_DIR: dir,
+      LIVEPERSON_BASE_URL: sandbox.url,
+      LIVEPERSON_CONSUMER_KEY: SANDBOX_CREDENTIALS.consumerKey,
+      LIVEPERSON_CONSUMER_SECRET: SANDBOX_CREDENTIALS.consumerSecret,
+      LIVEPERSON_ACCESS_TOKEN: SANDBOX_CREDENTIALS.accessToken,
+      LIVEPERSON_ACCESS_TOKEN_SECRET: SANDBOX_CREDENTIALS.accessTokenSecret,
+      LIVEPERSON_SITE_ID: SITE_ID,
+      LIVEPERSON_SKILL: 'sales',
+      DEFLECT_LOG_LEVEL: 'info',
+      // The group notices the killed member after this long.
+      INSTANCE_SESSION_TIMEOUT_MS: '6000',
+    };
+    const doomed = startChildInstance('doomed', env);
+    children.push(doomed);
+    await doomed.attached;
+    const survivor = startChildInstance('survivor', env);
+    children.push(survivor);
+    await survivor.attached;
+    const describe = () => `\n--- doomed ---\n${tail(doomed.lines)}\n--- survivor ---\n${tail(survivor.lines)}`;
+    await until(
+      () => doomed.partitions().length > 0 && survivor.partitions().length > 0 && doomed.partitions().length + survivor.partitions().length === 6,
+      () => `both instances to own partitions (doomed ${doomed.partitions().join(',')}, survivor ${survivor.partitions().join(',')})${describe()}`,
+      60_000,
+    );
+
+    // The first half of the traffic, then the kill while it is being worked on, then the rest.
+    const half = CALLS / 2;
+    const produced = Array.from({ length: CALLS }, (_, i) => eventsOfCall(i));
+    await bed.send(produced.slice(0, half).flat());
+    await until(() => sandbox.ledger.smsCounts().size >= 20, () => `some SMS before the kill${describe()}`, 60_000);
+    doomed.kill('SIGKILL');
+    const killed = await doomed.exited;
+    expect(killed.signal).toBe('SIGKILL');
+    const smsAtKill = sandbox.ledger.smsCounts().size;
+    await bed.send(produced.slice(half).flat());
+
+    await until(() => survivor.partitions().length === 6, () => `the survivor to own all 6 partitions${describe()}`, 60_000);
+    const reader: SqliteEventStore = createSqliteEventStore({ path: storePath, externalCommitPollMs: 0 });
+    cleanups.push(() => reader.close());
+    const outcomeOf = async (id: string) => summarize(foldFacts((await reader.readStream(callStreamName(id))).map((event) => decodeFact(event.type, event.data))));
+    const unfinished = async () => {
+      const open: string[] = [];
+      for (let i = 0; i < CALLS; i++) if ((await outcomeOf(`scale-${i}`)).outcome === 'IN_PROGRESS') open.push(`scale-${i}`);
+      return open;
+    };
+    let open: string[] = [];
+    await until(async () => (open = await unfinished()).length === 0, () => `every call to reach its final outcome; still open: ${open.slice(0, 10).join(', ')}${describe()}`, 120_000, 250);
+
+    expect(smsAtKill).toBeLessThan(Math.ceil((CALLS * 2) / 3));
+    expect(sandbox.ledger.duplicates()).toEqual([]);
+    for (let i = 0; i < CALLS; i++) {
+      const summary = await outcomeOf(`scale-${i}`);
+      if (isAccepted(i)) {
+        expect(summary.outcome, `scale-${i}`).toBe('INVITE_SENT');
+        expect(sandbox.ledger.smsCount(`scale-${i}`), `SMS to scale-${i}`).toBe(1);
+      } else {
+        expect(summary).toMatchObject({ outcome: 'NOT_DEFLECTED', reason: 'DECLINED' });
+        expect(sandbox.ledger.smsCount(`scale-${i}`)).toBe(0);
+      }
+    }
+    // No inbound event lost: every produced eventId is in its call's stream (none dead-lettered).
+    for (const events of produced) {
+      const id = events[0]?.externalCallId ?? '';
+      const stored = new Set((await reader.readStream(callStreamName(id))).map((event) => eventIdOf(decodeFact(event.type, event.data))));
+      for (const event of events) expect(stored.has(event.eventId), `${event.eventId} stored`).toBe(true);
+    }
+    expect(await bed.recordCount(bed.topics.deadLetter)).toBe(0);
+
+    // The survivor took over work the doomed instance had pending: it resumed calls from the store.
+    const resumedAfterKill = survivor.lines.filter((line) => line.msg === 'resumed the pending work of assigned partitions').map((line) => Number(line.calls));
+    expect(Math.max(0, ...resumedAfterKill)).toBeGreaterThan(0);
+    const facts = (await reader.readAll({ streamPrefix: 'call-' })).map((event) => decodeFact(event.type, event.data));
+    const abandoned = facts.filter((fact) => fact.type === 'InviteAttemptInDoubt' && fact.cause === 'ATTEMPT_ABANDONED').length;
+    const reconciled = facts.filter((fact) => fact.type === 'InDoubtReconciled');
+    const found = reconciled.filter((fact) => fact.type === 'InDoubtReconciled' && fact.found).length;
+    console.log(
+      `[scaling] ${CALLS} calls; ${smsAtKill} SMS at the kill; survivor resumed ${resumedAfterKill.join('+')} calls; ` +
+        `${abandoned} attempts abandoned by the killed instance; ${reconciled.length} reconciled (${found} had sent their SMS, ${reconciled.length - found} had not)`,
+    );
+
+    // The survivor's relay publishes every outcome (a repeat carries the same eventId).
+    const outcomes = await bed.readTopicUntil(bed.topics.outcomes, (records) => new Set(records.map((r) => r.key?.toString())).size >= CALLS, 60_000);
+    expect(new Set(outcomes.map((record) => record.key?.toString())).size).toBe(CALLS);
+    await survivor.stop();
+    expect((await survivor.exited).code).toBe(0);
+  });
+});
