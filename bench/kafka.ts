@@ -2,9 +2,11 @@
 //   1. starts the test broker (scripts/kafka) and pre-produces 50,000 calls × 4 Avro single-object events
 //      (CallBegun, DeflectionOffered, DeflectionAccepted, CallEnded) to a 6-partition topic, keyed by call;
 //   2. bare: a kafkajs consumer group that only single-object-decodes each record (the floor);
-//   3. full: the Kafka runtime attached to the service — decode → validate → decide → durable SQLite append →
+//   3. runtime only: the Kafka runtime with the service's core replaced by a counter — decode → validate →
+//      processing span → offsets committed — to show what the Kafka layer itself costs;
+//   4. full: the Kafka runtime attached to the service — decode → validate → decide → durable SQLite append →
 //      offsets committed — with the effects runner off (autoRun false: invites are scheduled, never sent) and no
-//      outcome relay, each with a fresh consumer group on the same topic.
+//      outcome relay. Each with a fresh consumer group on the same topic, timed from group join to last record.
 // Prints events/s for both and the ratio (target >= 0.6). Not a test: the figures go in the issue note.
 // Usage: npm run bench:kafka [-- --calls 50000 --chunk 1000 --concurrency 4]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,12 +17,14 @@ import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { createService } from '../src/app/service.js';
 import { loadConfig } from '../src/config/index.js';
 import type { InboundCallEvent } from '../src/contracts/inbound.js';
+import type { Ingest } from '../src/ingest/ingest.js';
 import { createSingleObjectCodec } from '../src/contracts/single-object.js';
 import { callEventMessage } from '../src/kafka/call-event-message.js';
 import { createKafkaRuntime } from '../src/kafka/runtime.js';
 import type { SqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { createLogger } from '../src/telemetry/logger.js';
+import { INITIAL_CALL_SNAPSHOT } from '../state-machines/call-state.js';
 import { isKafkaAvailable, startKafka } from '../scripts/kafka/index.js';
 
 const { values } = parseArgs({
@@ -90,30 +94,34 @@ async function main(): Promise<void> {
     const bare = await measureBare(client, topic);
     console.log(`bare kafkajs consumer, single-object decode only:  ${bare.events} events in ${bare.ms} ms = ${rate(bare.events, bare.ms)} events/s`);
 
-    const full = await measureFull(broker.brokers, topic, dir);
+    const runtimeOnly = await measureRuntime(broker.brokers, topic, dir, false);
+    console.log(`Kafka runtime without the core (decode → validate → span → offsets; no decide, no store): ${runtimeOnly.events} events in ${runtimeOnly.ms} ms = ${rate(runtimeOnly.events, runtimeOnly.ms)} events/s`);
+
+    const full = await measureRuntime(broker.brokers, topic, dir, true);
     console.log(`full ingest (decode → validate → decide → SQLite append → commit), effects runner off: ${full.events} events in ${full.ms} ms = ${rate(full.events, full.ms)} events/s`);
     console.log(`  SQLite: ${full.storedEvents} stored events; ${full.transactions} transactions; chunk ${values.chunk}; partitions consumed concurrently ${values.concurrency}`);
     const ratio = rate(full.events, full.ms) / rate(bare.events, bare.ms);
     console.log(`ratio full / bare = ${ratio.toFixed(2)} (target >= 0.6)`);
+    console.log(`ratio runtime without the core / bare = ${(rate(runtimeOnly.events, runtimeOnly.ms) / rate(bare.events, bare.ms)).toFixed(2)}`);
   } finally {
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** From the first record received to the last one decoded. */
+/** From the group join (partitions assigned) to the last record decoded: fetching included, joining not. */
 async function measureBare(client: Kafka, topic: string): Promise<{ events: number; ms: number }> {
   const codec = createSingleObjectCodec();
   const consumer = client.consumer({ groupId: 'bench-bare', maxWaitTimeInMs: 1_000 });
+  let first = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => (first = Date.now()));
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  let first = 0;
   let decoded = 0;
   const done = new Promise<number>((resolve) => {
     void consumer.run({
       partitionsConsumedConcurrently: Number(values.concurrency),
       eachBatch: async ({ batch }) => {
-        if (first === 0) first = Date.now();
         for (const message of batch.messages) {
           if (message.value) codec.decode(message.value);
           decoded++;
@@ -127,10 +135,15 @@ async function measureBare(client: Kafka, topic: string): Promise<{ events: numb
   return { events: decoded, ms: last - first };
 }
 
-async function measureFull(brokers: string, topic: string, dir: string): Promise<{ events: number; ms: number; storedEvents: number; transactions: number }> {
+/**
+ * The Kafka runtime into the service, from its group join to the last record applied. `core: false` replaces
+ * the service's ingest by one that only counts (the record is decoded and validated, the decider and the store
+ * are skipped): what the Kafka runtime itself costs.
+ */
+async function measureRuntime(brokers: string, topic: string, dir: string, core: boolean): Promise<{ events: number; ms: number; storedEvents: number; transactions: number }> {
   const config = loadConfig({
     KAFKA_BROKERS: brokers,
-    KAFKA_GROUP_ID: 'bench-full',
+    KAFKA_GROUP_ID: core ? 'bench-full' : 'bench-runtime-only',
     KAFKA_TOPIC_CALL_EVENTS: topic,
     KAFKA_TOPIC_OUTCOMES: 'bench.outcomes',
     KAFKA_TOPIC_DEAD_LETTER: 'bench.dead-letters',
@@ -139,8 +152,18 @@ async function measureFull(brokers: string, topic: string, dir: string): Promise
     LIVEPERSON_SITE_ID: '38856538',
     LIVEPERSON_SKILL: 'sales',
   });
-  const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void process.stderr.write(line) } });
-  const store: SqliteEventStore = createSqliteEventStore({ path: join(dir, 'bench.sqlite') });
+  let first = 0;
+  // The runtime logs its assignment when the group join completes: the same starting point as the bare consumer's.
+  const logger = createLogger({
+    level: 'info',
+    destination: {
+      write: (line: string) => {
+        if (line.includes('"partition assignment changed"')) first ||= Date.now();
+        else if (line.includes('"level":"warn"') || line.includes('"level":"error"')) process.stderr.write(line);
+      },
+    },
+  });
+  const store: SqliteEventStore = createSqliteEventStore({ path: join(dir, core ? 'bench.sqlite' : 'unused.sqlite') });
   const runtime = await createKafkaRuntime(config, {
     logger,
     chunkSize: Number(values.chunk),
@@ -148,7 +171,6 @@ async function measureFull(brokers: string, topic: string, dir: string): Promise
     // The runner is off, so its pile only grows: no backpressure in this measurement.
     maxPendingCalls: Number.POSITIVE_INFINITY,
   });
-  let first = 0;
   let applied = 0;
   let resolveDone: (at: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
@@ -159,12 +181,17 @@ async function measureFull(brokers: string, topic: string, dir: string): Promise
     autoRun: false,
     ownsCall: runtime.ownsCall,
     onDecision: () => {
-      if (first === 0) first = Date.now();
       if (++applied === EVENTS) resolveDone(Date.now());
     },
   });
   await service.start();
-  await runtime.attach(service);
+  const countOnly: Ingest = {
+    apply: async (event) => {
+      if (++applied === EVENTS) resolveDone(Date.now());
+      return { status: 'duplicate', externalCallId: event.externalCallId, snapshot: INITIAL_CALL_SNAPSHOT, revision: -1, appended: [], pending: [] };
+    },
+  };
+  await runtime.attach(core ? service : { ...service, ingest: countOnly });
   const last = await done;
   const stats = store.stats();
   await runtime.stop();

@@ -71,6 +71,7 @@ describe('a changed machine, verified against histories the previous one recorde
       {
         externalCallId: 'retried-after-429',
         revision: 4,
+        position: expect.stringMatching(/^\d+$/),
         type: 'InviteAttemptFailed',
         recorded: 'accepted.inviting.planningRetry',
         replayed: 'failed',

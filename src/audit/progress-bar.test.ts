@@ -14,7 +14,7 @@ const terminal = (isTTY: boolean) => {
 };
 
 describe('the progress bar', () => {
-  it('draws on a terminal once the run is long, in place, and clears its line at the end', () => {
+  it('draws on a terminal once the run is long, in place when the percentage moves, and clears its line at the end', () => {
     const tty = terminal(true);
     const clock = manualClock(0);
     const bar = createProgressBar(tty, { head: 200_000n, minEvents: 50_000, clock, label: 'replay ' });
@@ -23,6 +23,8 @@ describe('the progress bar', () => {
     clock.advance(500);
     bar.update(100_000, 100_000n);
     expect(tty.written).toEqual(['\rreplay [###############...............] 50%  100,000 events  200,000/s\x1b[K']);
+    bar.update(100_200, 100_200n);
+    expect(tty.written).toHaveLength(1);
     bar.done();
     expect(tty.written.at(-1)).toBe('\r\x1b[K');
   });

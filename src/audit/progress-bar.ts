@@ -30,17 +30,23 @@ export function createProgressBar(terminal: ProgressTerminal, options: ProgressB
   const minEvents = options.minEvents ?? 50_000;
   const started = clock.now();
   let drawn = false;
+  let shownPercent = -1;
   if (!terminal.isTTY || options.head === undefined || options.head <= 0n) return { update: () => undefined, done: () => undefined };
   const head = options.head;
   return {
     update(events, position) {
       if (events < minEvents) return;
       const fraction = Math.min(1, Number((position * 1000n) / head) / 1000);
+      // Redrawn when the percentage moves, not on every page: a terminal over SSH has its own costs.
+      const percent = Math.floor(fraction * 100);
+      if (percent === shownPercent) return;
+      shownPercent = percent;
       const filled = Math.round(fraction * WIDTH);
       const seconds = (clock.now() - started) / 1000;
       const rate = seconds > 0 ? `${Math.round(events / seconds).toLocaleString('en-US')}/s` : '';
-      const line = `${options.label ?? ''}[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${Math.floor(fraction * 100)}%  ${events.toLocaleString('en-US')} events  ${rate}`;
-      terminal.write(`\r${line.slice(0, Math.max(20, (terminal.columns ?? 80) - 1))}\x1b[K`);
+      const line = `${options.label ?? ''}[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${percent}%  ${events.toLocaleString('en-US')} events  ${rate}`;
+      // Some terminals report 0 columns; 80 then.
+      terminal.write(`\r${line.slice(0, Math.max(20, (terminal.columns || 80) - 1))}\x1b[K`);
       drawn = true;
     },
     done() {

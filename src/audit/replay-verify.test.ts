@@ -83,7 +83,7 @@ describe('replay --verify', () => {
     const report = await verifyReplay(store);
     expect(report.divergentCalls).toBe(1);
     expect(report.divergences).toEqual([
-      { externalCallId: 'odd', revision: 3, type: 'InviteAttemptStarted', recorded: 'failed', replayed: 'accepted.inviting.attempting', recordedMachineVersion: 1 },
+      { externalCallId: 'odd', revision: 3, position: '10', type: 'InviteAttemptStarted', recorded: 'failed', replayed: 'accepted.inviting.attempting', recordedMachineVersion: 1 },
     ]);
     expect(report.streams).toBe(3);
     expect(report.events).toBe(15);

@@ -9,6 +9,7 @@ import { decodeOutcome } from '../contracts/outcome.js';
 import { outcomeEventId } from '../outcomes/deflection-outcome.js';
 import { describeKafka, startTestKafka } from '../../test/kafka/broker.js';
 import { acceptedCall, declinedCall } from '../../test/kafka/call-traffic.js';
+import { startGatedGateway } from '../../test/kafka/gated-gateway.js';
 import { createKafkaTestBed, type KafkaTestBed, type TestInstance } from '../../test/kafka/kafka-test-bed.js';
 import { until } from '../../test/kafka/until.js';
 import { OUTCOME_EVENT_ID_HEADER } from './kafka-outcome-sink.js';
@@ -67,5 +68,27 @@ describeKafka('outcomes on Kafka', kafka, (k) => {
     const byCall = new Map(outcomes.map(({ outcome }) => [outcome.externalCallId, outcome]));
     for (const id of ['out-1', 'out-3']) expect(byCall.get(id)).toMatchObject({ outcome: 'INVITE_SENT', reason: null, attempts: 1, lpCallId: expect.any(String), siteId: '38856538', skill: 'sales' });
     for (const id of ['out-2', 'out-4']) expect(byCall.get(id)).toMatchObject({ outcome: 'NOT_DEFLECTED', reason: 'DECLINED', attempts: 0, lpCallId: null });
+  });
+
+  it('still publishes an outcome that becomes final after the runtime stopped, while the service drains', async () => {
+    const gated = await startGatedGateway();
+    try {
+      const instance = await bed.startInstance({ service: { gateway: gated.gateway } });
+      await bed.send(acceptedCall('late-1'));
+      await until(() => gated.waiting === 1, () => 'the invite to wait at the gate');
+
+      // `deflect start` stops intake first; the runner then finishes what is in flight, and the call becomes final.
+      await instance.runtime.stop();
+      expect(instance.runtime.ready()).toBe(false);
+      gated.open();
+      await until(() => (instance.service.relay?.published ?? 0) >= 1, () => 'the late outcome to be published');
+      await instance.stop();
+
+      const [record] = await bed.readTopic(bed.topics.outcomes, 1);
+      expect(decodeOutcome(record?.value ?? Buffer.alloc(0))).toMatchObject({ externalCallId: 'late-1', outcome: 'INVITE_SENT' });
+      expect(instance.logs.filter((line) => line.level === 'error')).toEqual([]);
+    } finally {
+      await gated.close();
+    }
   });
 });

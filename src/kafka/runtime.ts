@@ -5,6 +5,7 @@
 import { logLevel, Partitioners, type Admin, type Consumer, type PartitionMetadata } from 'kafkajs';
 import type { Service } from '../app/service.js';
 import type { DeflectConfig } from '../config/index.js';
+import type { OutcomeSink } from '../outcomes/outcome-sink.js';
 import { findOpenCalls } from '../effects/open-calls.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createBackpressure, type Backpressure } from './backpressure.js';
@@ -32,6 +33,8 @@ export interface KafkaRuntimeDeps {
   maxWaitTimeMs?: number;
   /** kafkajs's own log level; default WARN. */
   kafkaLogLevel?: logLevel;
+  /** After stop(), how long the producer waits for the outcome sink to be closed before it disconnects anyway; default 30,000 ms. */
+  producerLingerMs?: number;
 }
 
 const RESUME_RETRIES = 5;
@@ -47,7 +50,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   // Idempotent, one request in flight: retries neither duplicate nor reorder a dead letter or an outcome.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const outcomeSink = createKafkaOutcomeSink(producer, topics.outcomes);
+  const sink = createKafkaOutcomeSink(producer, topics.outcomes);
   const deadLetters = createDeadLetters(producer, topics.deadLetter);
   const lag = createPartitionLag();
 
@@ -58,6 +61,29 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   let crashed = false;
   let stopped = false;
   let resuming: Promise<void> = Promise.resolve();
+  let sinkClosed = false;
+  let linger: NodeJS.Timeout | undefined;
+  let producerClosed: Promise<void> | undefined;
+
+  const closeProducer = (): Promise<void> =>
+    (producerClosed ??= (async () => {
+      clearTimeout(linger);
+      sink.shut();
+      await sink.drain();
+      await producer.disconnect();
+    })());
+
+  // The service stops after the runtime (`deflect start` stops intake first), and its runner may still finish
+  // invites then, making outcomes final: the producer stays until the service closes the sink, so those are
+  // published now rather than by the next relay to start.
+  const outcomeSink: OutcomeSink = {
+    publish: (outcome) => sink.publish(outcome),
+    async close() {
+      sinkClosed = true;
+      await sink.drain();
+      if (stopped) await closeProducer();
+    },
+  };
 
   async function resumePartitions(service: Service, partitions: number[]): Promise<void> {
     const gained = new Set(partitions);
@@ -158,9 +184,8 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
       await consumer?.disconnect();
       ownership.assign([]);
       await resuming;
-      outcomeSink.shut();
-      await outcomeSink.drain();
-      await producer.disconnect();
+      if (sinkClosed) await closeProducer();
+      else (linger = setTimeout(() => void closeProducer(), deps.producerLingerMs ?? 30_000)).unref();
     },
   };
 }

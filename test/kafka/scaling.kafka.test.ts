@@ -108,7 +108,9 @@ describeKafka('two instances, one killed', kafka, (k) => {
     let open: string[] = [];
     await until(async () => (open = await unfinished()).length === 0, () => `every call to reach its final outcome; still open: ${open.slice(0, 10).join(', ')}${describe()}`, 120_000, 250);
 
-    expect(smsAtKill).toBeLessThan(Math.ceil((CALLS * 2) / 3));
+    // Killed mid-run: the first half's invites were still going out.
+    const acceptedInFirstHalf = Array.from({ length: half }, (_, i) => i).filter(isAccepted).length;
+    expect(smsAtKill).toBeLessThan(acceptedInFirstHalf);
     expect(sandbox.ledger.duplicates()).toEqual([]);
     for (let i = 0; i < CALLS; i++) {
       const summary = await outcomeOf(`scale-${i}`);

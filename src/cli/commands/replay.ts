@@ -3,7 +3,7 @@
 // call with its first diverging event; a progress bar on stderr when it is a terminal and the run is long.
 // Exit 0 when every history replays as recorded, 1 on any divergence, 2 without --verify.
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { createProgressBar, type ProgressTerminal } from '../../audit/progress-bar.js';
 import { renderReplayReport } from '../../audit/replay-report-text.js';
 import { verifyReplay, type VerifyReplayOptions } from '../../audit/replay-verify.js';
@@ -13,7 +13,7 @@ import { createMemoryEventStore } from '../../store/memory-event-store.js';
 import { openEventStore } from '../../store/open-event-store.js';
 import { CliExit, EXIT, action, configFrom, outputFor, withCommonOptions, type Output } from '../cli.js';
 
-export interface ReplayVerifyRun extends Pick<VerifyReplayOptions, 'fold' | 'machineVersion' | 'pageSize'> {
+export interface ReplayVerifyRun extends Pick<VerifyReplayOptions, 'fold' | 'machineVersion' | 'pageSize' | 'workers'> {
   store: EventStore;
   output: Output;
   /** Where the progress bar goes: stderr for the command. */
@@ -22,17 +22,28 @@ export interface ReplayVerifyRun extends Pick<VerifyReplayOptions, 'fold' | 'mac
   progressAfterEvents?: number;
 }
 
+function workerCount(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 64) throw new InvalidArgumentError('must be an integer 0–64 (0: fold in the reading thread)');
+  return value;
+}
+
 /** Verifies, prints the report, and returns the exit code: the command without its configuration. */
 export async function runReplayVerify(run: ReplayVerifyRun): Promise<number> {
   const { store, output, terminal } = run;
   const progress = terminal?.isTTY ? createProgressBar(terminal, { head: await storeHeadPosition(store), label: 'replay ', minEvents: run.progressAfterEvents ?? 50_000 }) : undefined;
-  const report = await verifyReplay(store, {
-    ...(run.fold ? { fold: run.fold } : {}),
-    ...(run.machineVersion !== undefined ? { machineVersion: run.machineVersion } : {}),
-    ...(run.pageSize !== undefined ? { pageSize: run.pageSize } : {}),
-    ...(progress ? { onProgress: ({ events, position }) => progress.update(events, position) } : {}),
-  });
-  progress?.done();
+  let report;
+  try {
+    report = await verifyReplay(store, {
+      ...(run.fold ? { fold: run.fold } : {}),
+      ...(run.machineVersion !== undefined ? { machineVersion: run.machineVersion } : {}),
+      ...(run.pageSize !== undefined ? { pageSize: run.pageSize } : {}),
+      ...(run.workers !== undefined ? { workers: run.workers } : {}),
+      ...(progress ? { onProgress: ({ events, position }) => progress.update(events, position) } : {}),
+    });
+  } finally {
+    progress?.done();
+  }
   output.data(report, () => renderReplayReport(report));
   return report.divergentCalls > 0 ? EXIT.failure : EXIT.ok;
 }
@@ -42,9 +53,10 @@ export function register(program: Command): void {
     program
       .command('replay')
       .description("re-fold every call's history through this release's machine; --verify compares it with the states recorded")
-      .option('--verify', 'compare every recorded state with the replayed one; exit 1 on any divergence'),
+      .option('--verify', 'compare every recorded state with the replayed one; exit 1 on any divergence')
+      .option('--workers <n>', 'worker threads folding beside the reader (default: one per spare core, up to 4, on stores over 50,000 events)', workerCount),
   ).action(
-    action(async (options: { config?: string; json?: boolean; verify?: boolean }) => {
+    action(async (options: { config?: string; json?: boolean; verify?: boolean; workers?: number }) => {
       if (!options.verify) throw new CliExit(EXIT.usage, 'replay needs --verify (the only mode so far)');
       const config = configFrom(options);
       const output = outputFor(options.json ?? false);
@@ -53,7 +65,7 @@ export function register(program: Command): void {
       if (absentFile) output.note(`no store at ${absentFile} yet: nothing to verify`);
       const store = absentFile ? createMemoryEventStore() : await openEventStore(config.store);
       try {
-        return await runReplayVerify({ store, output, terminal: process.stderr });
+        return await runReplayVerify({ store, output, terminal: process.stderr, ...(options.workers !== undefined ? { workers: options.workers } : {}) });
       } finally {
         await store.close();
       }
