@@ -99,7 +99,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     let started = false;
     const readiness = async (): Promise<Readiness> => {
       const store = await storeAnswers(service);
-      const checks = { started, stopping: !stopping, store, source: kafka ? kafka.ready() : true };
+      const checks = { started, stopping: !stopping, store, source: kafka ? kafka.ready() : true, outcomes: service.relay?.healthy() ?? true };
       return { ready: Object.values(checks).every(Boolean), checks };
     };
     const http = buildHttpServer({ service, metrics, callList: callList.projection, readiness, logger });

@@ -241,7 +241,7 @@ describe('the invite step', () => {
 
   it('an in-doubt attempt must be reconciled before anything else', async () => {
     const decision = await callSpec().given('c1', ...accepted('c1'), fact.attemptStarted('a1')).when(fact.inDoubt('a1')).then({ state: 'accepted.inviting.inDoubt' });
-    expect(decision.pending).toContainEqual({ kind: 'reconcile', attemptId: 'a1', dueAt: ACCEPT_TIME });
+    expect(decision.pending).toContainEqual({ kind: 'reconcile', attemptId: 'a1', dueAt: T0 + 2_100 + DEFAULT_POLICY.attemptTimeoutMs });
     expect(decision.pending.map((work) => work.kind)).not.toContain('inviteAttempt');
   });
 

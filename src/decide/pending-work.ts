@@ -28,7 +28,11 @@ export function pendingWorkOf(snapshot: CallSnapshot, policy: DecisionPolicy): P
   if (snapshot.hasTag('effect:attemptInFlight') && context.attemptId) {
     work.push({ kind: 'attemptInFlight', attemptId: context.attemptId, dueAt: (context.attemptStartedAt ?? 0) + policy.attemptTimeoutMs });
   }
-  if (snapshot.hasTag('effect:reconcile') && context.attemptId) work.push({ kind: 'reconcile', attemptId: context.attemptId, dueAt: acceptTime });
+  if (snapshot.hasTag('effect:reconcile') && context.attemptId) {
+    // Ask LivePerson's reporting only once the attempt is surely over there: a request that timed out here may
+    // still be processed, and a "not found" asked too early would let a retry send a second SMS (invariant 4).
+    work.push({ kind: 'reconcile', attemptId: context.attemptId, dueAt: (context.attemptStartedAt ?? acceptTime) + policy.attemptTimeoutMs });
+  }
   if (snapshot.hasTag('timer:retry') && context.retry) work.push({ kind: 'retryDue', attempt: context.retry.attempt, dueAt: context.retry.dueAt });
   return work;
 }

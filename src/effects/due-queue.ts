@@ -13,6 +13,8 @@ export interface DueQueue<T> {
   push(item: DueItem<T>): void;
   /** The earliest due time of any live item, or undefined. */
   peekDueAt(isLive: (item: DueItem<T>) => boolean): number | undefined;
+  /** How many live items are due at or before `now` (a scan: for occasional checks, not per event). */
+  countDue(now: number, isLive: (item: DueItem<T>) => boolean): number;
   /** Removes and returns every live item due at or before `now`, earliest first. */
   takeDue(now: number, isLive: (item: DueItem<T>) => boolean): DueItem<T>[];
   readonly size: number;
@@ -68,6 +70,11 @@ export function createDueQueue<T>(): DueQueue<T> {
     peekDueAt(isLive) {
       dropStale(isLive);
       return heap[0]?.dueAt;
+    },
+    countDue(now, isLive) {
+      let count = 0;
+      for (const item of heap) if (item.dueAt <= now && isLive(item)) count++;
+      return count;
     },
     takeDue(now, isLive) {
       const due: DueItem<T>[] = [];

@@ -283,3 +283,41 @@ describe('resuming after a crash (the stream a killed process leaves behind, on 
     expect(await outcomeOf(after, 'c1')).toMatchObject({ outcome: 'INVITE_SENT', attempts: 2 });
   });
 });
+
+describe('deadline and shutdown at the last moment', () => {
+  it('work that falls due after the deadline is EXPIRED, never sent (consumer lag, restart after downtime)', async () => {
+    const h = (harness = await createInviteHarness());
+    await h.acceptCall('c1');
+    h.clock.set(T0 + 2_000 + DEFAULT_POLICY.inviteDeadlineMs + 8 * 60_000);
+    await h.settle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'FAILED', reason: 'EXPIRED', attempts: 0 });
+    expect(h.sandbox.ledger.requestCount()).toBe(0);
+  });
+
+  it('a stopped runner starts no new attempt, even one already waiting for a slot', async () => {
+    const h = (harness = await createInviteHarness({ runner: { concurrency: 1 }, sandbox: { faults: { latency: 100 } } }));
+    await h.acceptCall('c1');
+    await h.acceptCall('c2');
+    const running = h.runner.runDue();
+    await h.sandbox.received(1);
+    await h.runner.stop(5_000);
+    await running;
+    expect(h.sandbox.ledger.requestCount()).toBe(1);
+    const waiting = (await outcomeOf(h, 'c1')).outcome === 'INVITE_SENT' ? 'c2' : 'c1';
+    expect(await outcomeOf(h, waiting)).toMatchObject({ outcome: 'IN_PROGRESS', state: 'accepted.inviting.ready', attempts: 0 });
+  });
+});
+
+describe('resuming a partition this instance owned before', () => {
+  it('reads the stream, not its stale cache: an acceptance another instance recorded is resumed and sent', async () => {
+    const h = (harness = await createInviteHarness());
+    await h.decider.apply('c1', fact.callBegun('c1'));
+    await h.decider.load('c1'); // cached here as inCall
+    const other = h.secondInstance();
+    await other.decider.apply('c1', fact.accepted('c1')); // the other owner records the acceptance, then dies
+    await h.runner.resume(['c1']);
+    await h.settle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1 });
+    expect(h.sandbox.ledger.smsCount('c1')).toBe(1);
+  });
+});

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { CallFact } from '../contracts/generated/schemas.js';
 import type { Decider, Decision } from '../decide/decider.js';
 import { pendingWorkOf, type PendingWork } from '../decide/pending-work.js';
-import { acceptTimeOf } from '../decide/policy.js';
+import { acceptTimeOf, deadlineOf } from '../decide/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { isDeflectError } from '../shared/errors.js';
 import { createDueQueue, type DueItem } from './due-queue.js';
@@ -53,8 +53,10 @@ export interface EffectsRunner {
   runDue(): Promise<void>;
   /** Resolves when nothing is running and nothing is due now. */
   idle(): Promise<void>;
-  /** Calls with pending work. */
+  /** Calls with pending work, including calls that only wait for a timer. */
   pendingCalls(): number;
+  /** Work due now or started and unfinished (attempts out or waiting for a slot): what a slow LivePerson piles up. */
+  backlog(): number;
   /** The earliest due time of any pending work. */
   nextDueAt(): number | undefined;
   readonly inFlight: number;
@@ -179,13 +181,35 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     if (waitMs > 0) return retryLater(externalCallId, { kind: 'inviteAttempt', dueAt: clock.now() + waitMs }, clock.now() + waitMs);
 
     await acquireSlot();
+    if (stopped) {
+      // Shutting down: the attempt is not started; the next owner of the call will find it ready.
+      releaseSlot();
+      return;
+    }
+    // No stale SMS (invariant 5): work can fall due long after its time (consumer lag, a restart after downtime,
+    // a wait for a slot), and once a request is out the deadline waits for its outcome. So check it last, here.
+    const deadline = deadlineOf(context, decider.policy);
+    if (deadline !== undefined && clock.now() >= deadline) {
+      releaseSlot();
+      await applyFact(externalCallId, { type: 'DeadlineReached', deadlineAt: deadline, at: clock.now() }, revision);
+      return;
+    }
     const { span, traceparent } = startAttemptSpan(call.acceptanceTraceparent, { attempt, siteId: request.siteId, gateway: gateway.name, externalCallId });
     try {
       // The fence: only the runner whose InviteAttemptStarted lands at this revision sends (invariant 3).
       attemptsInFlight.add(attemptId);
-      const started = await applyFact(externalCallId, { type: 'InviteAttemptStarted', attemptId, attempt, gateway: gateway.name, ...(traceparent ? { traceparent } : {}), at: clock.now() }, revision, traceparent);
+      const startedAt = clock.now();
+      const started = await applyFact(externalCallId, { type: 'InviteAttemptStarted', attemptId, attempt, gateway: gateway.name, ...(traceparent ? { traceparent } : {}), at: startedAt }, revision, traceparent);
       if (!started) {
         endAttemptSpan(span, { kind: 'fenced' });
+        return;
+      }
+      // Another owner may declare this attempt abandoned once attemptTimeoutMs has passed since startedAt. If the
+      // fence itself took a large part of that (a stalled loop or store), do not send: the attempt will be
+      // reconciled as abandoned, which is safe, where a late request could cross a retry and make two SMS.
+      if (clock.now() - startedAt > decider.policy.attemptTimeoutMs / 4) {
+        endAttemptSpan(span, { kind: 'fenced' });
+        options.logger?.warn({ externalCallId, attempt }, 'fence took too long; attempt left to reconciliation');
         return;
       }
       const result = await gateway.sendInvite(request);
@@ -205,8 +229,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     const call = await decider.load(externalCallId);
     if (call.revision !== revision) return track(externalCallId, call.revision, pendingOf(call.snapshot));
     const context = call.snapshot.context;
-    const request = inviteRequestOf(externalCallId, context, options.inviteDefaults);
-    const siteId = 'missing' in request ? (context.siteId ?? options.inviteDefaults.siteId) : request.siteId;
+    const siteId = context.siteId ?? options.inviteDefaults.siteId;
     const now = clock.now();
     const windowStart = (acceptTimeOf(context) ?? now) - reconcileMarginMs;
     const windowEnd = now + reconcileMarginMs;
@@ -282,6 +305,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
 
   function startDue(): Promise<void>[] {
     const started: Promise<void>[] = [];
+    if (stopped) return started;
     for (const item of queue.takeDue(clock.now(), isLive)) {
       // One piece of work per call at a time.
       if (busy.has(item.key)) deferred.set(item.key, [...(deferred.get(item.key) ?? []), item]);
@@ -310,6 +334,9 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     async resume(externalCallIds) {
       for (const externalCallId of externalCallIds) {
         if (options.ownsCall && !options.ownsCall(externalCallId)) continue;
+        // Read the stream, not a cached fold: while this instance did not own the call, another one may have
+        // moved it (e.g. appended the acceptance and died), and a stale fold with no pending work would strand it.
+        decider.forget(externalCallId);
         const call = await decider.load(externalCallId);
         track(externalCallId, call.revision, pendingOf(call.snapshot));
       }
@@ -328,6 +355,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
       }
     },
     pendingCalls: () => calls.size,
+    backlog: () => running.size + queue.countDue(clock.now(), isLive),
     nextDueAt: () => queue.peekDueAt(isLive),
     get inFlight() {
       return attemptsInFlight.size;

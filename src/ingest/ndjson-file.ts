@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { decodeInboundJson } from '../contracts/inbound.js';
 import type { Decision } from '../decide/decider.js';
 import { DeflectError, isDeflectError } from '../shared/errors.js';
+import { isInputAtFault } from './input-fault.js';
 import type { Ingest } from './ingest.js';
 
 export interface BadLine {
@@ -55,9 +56,8 @@ export async function ingestNdjsonFile(path: string, ingest: Ingest, options: { 
     const task = ingest
       .apply(event, { source: { kind: 'file', path, line } })
       .then(count, (error: unknown) => {
-        // A store failure is not the line's fault: stop rather than report the line as bad.
-        if (isDeflectError(error) && error.code.startsWith('DEFLECT_STORE')) failure ??= error;
-        else if (isDeflectError(error)) reportBad(line, error);
+        // Only the line's own fault makes it a bad line; a store or service failure stops the run instead.
+        if (isInputAtFault(error)) reportBad(line, error);
         else failure ??= error;
       })
       .finally(() => inFlight.delete(task));

@@ -7,7 +7,7 @@ import { isDeflectError } from '../shared/errors.js';
 import { acceptedCall } from '../../test/kafka/call-traffic.js';
 import { callEventMessage } from './call-event-message.js';
 import { createCallEventDecoder, type CallEventRecord } from './call-event-record.js';
-import { isRecordAtFault } from './record-failure.js';
+import { isInputAtFault } from '../ingest/input-fault.js';
 
 const [begun] = acceptedCall('rec-1');
 if (!begun) throw new Error('no event');
@@ -63,7 +63,7 @@ describe('call-events records', () => {
       } catch (caught) {
         error = caught;
       }
-      expect(isRecordAtFault(error)).toBe(true);
+      expect(isInputAtFault(error)).toBe(true);
     }
   });
 
@@ -76,7 +76,7 @@ describe('call-events records', () => {
       (caught: unknown) => caught,
     );
     expect(isDeflectError(error, 'DEFLECT_SCHEMA_REGISTRY_UNAVAILABLE')).toBe(true);
-    expect(isRecordAtFault(error)).toBe(false);
+    expect(isInputAtFault(error)).toBe(false);
   });
 
   it('encodes what it decodes: the producer side uses the same schemas', () => {

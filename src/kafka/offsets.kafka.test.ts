@@ -83,7 +83,7 @@ describeKafka('offsets and durability', kafka, (k) => {
     expect(second.logs.filter((line) => line.msg === 'record dead-lettered')).toEqual([]);
   });
 
-  it('pauses the topic while the effects runner has more pending calls than the bound, and resumes when it drains', async () => {
+  it('pauses the topic while the effects runner has more work due or in flight than the bound, and resumes when it drains', async () => {
     bed = await createKafkaTestBed(k, { partitions: 1 });
     const gated = await startGatedGateway();
     try {

@@ -4,11 +4,6 @@
 import { isDeflectError } from '../shared/errors.js';
 import type { DeadLetterReason } from './dead-letters.js';
 
-export function isRecordAtFault(error: unknown): boolean {
-  if (!isDeflectError(error)) return false;
-  return error.code.startsWith('DEFLECT_DECODE_') || error.code === 'DEFLECT_INVALID_EVENT' || error.code === 'DEFLECT_BODY_TOO_LARGE';
-}
-
 export function deadLetterReasonOf(error: unknown): DeadLetterReason {
   if (isDeflectError(error)) return { code: error.code, message: error.message, field: error.field };
   return { code: 'DEFLECT_INVALID_EVENT', message: error instanceof Error ? error.message : String(error) };

@@ -20,7 +20,11 @@ import type { CreateKafkaRuntime, KafkaRuntime } from './runtime-contract.js';
 
 export interface KafkaRuntimeDeps {
   logger: Logger;
-  /** Pause consuming while the effects runner has more calls pending than this; default 10,000. */
+  /**
+   * Pause consuming while the effects runner has more work started and unfinished than this (attempts out or
+   * waiting for a slot: what a slow LivePerson piles up); default 10,000. Calls that only wait for a timer (a
+   * retry, a deadline) do not count: they cost a few hundred bytes and a LivePerson outage must not stall ingest.
+   */
   maxPendingCalls?: number;
   /** Records decoded and applied together between heartbeats; default 1,000. */
   chunkSize?: number;
@@ -130,7 +134,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
       });
       consumer = current;
       backpressure = createBackpressure({
-        pendingCalls: () => service.runner.pendingCalls(),
+        pendingCalls: () => service.runner.backlog(),
         maxPendingCalls: deps.maxPendingCalls ?? 10_000,
         pause: () => current.pause([{ topic }]),
         resume: () => current.resume([{ topic }]),

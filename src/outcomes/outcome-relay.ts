@@ -11,10 +11,15 @@ import type { OutcomeSink } from './outcome-sink.js';
 
 export const FINAL_STATES: ReadonlySet<string> = new Set(['inviteSent', 'failed', 'notDeflected']);
 
+const RESTART_BASE_MS = 1_000;
+const RESTART_MAX_MS = 30_000;
+
 export interface OutcomeRelay {
   readonly caughtUp: Promise<void>;
   /** Outcomes published since start. */
   readonly published: number;
+  /** False from a failure until the restarted subscription delivers again. */
+  healthy(): boolean;
   stop(): Promise<void>;
 }
 
@@ -50,17 +55,48 @@ export async function startOutcomeRelay(options: OutcomeRelayOptions): Promise<O
     await store.storeCheckpoint(name, event.position);
   }
 
-  const subscription: Subscription = store.subscribeToAll({
-    streamPrefix: CALL_STREAM_PREFIX,
-    ...(checkpoint !== undefined ? { after: checkpoint } : {}),
-    onEvent: relay,
-    ...(options.onError ? { onError: options.onError } : {}),
-  });
+  // A subscription ends on its first error (a sink or store hiccup, a leader election); the relay starts a new
+  // one from its checkpoint with growing pauses, so outcomes keep flowing without a process restart.
+  let subscription: Subscription | undefined;
+  let stopped = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const subscribe = (after: bigint | undefined): Subscription =>
+    store.subscribeToAll({
+      streamPrefix: CALL_STREAM_PREFIX,
+      ...(after !== undefined ? { after } : {}),
+      onEvent: async (event) => {
+        await relay(event);
+        failures = 0;
+      },
+      onError: (error) => {
+        options.onError?.(error);
+        if (stopped) return;
+        failures++;
+        retryTimer = setTimeout(() => {
+          retryTimer = undefined;
+          void store.readCheckpoint(name).then(
+            (position) => {
+              if (!stopped) subscription = subscribe(position);
+            },
+            (readError: unknown) => options.onError?.(readError),
+          );
+        }, Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (failures - 1)));
+        retryTimer.unref();
+      },
+    });
+  subscription = subscribe(checkpoint);
+  const first = subscription;
   return {
-    caughtUp: subscription.caughtUp,
+    caughtUp: first.caughtUp,
     get published() {
       return published;
     },
-    stop: () => subscription.stop(),
+    healthy: () => failures === 0,
+    async stop() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      await subscription?.stop();
+    },
   };
 }
