@@ -15,7 +15,8 @@ import type { DeadLetter, DeadLetterReason, DeadLetters } from './dead-letters.j
 import type { PartitionLag } from './partition-lag.js';
 import { endProcessingSpan, startProcessingSpan, TRACEPARENT_HEADER, type ProcessingSpan } from './processing-span.js';
 import { headerText } from './record-headers.js';
-import { deadLetterReasonOf, failureCode, IngestInterrupted, isRecordAtFault } from './record-failure.js';
+import { isInputAtFault } from '../ingest/input-fault.js';
+import { deadLetterReasonOf, failureCode, IngestInterrupted } from './record-failure.js';
 
 export interface BatchIngestOptions {
   ingest: Ingest;
@@ -46,7 +47,7 @@ export function createBatchIngest(options: BatchIngestOptions): EachBatchHandler
   const chunkSize = Math.max(1, options.chunkSize ?? 1_000);
 
   function decode(record: KafkaMessage): Decoded | Promise<Decoded> {
-    const classify = (error: unknown): Decoded => (isRecordAtFault(error) ? { kind: 'bad', reason: deadLetterReasonOf(error) } : { kind: 'retry', error });
+    const classify = (error: unknown): Decoded => (isInputAtFault(error) ? { kind: 'bad', reason: deadLetterReasonOf(error) } : { kind: 'retry', error });
     try {
       const event = decoder.decode(record);
       return event instanceof Promise ? event.then((decoded): Decoded => ({ kind: 'event', event: decoded }), classify) : { kind: 'event', event };
@@ -80,12 +81,12 @@ export function createBatchIngest(options: BatchIngestOptions): EachBatchHandler
       // The decider already orders a call's inputs; chaining here also keeps a call's later records from being
       // applied after an earlier one failed (it will be redelivered, and they with it).
       const previous = lastOfCall.get(event.externalCallId);
-      const applying = previous ? previous.then(apply, (error: unknown) => (isRecordAtFault(error) ? apply() : Promise.reject(error))) : apply();
+      const applying = previous ? previous.then(apply, (error: unknown) => (isInputAtFault(error) ? apply() : Promise.reject(error))) : apply();
       lastOfCall.set(event.externalCallId, applying);
       pending.push(
         applying.then(
           (decision): Outcome => ({ kind: 'applied', decision }),
-          (error: unknown): Outcome => (isRecordAtFault(error) ? { kind: 'bad', reason: deadLetterReasonOf(error), externalCallId: event.externalCallId } : { kind: 'retry', error }),
+          (error: unknown): Outcome => (isInputAtFault(error) ? { kind: 'bad', reason: deadLetterReasonOf(error), externalCallId: event.externalCallId } : { kind: 'retry', error }),
         ),
       );
     }
