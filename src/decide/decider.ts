@@ -58,6 +58,8 @@ export interface Decider {
   apply(externalCallId: string, input: CallFact, options?: ApplyOptions): Promise<Decision>;
   /** The call as the store has it now (through the cache). */
   load(externalCallId: string): Promise<LoadedCall>;
+  /** Drops the cached fold of a call, so the next load reads its stream: for a call another instance may have moved. */
+  forget(externalCallId: string): void;
   readonly policy: DecisionPolicy;
 }
 
@@ -213,5 +215,5 @@ export function createDecider(options: DeciderOptions): Decider {
     });
   }
 
-  return { apply, load: (externalCallId) => queue.run(externalCallId, () => load(externalCallId)), policy };
+  return { apply, load: (externalCallId) => queue.run(externalCallId, () => load(externalCallId)), forget: (externalCallId) => cache.delete(externalCallId), policy };
 }
