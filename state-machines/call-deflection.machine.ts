@@ -105,7 +105,8 @@ export const callDeflectionMachine = setup({
     })),
     recordAttemptStarted: assign(({ context, event }) => {
       const started = event as Fact<'InviteAttemptStarted'>;
-      return { attempts: context.attempts + 1, attemptId: started.attemptId, attemptStartedAt: started.at, retry: undefined };
+      // A new attempt: the previous one's failure (and its Retry-After) no longer shapes the next backoff.
+      return { attempts: context.attempts + 1, attemptId: started.attemptId, attemptStartedAt: started.at, retry: undefined, lastFailure: undefined };
     }),
     recordAttemptFailure: assign(({ event }) => {
       const failed = event as Fact<'InviteAttemptFailed'>;

@@ -90,7 +90,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     cleanups.push(() => service.stop(1_000));
     metrics.watchRunner(service.runner);
     if (kafka) metrics.watchKafka(kafka);
-    await service.start(kafka ? { owns: kafka.ownsCall } : {});
+    await service.start(kafka ? { owns: kafka.ownsCall, resume: false } : {});
     const callList = startLiveCallList(service.store, (error) => logger.error({ error: String(error) }, 'call list subscription stopped'));
     cleanups.push(() => callList.stop());
     if (kafka) await kafka.attach(service);

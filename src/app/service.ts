@@ -26,7 +26,7 @@ export interface Service {
   readonly sandbox: Sandbox | undefined;
   readonly relay: OutcomeRelay | undefined;
   /** Resumes the pending work in the store (all of it, or the calls `owns` accepts) and starts the relay. */
-  start(options?: { owns?: (externalCallId: string) => boolean }): Promise<void>;
+  start(options?: { owns?: (externalCallId: string) => boolean; resume?: boolean }): Promise<void>;
   /** Stops within the bound: the runner parks or finishes in-flight attempts, the relay stops, the store closes. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -102,7 +102,8 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
       return relay;
     },
     async start(startOptions = {}) {
-      await runner.resume(await findOpenCalls(store, startOptions.owns ?? options.ownsCall));
+      // On Kafka nothing is owned before the first assignment, which resumes its partitions' work itself.
+      if (startOptions.resume !== false) await runner.resume(await findOpenCalls(store, startOptions.owns ?? options.ownsCall));
       if (sink) relay = await startOutcomeRelay({ store, sink, onError: (error) => options.logger?.error({ error: String(error) }, 'outcome relay stopped') });
     },
     async stop(timeoutMs = 10_000) {

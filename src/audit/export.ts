@@ -4,6 +4,7 @@
 // read and written in turn, so memory holds call ids, not events.
 import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
 import type { EventStore } from '../store/event-store.js';
+import { readAllPages } from '../store/read-all-pages.js';
 import type { CallFold } from '../../state-machines/call-state.js';
 import { exportedCallOf, type ExportedCall } from './call-export.js';
 import { writeExportFile, type AvroCodec, type ExportFormat } from './export-file.js';
@@ -66,11 +67,8 @@ export async function exportCalls(store: EventStore, options: ExportOptions): Pr
 /** Call streams whose first event the store recorded inside the window, in the order they started. */
 async function streamsStartedIn(store: EventStore, window: ExportWindow, pageSize: number): Promise<string[]> {
   const started: string[] = [];
-  for (let after: bigint | undefined; ; ) {
-    const page = await store.readAll({ streamPrefix: CALL_STREAM_PREFIX, maxCount: pageSize, ...(after !== undefined ? { after } : {}) });
+  for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX, pageSize })) {
     for (const event of page) if (event.revision === 0 && inExportWindow(window, event.recordedAt)) started.push(event.streamName);
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) return started;
-    after = last.position;
   }
+  return started;
 }

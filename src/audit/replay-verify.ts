@@ -7,7 +7,8 @@ import { availableParallelism } from 'node:os';
 import { CALL_MACHINE_VERSION } from '../../state-machines/call-deflection.machine.js';
 import { currentCallFold, type CallFold } from '../../state-machines/call-state.js';
 import { CALL_STREAM_PREFIX } from '../decide/call-stream.js';
-import type { EventStore, RecordedEvent } from '../store/event-store.js';
+import type { EventStore } from '../store/event-store.js';
+import { readAllPages } from '../store/read-all-pages.js';
 import type { Clock } from '../shared/clock.js';
 import { systemClock } from '../shared/clock.js';
 import { startReplayWorkers } from './replay-workers.js';
@@ -72,16 +73,13 @@ export async function verifyReplay(store: EventStore, options: VerifyReplayOptio
     const inThread = workers ? undefined : createStreamReplayer(options.fold ?? currentCallFold);
     const versions = new Map<unknown, number>();
     let events = 0;
-    for (let after: bigint | undefined; ; ) {
-      const page: RecordedEvent[] = await store.readAll({ streamPrefix: CALL_STREAM_PREFIX, maxCount: pageSize, ...(after !== undefined ? { after } : {}) });
+    for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX, pageSize })) {
       for (const event of page) versions.set(event.metadata.machineVersion, (versions.get(event.metadata.machineVersion) ?? 0) + 1);
       if (workers) await workers.replay(page);
       else for (const event of page) inThread?.replay(event);
       events += page.length;
       const last = page.at(-1);
       if (last) options.onProgress?.({ events, position: last.position });
-      if (!last || page.length < pageSize) break;
-      after = last.position;
     }
     const found = workers ? await workers.finish() : { streams: inThread?.streams ?? 0, divergences: inThread?.divergences ?? [] };
     const divergences = [...found.divergences].sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));

@@ -3,21 +3,15 @@
 // loads each of these calls and resumes its pending work, so a restart continues where the last one stopped.
 import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
 import type { EventStore } from '../store/event-store.js';
-
-const PAGE = 5_000;
+import { readAllPages } from '../store/read-all-pages.js';
 
 /** Only states under `accepted` have pending work; every other state waits for the telephony platform. */
 export const hasPendingWork = (stateAfter: unknown): boolean => typeof stateAfter === 'string' && stateAfter.startsWith('accepted');
 
 export async function findOpenCalls(store: EventStore, filter: (externalCallId: string) => boolean = () => true): Promise<string[]> {
   const lastState = new Map<string, unknown>();
-  let after: bigint | undefined;
-  for (;;) {
-    const page = await store.readAll({ streamPrefix: CALL_STREAM_PREFIX, maxCount: PAGE, ...(after !== undefined ? { after } : {}) });
+  for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX })) {
     for (const event of page) lastState.set(event.streamName, event.metadata.stateAfter);
-    const last = page.at(-1);
-    if (!last || page.length < PAGE) break;
-    after = last.position;
   }
   const open: string[] = [];
   for (const [streamName, state] of lastState) {

@@ -2,20 +2,13 @@
 // funnel), or kept live by a catch-up subscription (the HTTP list while the service runs).
 import { CALL_STREAM_PREFIX } from '../decide/call-stream.js';
 import type { EventStore } from '../store/event-store.js';
+import { readAllPages } from '../store/read-all-pages.js';
 import { createCallListProjection, type CallListProjection } from './call-list.js';
-
-const PAGE = 5_000;
 
 export async function readCallList(store: EventStore): Promise<CallListProjection> {
   const projection = createCallListProjection();
-  let after: bigint | undefined;
-  for (;;) {
-    const page = await store.readAll({ streamPrefix: CALL_STREAM_PREFIX, maxCount: PAGE, ...(after !== undefined ? { after } : {}) });
-    for (const event of page) projection.apply(event);
-    const last = page.at(-1);
-    if (!last || page.length < PAGE) return projection;
-    after = last.position;
-  }
+  for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX })) for (const event of page) projection.apply(event);
+  return projection;
 }
 
 export interface LiveCallList {
