@@ -63,6 +63,8 @@ describe('no personal data in logs, spans or metrics', () => {
       DEFLECT_LOG_LEVEL: 'trace',
       DEFLECT_RETRY_BASE_MS: '20',
       DEFLECT_RETRY_MAX_MS: '50',
+      // Reconciliation of a lost answer waits out the attempt timeout (2 × this + 5 s): keep the scenario short.
+      LIVEPERSON_TIMEOUT_MS: '1000',
     });
     running = await runService({
       config,
