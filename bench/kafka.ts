@@ -18,6 +18,7 @@ import { createService } from '../src/app/service.js';
 import { loadConfig } from '../src/config/index.js';
 import type { InboundCallEvent } from '../src/contracts/inbound.js';
 import type { Ingest } from '../src/ingest/ingest.js';
+import type { Decision } from '../src/decide/decider.js';
 import { createSingleObjectCodec } from '../src/contracts/single-object.js';
 import { callEventMessage } from '../src/kafka/call-event-message.js';
 import { createKafkaRuntime } from '../src/kafka/runtime.js';
@@ -185,12 +186,11 @@ async function measureRuntime(brokers: string, topic: string, dir: string, core:
     },
   });
   await service.start();
-  const countOnly: Ingest = {
-    apply: async (event) => {
-      if (++applied === EVENTS) resolveDone(Date.now());
-      return { status: 'duplicate', externalCallId: event.externalCallId, snapshot: INITIAL_CALL_SNAPSHOT, revision: -1, appended: [], pending: [] };
-    },
+  const count = async (event: InboundCallEvent): Promise<Decision> => {
+    if (++applied === EVENTS) resolveDone(Date.now());
+    return { status: 'duplicate', externalCallId: event.externalCallId, snapshot: INITIAL_CALL_SNAPSHOT, revision: -1, appended: [], pending: [] };
   };
+  const countOnly: Ingest = { apply: count, applyMany: (events) => events.map(({ event }) => count(event)) };
   await runtime.attach(core ? service : { ...service, ingest: countOnly });
   const last = await done;
   const stats = store.stats();

@@ -4,6 +4,8 @@ import type { LoadedCall } from './call-stream.js';
 
 export interface CallCache {
   get(externalCallId: string): LoadedCall | undefined;
+  /** Whether the call is cached, without making it the most recently used. */
+  has(externalCallId: string): boolean;
   set(externalCallId: string, call: LoadedCall): void;
   delete(externalCallId: string): void;
   readonly size: number;
@@ -20,6 +22,9 @@ export function createCallCache(capacity: number): CallCache {
         calls.set(externalCallId, call);
       }
       return call;
+    },
+    has(externalCallId) {
+      return calls.has(externalCallId);
     },
     set(externalCallId, call) {
       calls.delete(externalCallId);

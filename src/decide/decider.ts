@@ -10,6 +10,8 @@ import { createKeyedQueue } from '../shared/keyed-queue.js';
 import { CALL_MACHINE_VERSION } from '../../state-machines/call-deflection.machine.js';
 import { INITIAL_CALL_SNAPSHOT, canTake, foldFact, isFinal, stateName, type CallSnapshot } from '../../state-machines/call-state.js';
 import { createCallCache } from './call-cache.js';
+import { createNewCallGuess } from './new-call-guess.js';
+import { groupByCall, toInput, type Input } from './input-groups.js';
 import { callStreamName, type LoadedCall } from './call-stream.js';
 import { pendingWorkOf, type PendingWork } from './pending-work.js';
 import { policyFactFor, type DecisionPolicy } from './policy.js';
@@ -54,8 +56,23 @@ export interface Decision {
   pending: PendingWork[];
 }
 
+/** One input of applyMany. */
+export interface BatchInput {
+  externalCallId: string;
+  input: CallFact;
+  options?: ApplyOptions;
+}
+
 export interface Decider {
   apply(externalCallId: string, input: CallFact, options?: ApplyOptions): Promise<Decision>;
+  /**
+   * Applies inputs that arrived together (a consumer's batch): per call and in order, as `apply` would, but the
+   * unfenced inputs of one call are decided in one pass and appended in ONE append (one expected revision), so
+   * all of them are durable or none is: if that append fails, every input of the group fails with its error.
+   * A fenced input is decided on its own, between the groups before and after it. One promise per input, in
+   * the order given; each settles once the facts of its group are durable.
+   */
+  applyMany(inputs: readonly BatchInput[]): Array<Promise<Decision>>;
   /** The call as the store has it now (through the cache). */
   load(externalCallId: string): Promise<LoadedCall>;
   /** Drops the cached fold of a call, so the next load reads its stream: for a call another instance may have moved. */
@@ -87,6 +104,7 @@ export function createDecider(options: DeciderOptions): Decider {
   const maxConflictRetries = options.maxConflictRetries ?? 5;
   const cache = createCallCache(options.cacheSize ?? 10_000);
   const queue = createKeyedQueue();
+  const newCallGuess = createNewCallGuess();
 
   async function readCall(externalCallId: string): Promise<LoadedCall> {
     const events = await store.readStream(callStreamName(externalCallId));
@@ -140,80 +158,154 @@ export function createDecider(options: DeciderOptions): Decider {
     return { type: encoded.type, data: encoded.data, contentType: encoded.contentType, metadata };
   }
 
-  async function decideOnce(externalCallId: string, input: CallFact, applyOptions: ApplyOptions): Promise<Decision> {
-    const call = await load(externalCallId);
-    const { fence } = applyOptions;
+  /** One input decided on the working state of its group: what it appended and the state it left. */
+  interface InputDecision {
+    status: DecisionStatus;
+    before: CallSnapshot;
+    snapshot: CallSnapshot;
+    facts: CallFact[];
+    /** How many of the group's events were decided up to and including this input's. */
+    eventsThrough: number;
+  }
+
+  /**
+   * Decides a group of one call's inputs, in order, each on the state the previous one left, and appends all
+   * their facts in ONE append with the expected revision of the call as loaded: all of them are durable, or
+   * none is. A fenced input is always a group of its own. `guessNew`: decide on a new call without reading the
+   * stream (see applyGroup).
+   */
+  async function decideGroup(externalCallId: string, group: readonly Input[], guessNew: boolean): Promise<Decision[]> {
+    const uncached = !guessNew && !cache.has(externalCallId);
+    const call = guessNew ? { snapshot: INITIAL_CALL_SNAPSHOT, revision: -1, eventIds: new Set<string>() } : await load(externalCallId);
+    if (uncached) newCallGuess.learn(call.revision >= 0);
+    const fence = group.length === 1 ? group[0]?.options.fence : undefined;
     if (fence !== undefined && fence !== call.revision) {
       throw new DeflectError('DEFLECT_STORE_CONFLICT', `call ${externalCallId} moved from revision ${fence} to ${call.revision}`);
     }
-    const unchanged = (status: DecisionStatus): Decision => ({
-      status,
-      externalCallId,
-      snapshot: call.snapshot,
-      before: call.snapshot,
-      revision: call.revision,
-      appended: [],
-      pending: pendingWorkOf(call.snapshot, policy),
-    });
-    const inputEventId = 'eventId' in input ? input.eventId : undefined;
-    if (inputEventId !== undefined && call.eventIds.has(inputEventId)) return unchanged('duplicate');
-
     const now = clock.now();
-    const facts: CallFact[] = [];
-    const states: string[] = [];
+    const events: EventData[] = [];
+    // Producer eventIds decided in this group: a redelivery inside the group is a duplicate too.
+    const decidedIds = new Set<string>();
+    const decided: InputDecision[] = [];
     let snapshot = call.snapshot;
-    let status: DecisionStatus = 'applied';
-    if (canTake(snapshot, input)) {
-      snapshot = foldFact(snapshot, input);
-      facts.push(input);
-      states.push(stateName(snapshot));
-      // The new state may ask for a decision (eligibility, retry plan): make it now, in the same append.
-      for (let policyFact = policyFactFor(snapshot.tags, snapshot.context, policy, now, random); policyFact; ) {
-        snapshot = foldFact(snapshot, policyFact);
-        facts.push(policyFact);
-        states.push(stateName(snapshot));
-        policyFact = policyFactFor(snapshot.tags, snapshot.context, policy, now, random);
+    let acceptanceTraceparent = call.acceptanceTraceparent;
+    for (const { input, options: applyOptions } of group) {
+      const before = snapshot;
+      const inputEventId = 'eventId' in input ? input.eventId : undefined;
+      if (inputEventId !== undefined && (call.eventIds.has(inputEventId) || decidedIds.has(inputEventId))) {
+        decided.push({ status: 'duplicate', before, snapshot, facts: [], eventsThrough: events.length });
+        continue;
       }
-    } else if (fence !== undefined) {
-      return unchanged('notApplicable');
-    } else {
-      // Documented rule: an input the state cannot take is never dropped silently and never applied; it is
-      // recorded as InputRejected so the history explains it and a redelivery is recognized as a duplicate.
-      facts.push(rejectionOf(snapshot, input, now));
-      states.push(stateName(snapshot));
-      status = 'rejected';
+      const facts: CallFact[] = [];
+      const states: string[] = [];
+      let status: DecisionStatus = 'applied';
+      if (canTake(snapshot, input)) {
+        snapshot = foldFact(snapshot, input);
+        facts.push(input);
+        states.push(stateName(snapshot));
+        // The new state may ask for a decision (eligibility, retry plan): make it now, in the same append.
+        for (let policyFact = policyFactFor(snapshot.tags, snapshot.context, policy, now, random); policyFact; ) {
+          snapshot = foldFact(snapshot, policyFact);
+          facts.push(policyFact);
+          states.push(stateName(snapshot));
+          policyFact = policyFactFor(snapshot.tags, snapshot.context, policy, now, random);
+        }
+      } else if (applyOptions.fence !== undefined) {
+        decided.push({ status: 'notApplicable', before, snapshot, facts, eventsThrough: events.length });
+        continue;
+      } else {
+        // Documented rule: an input the state cannot take is never dropped silently and never applied; it is
+        // recorded as InputRejected so the history explains it and a redelivery is recognized as a duplicate.
+        facts.push(rejectionOf(snapshot, input, now));
+        states.push(stateName(snapshot));
+        status = 'rejected';
+      }
+      const attemptId = 'attemptId' in input ? (input.attemptId ?? undefined) : undefined;
+      const causationId = applyOptions.causationId ?? inputEventId ?? attemptId ?? `${input.type}@${now}`;
+      for (let index = 0; index < facts.length; index++) {
+        const fact = facts[index];
+        if (fact) events.push(toEventData(externalCallId, fact, states[index] ?? '', applyOptions, causationId));
+      }
+      if (inputEventId !== undefined) decidedIds.add(inputEventId);
+      if (status === 'applied' && input.type === 'DeflectionAccepted') acceptanceTraceparent = applyOptions.traceparent;
+      decided.push({ status, before, snapshot, facts, eventsThrough: events.length });
     }
 
-    const attemptId = 'attemptId' in input ? (input.attemptId ?? undefined) : undefined;
-    const causationId = applyOptions.causationId ?? inputEventId ?? attemptId ?? `${input.type}@${now}`;
-    const events = facts.map((fact, index) => toEventData(externalCallId, fact, states[index] ?? '', applyOptions, causationId));
-    const result = await store.appendToStream(callStreamName(externalCallId), events, {
-      expectedRevision: call.revision < 0 ? 'no_stream' : call.revision,
-    });
-    // The append is durable: only now does the folded call move on (the set is this call's own, not shared).
-    if (inputEventId !== undefined) call.eventIds.add(inputEventId);
-    const acceptanceTraceparent = status === 'applied' && input.type === 'DeflectionAccepted' ? applyOptions.traceparent : call.acceptanceTraceparent;
-    cache.set(externalCallId, { snapshot, revision: result.nextExpectedRevision, eventIds: call.eventIds, ...(acceptanceTraceparent ? { acceptanceTraceparent } : {}) });
-    return { status, externalCallId, snapshot, before: call.snapshot, revision: result.nextExpectedRevision, appended: facts, pending: pendingWorkOf(snapshot, policy) };
+    if (events.length > 0) {
+      await store.appendToStream(callStreamName(externalCallId), events, { expectedRevision: call.revision < 0 ? 'no_stream' : call.revision });
+      if (guessNew) newCallGuess.learn(false);
+      // The append is durable: only now does the folded call move on (the set is this call's own, not shared).
+      for (const eventId of decidedIds) call.eventIds.add(eventId);
+      const revision = call.revision + events.length;
+      cache.set(externalCallId, { snapshot, revision, eventIds: call.eventIds, ...(acceptanceTraceparent ? { acceptanceTraceparent } : {}) });
+    }
+    return decided.map((input) => ({
+      status: input.status,
+      externalCallId,
+      snapshot: input.snapshot,
+      before: input.before,
+      revision: call.revision + input.eventsThrough,
+      appended: input.facts,
+      pending: pendingWorkOf(input.snapshot, policy),
+    }));
   }
 
-  async function apply(externalCallId: string, input: CallFact, applyOptions: ApplyOptions = {}): Promise<Decision> {
+  /** Decides a group of one call's inputs (see decideGroup) in the call's turn, retrying on conflict. */
+  function applyGroup(externalCallId: string, group: readonly Input[]): Promise<Decision[]> {
     return queue.run(externalCallId, async () => {
-      for (let attempt = 0; ; attempt++) {
+      const fenced = group.length === 1 && group[0]?.options.fence !== undefined;
+      // Unfenced inputs of a call this decider has not cached are first decided on a new call, without reading
+      // the stream: the append then expects 'no_stream'. If the stream does exist (a call older than the cache,
+      // another instance's call, a first event redelivered after a restart) that append conflicts and the inputs
+      // are decided again on the stream as read, where a redelivery is recognized as a duplicate. A new call, the
+      // common case, saves a read; an existing uncached one pays a failed append, so the guess is made only while
+      // it has mostly been right (new-call-guess.ts). A fenced input compares its fence with the real revision,
+      // so it always reads.
+      let mayGuessNew = !fenced && newCallGuess.worthIt();
+      for (let attempt = 0; ; ) {
+        const guessNew = mayGuessNew && !cache.has(externalCallId);
         try {
-          return await decideOnce(externalCallId, input, applyOptions);
+          return await decideGroup(externalCallId, group, guessNew);
         } catch (error) {
           if (!isDeflectError(error, 'DEFLECT_STORE_CONFLICT')) throw error;
           // Another writer moved the stream: what we had cached is stale.
           cache.delete(externalCallId);
-          if (applyOptions.fence !== undefined) throw error;
+          if (fenced) throw error;
+          // A wrong guess is a cache miss, not a lost race: it does not count as a retry.
+          mayGuessNew = false;
+          if (guessNew) {
+            newCallGuess.learn(true);
+            continue;
+          }
           if (attempt >= maxConflictRetries) {
             throw new DeflectError('DEFLECT_DECIDE_CONFLICT_RETRIES', `call ${externalCallId}`, { cause: error });
           }
+          attempt += 1;
         }
       }
     });
   }
 
-  return { apply, load: (externalCallId) => queue.run(externalCallId, () => load(externalCallId)), forget: (externalCallId) => cache.delete(externalCallId), policy };
+  async function apply(externalCallId: string, input: CallFact, applyOptions: ApplyOptions = {}): Promise<Decision> {
+    const [decision] = await applyGroup(externalCallId, [{ input, options: applyOptions }]);
+    if (!decision) throw new Error('a group of one input decided nothing');
+    return decision;
+  }
+
+  function applyMany(inputs: readonly BatchInput[]): Array<Promise<Decision>> {
+    const groups = groupByCall(inputs);
+    const results: Array<Promise<Decision>> = new Array<Promise<Decision>>(inputs.length);
+    for (const { externalCallId, indices } of groups) {
+      const decisions = applyGroup(
+        externalCallId,
+        indices.map((index) => toInput(inputs[index])),
+      );
+      indices.forEach((inputIndex, position) => {
+        results[inputIndex] = decisions.then((all) => all[position] ?? Promise.reject(new Error('a group decided fewer inputs than it had')));
+      });
+    }
+    return results;
+  }
+
+  return { apply, applyMany, load: (externalCallId) => queue.run(externalCallId, () => load(externalCallId)), forget: (externalCallId) => cache.delete(externalCallId), policy };
 }

@@ -4,19 +4,32 @@ import type { InboundCallEvent } from '../contracts/inbound.js';
 import type { ApplyOptions, Decider, Decision } from '../decide/decider.js';
 import type { EffectsRunner } from '../effects/effects-runner.js';
 
+export type IngestOptions = Pick<ApplyOptions, 'source' | 'traceparent'>;
+
 export interface Ingest {
   /** Resolves once the event's facts are durable (the point where a source may acknowledge it). */
-  apply(event: InboundCallEvent, options?: Pick<ApplyOptions, 'source' | 'traceparent'>): Promise<Decision>;
+  apply(event: InboundCallEvent, options?: IngestOptions): Promise<Decision>;
+  /**
+   * Events that arrived together (a consumer's batch), in order: each call's events are decided together and
+   * appended in one append (Decider.applyMany). One promise per event, each resolving once its facts are durable.
+   */
+  applyMany(events: ReadonlyArray<{ event: InboundCallEvent; options?: IngestOptions }>): Array<Promise<Decision>>;
 }
 
 export function createIngest(deps: { decider: Decider; runner?: EffectsRunner; onDecision?: (decision: Decision) => void }): Ingest {
+  function decided(decision: Decision): Decision {
+    // Ingest never waits for LivePerson (invariant 7): the runner only queues the work here.
+    if (decision.status !== 'duplicate') deps.runner?.schedule(decision);
+    deps.onDecision?.(decision);
+    return decision;
+  }
   return {
     async apply(event, options = {}) {
-      const decision = await deps.decider.apply(event.externalCallId, event, options);
-      // Ingest never waits for LivePerson (invariant 7): the runner only queues the work here.
-      if (decision.status !== 'duplicate') deps.runner?.schedule(decision);
-      deps.onDecision?.(decision);
-      return decision;
+      return decided(await deps.decider.apply(event.externalCallId, event, options));
+    },
+    applyMany(events) {
+      const decisions = deps.decider.applyMany(events.map(({ event, options }) => ({ externalCallId: event.externalCallId, input: event, options: options ?? {} })));
+      return decisions.map((decision) => decision.then(decided));
     },
   };
 }

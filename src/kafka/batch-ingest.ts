@@ -7,7 +7,7 @@
 import type { EachBatchHandler, KafkaMessage } from 'kafkajs';
 import type { InboundCallEvent } from '../contracts/inbound.js';
 import type { Decision } from '../decide/decider.js';
-import type { Ingest } from '../ingest/ingest.js';
+import type { Ingest, IngestOptions } from '../ingest/ingest.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Backpressure } from './backpressure.js';
 import type { CallEventDecoder } from './call-event-record.js';
@@ -32,6 +32,9 @@ export interface BatchIngestOptions {
 
 type Decoded = { kind: 'event'; event: InboundCallEvent } | { kind: 'bad'; reason: DeadLetterReason } | { kind: 'retry'; error: unknown };
 type Outcome = { kind: 'applied'; decision: Decision } | { kind: 'bad'; reason: DeadLetterReason; externalCallId?: string } | { kind: 'retry'; error: unknown };
+
+/** The place of an event until its outcome is known (applyMany gives every event one). */
+const NOT_APPLIED: Outcome = { kind: 'retry', error: new Error('not applied') };
 
 interface ChunkResult {
   /** The offset of the last record that is durable with all its predecessors. */
@@ -66,30 +69,30 @@ export function createBatchIngest(options: BatchIngestOptions): EachBatchHandler
     // Records after one that cannot be decoded now (registry down) wait for the redelivery, in order.
     const firstUndecodable = decoded.findIndex((d) => d.kind === 'retry');
     const attempted = firstUndecodable < 0 ? records.length : firstUndecodable;
-    const lastOfCall = new Map<string, Promise<Decision>>();
     const pending: Array<Outcome | Promise<Outcome>> = [];
+    const toApply: Array<{ event: InboundCallEvent; options: IngestOptions }> = [];
+    const slots: number[] = [];
     for (let i = 0; i < attempted; i++) {
       const item = decoded[i];
       const record = records[i];
       if (!item || !record || item.kind === 'retry') break;
-      if (item.kind === 'bad') {
-        pending.push(item);
-        continue;
+      pending.push(item.kind === 'bad' ? item : NOT_APPLIED);
+      if (item.kind === 'event') {
+        toApply.push({ event: item.event, options: { source: { kind: 'kafka', topic, partition, offset: record.offset }, ...traceOf(spans[i]) } });
+        slots.push(i);
       }
-      const { event } = item;
-      const apply = () => ingest.apply(event, { source: { kind: 'kafka', topic, partition, offset: record.offset }, ...traceOf(spans[i]) });
-      // The decider already orders a call's inputs; chaining here also keeps a call's later records from being
-      // applied after an earlier one failed (it will be redelivered, and they with it).
-      const previous = lastOfCall.get(event.externalCallId);
-      const applying = previous ? previous.then(apply, (error: unknown) => (isInputAtFault(error) ? apply() : Promise.reject(error))) : apply();
-      lastOfCall.set(event.externalCallId, applying);
-      pending.push(
-        applying.then(
-          (decision): Outcome => ({ kind: 'applied', decision }),
-          (error: unknown): Outcome => (isInputAtFault(error) ? { kind: 'bad', reason: deadLetterReasonOf(error), externalCallId: event.externalCallId } : { kind: 'retry', error }),
-        ),
-      );
     }
+    // The chunk's events go in together: each call's records are decided in order and appended in one append,
+    // so a call's later record is never applied after an earlier one failed (they fail, and are redelivered, together).
+    ingest.applyMany(toApply).forEach((applying, k) => {
+      const slot = slots[k];
+      const externalCallId = toApply[k]?.event.externalCallId;
+      if (slot === undefined || externalCallId === undefined) return;
+      pending[slot] = applying.then(
+        (decision): Outcome => ({ kind: 'applied', decision }),
+        (error: unknown): Outcome => (isInputAtFault(error) ? { kind: 'bad', reason: deadLetterReasonOf(error), externalCallId } : { kind: 'retry', error }),
+      );
+    });
     const outcomes = await Promise.all(pending);
 
     let durable = outcomes.findIndex((outcome) => outcome.kind === 'retry');

@@ -50,7 +50,10 @@ function parseUncached(text: string): ParsedPhone | undefined {
     countryCallingCode: String(parsed.countryCallingCode),
     nationalNumber: String(parsed.nationalNumber),
     e164: String(parsed.number),
-    valid: parsed.isValid(),
+    // libphonenumber-js's isValid() is getNumberType() !== undefined whenever the plan has types (and otherwise
+    // the national pattern that getNumberType checks first): a number with a type is valid, so only a number
+    // without one pays for the second pass.
+    valid: type !== undefined || parsed.isValid(),
     planType,
   };
 }
