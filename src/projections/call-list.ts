@@ -17,6 +17,29 @@ export interface CallRow {
   revision: number;
 }
 
+/** A call as the contract lists it (CONTRACTS §4 `deflect calls`, `GET /v1/calls`): absent values are null. */
+export interface CallListEntry {
+  externalCallId: string;
+  siteId: string | null;
+  outcome: string;
+  reason: string | null;
+  lpCallId: string | null;
+  attempts: number;
+  state: string;
+}
+
+export function callListEntryOf(row: Omit<CallRow, 'revision'>): CallListEntry {
+  return {
+    externalCallId: row.externalCallId,
+    siteId: row.siteId ?? null,
+    outcome: row.outcome,
+    reason: row.reason ?? null,
+    lpCallId: row.lpCallId ?? null,
+    attempts: row.attempts,
+    state: row.state,
+  };
+}
+
 export interface CallListProjection {
   apply(event: RecordedEvent): void;
   snapshot(externalCallId: string): CallSnapshot | undefined;

@@ -3,20 +3,11 @@
 // same SQLite file: it only reads.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { callListEntryOf, type CallListEntry } from '../../projections/call-list.js';
 import { readCallList } from '../../projections/read-call-list.js';
 import { openEventStore } from '../../store/open-event-store.js';
 import { action, configFrom, outputFor, withCommonOptions } from '../cli.js';
 import { positiveInteger } from '../options.js';
-
-export interface CallListEntry {
-  externalCallId: string;
-  siteId: string | null;
-  outcome: string;
-  reason: string | null;
-  lpCallId: string | null;
-  attempts: number;
-  state: string;
-}
 
 const COLUMNS = ['externalCallId', 'siteId', 'outcome', 'reason', 'lpCallId', 'attempts'] as const;
 
@@ -48,15 +39,7 @@ export function register(program: Command): void {
       const store = await openEventStore(config.store);
       try {
         const rows = (await readCallList(store)).rows().filter((row) => options.outcome === undefined || row.outcome === options.outcome);
-        const entries: CallListEntry[] = (options.limit === undefined ? rows : rows.slice(-options.limit)).map((row) => ({
-          externalCallId: row.externalCallId,
-          siteId: row.siteId ?? null,
-          outcome: row.outcome,
-          reason: row.reason ?? null,
-          lpCallId: row.lpCallId ?? null,
-          attempts: row.attempts,
-          state: row.state,
-        }));
+        const entries = (options.limit === undefined ? rows : rows.slice(-options.limit)).map(callListEntryOf);
         out.data(entries, () => callTable(entries));
       } finally {
         await store.close();

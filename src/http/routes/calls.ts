@@ -4,32 +4,20 @@ import { decodeFact } from '../../contracts/stored-facts.js';
 import { callStreamName } from '../../decide/call-stream.js';
 import type { RecordedEvent } from '../../store/event-store.js';
 import { foldFacts, summarize } from '../../../state-machines/call-state.js';
+import { callListEntryOf, type CallListEntry } from '../../projections/call-list.js';
 import { sendError } from '../http-errors.js';
 import { HTTP_ROUTES } from '../routes.js';
 import type { RouteModule } from './route-module.js';
 
-export interface CallView {
-  externalCallId: string;
-  siteId: string | null;
-  outcome: string;
-  reason: string | null;
-  lpCallId: string | null;
-  attempts: number;
-  state: string;
+export interface CallView extends CallListEntry {
   history: Array<{ revision: number; type: string; recordedAt: number; stateAfter: string | null }>;
 }
 
 export function callViewOf(externalCallId: string, events: RecordedEvent[]): CallView {
   const snapshot = foldFacts(events.map((event) => decodeFact(event.type, event.data)));
-  const summary = summarize(snapshot);
+  const siteId = snapshot.context.siteId;
   return {
-    externalCallId,
-    siteId: snapshot.context.siteId ?? null,
-    outcome: summary.outcome,
-    reason: summary.reason ?? null,
-    lpCallId: summary.lpCallId ?? null,
-    attempts: summary.attempts,
-    state: summary.state,
+    ...callListEntryOf({ externalCallId, ...(siteId ? { siteId } : {}), ...summarize(snapshot) }),
     history: events.map((event) => ({
       revision: event.revision,
       type: event.type,
@@ -59,15 +47,7 @@ export const callsRoutes: RouteModule = (app, { service, callList }) => {
     const rows = callList.rows().filter((row) => outcome === undefined || row.outcome === outcome);
     return {
       total: rows.length,
-      calls: rows.slice(-limit).map((row) => ({
-        externalCallId: row.externalCallId,
-        siteId: row.siteId ?? null,
-        outcome: row.outcome,
-        reason: row.reason ?? null,
-        lpCallId: row.lpCallId ?? null,
-        attempts: row.attempts,
-        state: row.state,
-      })),
+      calls: rows.slice(-limit).map(callListEntryOf),
     };
   });
 };
