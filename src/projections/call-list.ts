@@ -3,7 +3,7 @@
 import { decodeFact } from '../contracts/stored-facts.js';
 import { externalCallIdOf } from '../decide/call-stream.js';
 import type { RecordedEvent } from '../store/event-store.js';
-import { INITIAL_CALL_SNAPSHOT, foldFact, summarize, type CallSnapshot } from '../../state-machines/call-state.js';
+import { INITIAL_CALL_SNAPSHOT, foldFact, isFinal, summarize, type CallSnapshot } from '../../state-machines/call-state.js';
 
 export interface CallRow {
   externalCallId: string;
@@ -42,6 +42,7 @@ export function callListEntryOf(row: Omit<CallRow, 'revision'>): CallListEntry {
 
 export interface CallListProjection {
   apply(event: RecordedEvent): void;
+  /** The call's fold; undefined for calls not listed, and for final calls when final folds are not kept. */
   snapshot(externalCallId: string): CallSnapshot | undefined;
   row(externalCallId: string): CallRow | undefined;
   rows(): CallRow[];
@@ -49,10 +50,23 @@ export interface CallListProjection {
   readonly position: bigint | undefined;
 }
 
-export function createCallListProjection(): CallListProjection {
-  const calls = new Map<string, { snapshot: CallSnapshot; revision: number }>();
+export interface CallListOptions {
+  /**
+   * Keep the full fold of calls that reached their final outcome. A one-off listing that wants each call's
+   * context keeps them; a list kept live for the life of the service keeps only their row, because a final
+   * outcome never changes and a fold carries the caller's number, name and caller info.
+   */
+  keepFinalFolds?: boolean;
+}
+
+type ListedCall = { snapshot: CallSnapshot; revision: number } | { row: CallRow; revision: number };
+
+export function createCallListProjection(options: CallListOptions = {}): CallListProjection {
+  const keepFinalFolds = options.keepFinalFolds ?? true;
+  const calls = new Map<string, ListedCall>();
   let position: bigint | undefined;
-  const rowOf = (externalCallId: string, call: { snapshot: CallSnapshot; revision: number }): CallRow => {
+  const rowOf = (externalCallId: string, call: ListedCall): CallRow => {
+    if ('row' in call) return { ...call.row, revision: call.revision };
     const summary = summarize(call.snapshot);
     const siteId = call.snapshot.context.siteId;
     return { externalCallId, ...(siteId ? { siteId } : {}), ...summary, revision: call.revision };
@@ -64,9 +78,15 @@ export function createCallListProjection(): CallListProjection {
       if (externalCallId === undefined) return;
       const call = calls.get(externalCallId) ?? { snapshot: INITIAL_CALL_SNAPSHOT, revision: -1 };
       if (event.revision <= call.revision) return;
-      calls.set(externalCallId, { snapshot: foldFact(call.snapshot, decodeFact(event.type, event.data)), revision: event.revision });
+      // After a final outcome only CallEnded or a rejected input can follow: neither changes the row.
+      if ('row' in call) return void calls.set(externalCallId, { row: call.row, revision: event.revision });
+      const folded = { snapshot: foldFact(call.snapshot, decodeFact(event.type, event.data)), revision: event.revision };
+      calls.set(externalCallId, !keepFinalFolds && isFinal(folded.snapshot) ? { row: rowOf(externalCallId, folded), revision: folded.revision } : folded);
     },
-    snapshot: (externalCallId) => calls.get(externalCallId)?.snapshot,
+    snapshot(externalCallId) {
+      const call = calls.get(externalCallId);
+      return call && 'snapshot' in call ? call.snapshot : undefined;
+    },
     row(externalCallId) {
       const call = calls.get(externalCallId);
       return call ? rowOf(externalCallId, call) : undefined;

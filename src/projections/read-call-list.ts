@@ -19,7 +19,7 @@ export interface LiveCallList {
 }
 
 export function startLiveCallList(store: EventStore, onError?: (error: unknown) => void): LiveCallList {
-  const projection = createCallListProjection();
+  const projection = createCallListProjection({ keepFinalFolds: false });
   const subscription = store.subscribeToAll({ streamPrefix: CALL_STREAM_PREFIX, onEvent: (event) => projection.apply(event), ...(onError ? { onError } : {}) });
   return { projection, caughtUp: subscription.caughtUp, stop: () => subscription.stop() };
 }
