@@ -233,6 +233,12 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('requires the grace period to end before the invite deadline', () => {
+    expect(problemsOf(() => loadConfig({ DEFLECT_GRACE_MS: '120000', DEFLECT_INVITE_DEADLINE_MS: '120000' })).lines).toEqual([
+      'DEFLECT_GRACE_MS: must be less than DEFLECT_INVITE_DEADLINE_MS (120000), got 120000',
+    ]);
+  });
+
   it('reads 0 sites per second as no rate limit', () => {
     expect(loadConfig({ DEFLECT_SITE_RATE_PER_SECOND: '0' }).invite.siteRatePerSecond).toBeUndefined();
   });

@@ -66,6 +66,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       DEFLECT_HTTP_PORT: '0',
       // A short grace, so calls whose call-begun event never arrives settle within the demo.
       DEFLECT_GRACE_MS: env.DEFLECT_GRACE_MS ?? '3000',
+      // The sandbox is local: a short timeout, so a lost answer is reconciled (after the attempt timeout,
+      // 2 × this + 5 s) within the demo rather than half a minute later.
+      LIVEPERSON_TIMEOUT_MS: env.LIVEPERSON_TIMEOUT_MS ?? '1000',
       DEFLECT_LOG_LEVEL: options.verbose ? (env.DEFLECT_LOG_LEVEL ?? 'info') : 'warn',
     },
     options.configFile ? { file: options.configFile } : {},

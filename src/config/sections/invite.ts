@@ -60,6 +60,10 @@ export const inviteSection = defineSection(
     }),
   ],
   (values, report): InviteConfig => {
+    // A call accepted before its call-begun event waits the grace period, then still needs time to invite.
+    if (values.DEFLECT_GRACE_MS >= values.DEFLECT_INVITE_DEADLINE_MS) {
+      report('DEFLECT_GRACE_MS', `must be less than DEFLECT_INVITE_DEADLINE_MS (${values.DEFLECT_INVITE_DEADLINE_MS}), got ${values.DEFLECT_GRACE_MS}`);
+    }
     if (values.DEFLECT_RETRY_MAX_MS < values.DEFLECT_RETRY_BASE_MS) {
       report('DEFLECT_RETRY_MAX_MS', `must be at least DEFLECT_RETRY_BASE_MS (${values.DEFLECT_RETRY_BASE_MS}), got ${values.DEFLECT_RETRY_MAX_MS}`);
     }
