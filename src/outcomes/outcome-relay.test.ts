@@ -63,3 +63,20 @@ it('after a sink failure it restarts from its checkpoint by itself and loses not
   expect(sink.outcomes[0]).toMatchObject({ externalCallId: 'c1', outcome: 'NOT_DEFLECTED' });
   expect(relay.healthy()).toBe(true);
 });
+
+it('a restarted relay publishes what became final meanwhile, and republishes nothing it had published', async () => {
+  const spec = callSpec();
+  await spec.decider.apply('c1', fact.callBegun('c1'));
+  await spec.decider.apply('c1', fact.declined('c1'));
+  await spec.decider.apply('c2', fact.callBegun('c2'));
+  const first = recordingSink(0);
+  relay = await startOutcomeRelay({ store: spec.store, sink: first });
+  await relay.caughtUp;
+  await relay.stop();
+  await spec.decider.apply('c2', fact.ended('c2'));
+  const second = recordingSink(0);
+  relay = await startOutcomeRelay({ store: spec.store, sink: second });
+  await relay.caughtUp;
+  expect(first.outcomes.map((o) => o.externalCallId)).toEqual(['c1']);
+  expect(second.outcomes.map((o) => o.externalCallId)).toEqual(['c2']);
+});

@@ -11,6 +11,7 @@ import type { OutcomeSink } from './outcome-sink.js';
 
 export const FINAL_STATES: ReadonlySet<string> = new Set(['inviteSent', 'failed', 'notDeflected']);
 
+const CHECKPOINT_EVERY = 1_000;
 const RESTART_BASE_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
 
@@ -44,15 +45,23 @@ export async function startOutcomeRelay(options: OutcomeRelayOptions): Promise<O
     return !FINAL_STATES.has(String(previous?.metadata.stateAfter));
   }
 
+  // The checkpoint moves after every published outcome (so a restart republishes none) and otherwise every
+  // CHECKPOINT_EVERY events: most events publish nothing, and on EventStoreDB every checkpoint is an append.
+  let sinceCheckpoint = 0;
   async function relay(event: RecordedEvent): Promise<void> {
     const externalCallId = externalCallIdOf(event.streamName);
+    let publishedOne = false;
     if (externalCallId !== undefined && (await becameFinal(event))) {
       const events = await store.readStream(event.streamName, { maxCount: event.revision + 1 });
       const snapshot = foldFacts(events.map((stored) => decodeFact(stored.type, stored.data)));
       await sink.publish(deflectionOutcomeOf(externalCallId, snapshot, event.recordedAt));
       published++;
+      publishedOne = true;
     }
-    await store.storeCheckpoint(name, event.position);
+    if (publishedOne || ++sinceCheckpoint >= CHECKPOINT_EVERY) {
+      await store.storeCheckpoint(name, event.position);
+      sinceCheckpoint = 0;
+    }
   }
 
   // A subscription ends on its first error (a sink or store hiccup, a leader election); the relay starts a new
