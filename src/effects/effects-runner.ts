@@ -97,6 +97,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
   function track(externalCallId: string, revision: number, work: PendingWork[]): void {
     if (options.ownsCall && !options.ownsCall(externalCallId)) return;
     const entry: CallWork = { version: ++version, revision, work };
+    if (!work.some((item) => item.kind === 'reconcile')) reconcileFailures.delete(externalCallId);
     if (work.length === 0) calls.delete(externalCallId);
     else calls.set(externalCallId, entry);
     for (const item of work) {
