@@ -1,5 +1,5 @@
 // Folding a call's facts through the machine, without side effects, and reading what the state means.
-import { createActor, initialTransition, type ActorScope, type SnapshotFrom } from 'xstate';
+import { createActor, initialTransition, type ActorScope, type AnyStateNode, type SnapshotFrom } from 'xstate';
 import type { CallFact } from '../src/contracts/generated/schemas.js';
 import { callDeflectionMachine, type CallContext, type CallMachine, type CallOutcome } from './call-deflection.machine.js';
 
@@ -96,3 +96,21 @@ export function summarize(snapshot: CallSnapshot): CallSummary {
     state: stateName(snapshot),
   };
 }
+
+/** The dotted names of the machine's leaf states whose tags satisfy `wanted`, read off the machine itself. */
+function leafStatesTagged(wanted: (tag: string) => boolean): ReadonlySet<string> {
+  const names = new Set<string>();
+  const visit = (node: AnyStateNode): void => {
+    const children = Object.values(node.states) as AnyStateNode[];
+    if (children.length === 0 && [...node.tags].some(wanted)) names.add(node.path.join('.'));
+    for (const child of children) visit(child);
+  };
+  visit(callDeflectionMachine.root);
+  return names;
+}
+
+/** States of a final outcome (tag `final`): what a stored event's `stateAfter` is compared with. */
+export const FINAL_STATE_NAMES = leafStatesTagged((tag) => tag === 'final');
+
+/** States that wait for the service itself (a timer, an effect or a policy), not for the telephony platform. */
+export const STATES_WITH_PENDING_WORK = leafStatesTagged((tag) => /^(timer|effect|policy):/.test(tag));

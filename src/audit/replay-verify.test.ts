@@ -4,34 +4,16 @@ import { encodeFact } from '../contracts/stored-facts.js';
 import { callStreamName } from '../decide/call-stream.js';
 import { createDecider } from '../decide/decider.js';
 import { DEFAULT_POLICY } from '../decide/policy.js';
+import { appendFacts } from '../decide/testing/append-facts.js';
 import { UK_LANDLINE, fact } from '../decide/testing/facts.js';
 import type { EventStore } from '../store/event-store.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { manualClock } from '../shared/clock.js';
-import { foldFacts, stateName } from '../../state-machines/call-state.js';
 import { verifyReplay } from './replay-verify.js';
 
 /** Appends facts as the decider would, with the state the current machine gives — unless `recorded` says otherwise. */
-async function record(store: EventStore, callId: string, facts: CallFact[], options: { recorded?: Record<number, string>; machineVersion?: number } = {}): Promise<void> {
-  await store.appendToStream(
-    callStreamName(callId),
-    facts.map((f, index) => {
-      const encoded = encodeFact(f);
-      return {
-        type: encoded.type,
-        data: encoded.data,
-        contentType: encoded.contentType,
-        metadata: {
-          $correlationId: callId,
-          $causationId: 'test',
-          schemaFingerprint: encoded.schemaFingerprint,
-          machineVersion: options.machineVersion ?? 1,
-          stateAfter: options.recorded?.[index] ?? stateName(foldFacts(facts.slice(0, index + 1))),
-        },
-      };
-    }),
-  );
-}
+const record = (store: EventStore, callId: string, facts: CallFact[], options: { recorded?: Record<number, string>; machineVersion?: number } = {}): Promise<void> =>
+  appendFacts(store, callId, facts, { causationId: 'test', machineVersion: options.machineVersion ?? 1, ...(options.recorded ? { recorded: options.recorded } : {}) });
 
 const sentCall = (id: string): CallFact[] => [
   fact.callBegun(id),

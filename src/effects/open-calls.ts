@@ -4,9 +4,9 @@
 import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
 import type { EventStore } from '../store/event-store.js';
 import { readAllPages } from '../store/read-all-pages.js';
+import { STATES_WITH_PENDING_WORK } from '../../state-machines/call-state.js';
 
-/** Only states under `accepted` have pending work; every other state waits for the telephony platform. */
-export const hasPendingWork = (stateAfter: unknown): boolean => typeof stateAfter === 'string' && stateAfter.startsWith('accepted');
+export const hasPendingWork = (stateAfter: unknown): boolean => typeof stateAfter === 'string' && STATES_WITH_PENDING_WORK.has(stateAfter);
 
 export async function findOpenCalls(store: EventStore, filter: (externalCallId: string) => boolean = () => true): Promise<string[]> {
   const lastState = new Map<string, unknown>();

@@ -5,11 +5,10 @@
 import { decodeFact } from '../contracts/stored-facts.js';
 import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
-import { foldFacts } from '../../state-machines/call-state.js';
+import { FINAL_STATE_NAMES, foldFacts } from '../../state-machines/call-state.js';
 import { deflectionOutcomeOf } from './deflection-outcome.js';
 import type { OutcomeSink } from './outcome-sink.js';
 
-export const FINAL_STATES: ReadonlySet<string> = new Set(['inviteSent', 'failed', 'notDeflected']);
 
 const CHECKPOINT_EVERY = 1_000;
 const RESTART_BASE_MS = 1_000;
@@ -39,10 +38,10 @@ export async function startOutcomeRelay(options: OutcomeRelayOptions): Promise<O
   let published = 0;
 
   async function becameFinal(event: RecordedEvent): Promise<boolean> {
-    if (!FINAL_STATES.has(String(event.metadata.stateAfter))) return false;
+    if (!FINAL_STATE_NAMES.has(String(event.metadata.stateAfter))) return false;
     if (event.revision === 0) return true;
     const [previous] = await store.readStream(event.streamName, { direction: 'backwards', fromRevision: event.revision - 1, maxCount: 1 });
-    return !FINAL_STATES.has(String(previous?.metadata.stateAfter));
+    return !FINAL_STATE_NAMES.has(String(previous?.metadata.stateAfter));
   }
 
   // The checkpoint moves after every published outcome (so a restart republishes none) and otherwise every

@@ -2,15 +2,15 @@
 // facts are appended and the call is in this state. Runs the real decider on the in-memory store.
 import { expect } from 'vitest';
 import type { CallFact } from '../../contracts/generated/schemas.js';
-import { decodeFact, encodeFact } from '../../contracts/stored-facts.js';
+import { decodeFact } from '../../contracts/stored-facts.js';
 import { createMemoryEventStore } from '../../store/memory-event-store.js';
 import type { EventStore } from '../../store/event-store.js';
 import { manualClock, type ManualClock } from '../../shared/clock.js';
-import { CALL_MACHINE_VERSION } from '../../../state-machines/call-deflection.machine.js';
 import { foldFacts, stateName, summarize } from '../../../state-machines/call-state.js';
 import { callStreamName } from '../call-stream.js';
 import { createDecider, type ApplyOptions, type Decider, type Decision } from '../decider.js';
 import { DEFAULT_POLICY, type DecisionPolicy } from '../policy.js';
+import { appendFacts } from './append-facts.js';
 import { T0 } from './facts.js';
 
 /** Avro gives absent optional fields back as null where the input omitted them: the same fact. */
@@ -43,29 +43,7 @@ export function callSpec(options: { policy?: Partial<DecisionPolicy>; now?: numb
   const decider = createDecider({ store, clock, policy, random: options.random ?? (() => 0.5) });
 
   const given = (callId: string, ...facts: CallFact[]): CallSpecWhen => {
-    const history = (async () => {
-      if (facts.length === 0) return;
-      const states = facts.map((_, index) => stateName(foldFacts(facts.slice(0, index + 1))));
-      await store.appendToStream(
-        callStreamName(callId),
-        facts.map((fact, index) => {
-          const encoded = encodeFact(fact);
-          return {
-            type: encoded.type,
-            data: encoded.data,
-            contentType: encoded.contentType,
-            metadata: {
-              $correlationId: callId,
-              $causationId: 'given',
-              schemaFingerprint: encoded.schemaFingerprint,
-              machineVersion: CALL_MACHINE_VERSION,
-              stateAfter: states[index],
-            },
-          };
-        }),
-        { expectedRevision: 'no_stream' },
-      );
-    })();
+    const history = facts.length === 0 ? Promise.resolve() : appendFacts(store, callId, facts, { expectedRevision: 'no_stream' });
     return {
       when: (input, applyOptions) => ({
         then: async (expectation) => {
