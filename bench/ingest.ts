@@ -20,6 +20,7 @@ import { DEFAULT_POLICY } from '../src/decide/policy.js';
 import type { EventData, EventStore, RecordedEvent } from '../src/store/event-store.js';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { systemClock } from '../src/shared/clock.js';
+import { createInFlightWindow } from '../src/shared/in-flight-window.js';
 import { INITIAL_CALL_SNAPSHOT, foldFact, type CallSnapshot } from '../state-machines/call-state.js';
 
 const { values } = parseArgs({
@@ -60,13 +61,9 @@ function encodedTraffic(): Uint8Array[] {
 
 /** Runs `work` for each item with at most `window` in flight, like a consumer's batch. */
 async function windowed<T>(items: T[], window: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  const inFlight = new Set<Promise<unknown>>();
-  for (const item of items) {
-    const task = work(item).finally(() => inFlight.delete(task));
-    inFlight.add(task);
-    if (inFlight.size >= window) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
+  const inFlight = createInFlightWindow(window);
+  for (const item of items) await inFlight.add(work(item));
+  await inFlight.drain();
 }
 
 const tempDir = mkdtempSync(join(tmpdir(), 'deflect-bench-ingest-'));

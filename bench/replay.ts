@@ -19,6 +19,7 @@ import { T0, UK_LANDLINE, fact } from '../src/decide/testing/facts.js';
 import type { EventStore } from '../src/store/event-store.js';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { manualClock } from '../src/shared/clock.js';
+import { createInFlightWindow } from '../src/shared/in-flight-window.js';
 
 const { values } = parseArgs({
   options: { calls: { type: 'string', default: '40000' }, window: { type: 'string', default: '2000' }, page: { type: 'string', default: '1000' } },
@@ -71,13 +72,9 @@ async function liveCall(decider: Decider, i: number): Promise<void> {
 }
 
 async function windowed(count: number, work: (i: number) => Promise<void>): Promise<void> {
-  const inFlight = new Set<Promise<void>>();
-  for (let i = 0; i < count; i++) {
-    const task = work(i).finally(() => inFlight.delete(task));
-    inFlight.add(task);
-    if (inFlight.size >= WINDOW) await Promise.race(inFlight);
-  }
-  await Promise.all(inFlight);
+  const inFlight = createInFlightWindow(WINDOW);
+  for (let i = 0; i < count; i++) await inFlight.add(work(i));
+  await inFlight.drain();
 }
 
 async function pages(store: EventStore, each: (events: Awaited<ReturnType<EventStore['readAll']>>) => void): Promise<number> {

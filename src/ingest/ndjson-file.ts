@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { decodeInboundJson } from '../contracts/inbound.js';
 import type { Decision } from '../decide/decider.js';
 import { DeflectError, isDeflectError } from '../shared/errors.js';
+import { createInFlightWindow } from '../shared/in-flight-window.js';
 import { isInputAtFault } from './input-fault.js';
 import type { Ingest } from './ingest.js';
 
@@ -29,7 +30,7 @@ export interface FileIngestReport {
 export async function ingestNdjsonFile(path: string, ingest: Ingest, options: { concurrency?: number; onProgress?: (report: FileIngestReport) => void } = {}): Promise<FileIngestReport> {
   const concurrency = options.concurrency ?? 512;
   const report: FileIngestReport = { lines: 0, applied: 0, duplicates: 0, rejected: 0, bad: [], callIds: new Set() };
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = createInFlightWindow(concurrency);
   let failure: unknown;
   const count = (decision: Decision): void => {
     if (decision.status === 'duplicate') report.duplicates++;
@@ -53,20 +54,17 @@ export async function ingestNdjsonFile(path: string, ingest: Ingest, options: { 
       continue;
     }
     report.callIds.add(event.externalCallId);
-    const task = ingest
-      .apply(event, { source: { kind: 'file', path, line } })
-      .then(count, (error: unknown) => {
+    await inFlight.add(
+      ingest.apply(event, { source: { kind: 'file', path, line } }).then(count, (error: unknown) => {
         // Only the line's own fault makes it a bad line; a store or service failure stops the run instead.
         if (isInputAtFault(error)) reportBad(line, error);
         else failure ??= error;
-      })
-      .finally(() => inFlight.delete(task));
-    inFlight.add(task);
-    if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      }),
+    );
     if (failure !== undefined) break;
     if (line % 10_000 === 0) options.onProgress?.(report);
   }
-  await Promise.all(inFlight);
+  await inFlight.drain();
   if (failure !== undefined) throw failure instanceof Error ? failure : new DeflectError('DEFLECT_STORE_UNAVAILABLE', String(failure));
   return report;
 }

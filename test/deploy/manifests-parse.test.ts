@@ -108,9 +108,13 @@ describe('deploy/ parses', () => {
 
   it('the image runs the CLI the package builds: node bin/deflect.js start, importing what tsc emits', () => {
     const instructions = dockerfileInstructions();
-    expect(instructions.find((i) => i.op === 'ENTRYPOINT')?.args).toBe('["node", "bin/deflect.js"]');
+    expect(instructions.find((i) => i.op === 'ENTRYPOINT')?.args).toBe('["node", "--max-semi-space-size=64", "bin/deflect.js"]');
     expect(instructions.find((i) => i.op === 'CMD')?.args).toBe('["start"]');
     const bin = readRepoFile('bin/deflect.js');
+    // Every launcher gives V8 the same young generation (why: bin/deflect.js).
+    expect(bin.split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=64');
+    const launchers = asRecord(asRecord(JSON.parse(readRepoFile('package.json')), 'package.json')['scripts'], 'scripts');
+    for (const name of ['start', 'bench:ingest', 'bench:invite', 'bench:kafka', 'bench:replay']) expect(String(launchers[name])).toMatch(/^node --max-semi-space-size=64 /);
     const target = /import '\.\.\/(dist\/(.+))\.js';/.exec(bin);
     expect(target?.[2]).toBe('src/cli/main');
     expect(existsSync(join(REPO_ROOT, `${target?.[2] ?? ''}.ts`))).toBe(true);
