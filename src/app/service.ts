@@ -10,7 +10,7 @@ import { findOpenCalls } from '../effects/open-calls.js';
 import { createIngest, type Ingest } from '../ingest/ingest.js';
 import type { Sandbox, SandboxOptions } from '../liveperson/sandbox/index.js';
 import { createNdjsonOutcomeSink, type OutcomeSink } from '../outcomes/outcome-sink.js';
-import { startOutcomeRelay, type OutcomeRelay } from '../outcomes/outcome-relay.js';
+import { startOutcomeRelay, type OutcomeRelay, type RelayOwnership } from '../outcomes/outcome-relay.js';
 import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-event-store.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -46,6 +46,8 @@ export interface ServiceOptions {
   autoRun?: boolean;
   /** Whether this instance owns a call (Kafka partition ownership); default: every call. */
   ownsCall?: (externalCallId: string) => boolean;
+  /** The partitions whose outcomes the relay publishes (Kafka); default: every call's. */
+  relayOwnership?: RelayOwnership;
   onDecision?: (decision: Decision) => void;
   random?: () => number;
 }
@@ -104,7 +106,14 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
     async start(startOptions = {}) {
       // On Kafka nothing is owned before the first assignment, which resumes its partitions' work itself.
       if (startOptions.resume !== false) await runner.resume(await findOpenCalls(store, startOptions.owns ?? options.ownsCall));
-      if (sink) relay = await startOutcomeRelay({ store, sink, onError: (error) => options.logger?.error({ error: String(error) }, 'outcome relay stopped') });
+      if (sink) {
+        relay = await startOutcomeRelay({
+          store,
+          sink,
+          ...(options.relayOwnership ? { ownership: options.relayOwnership } : {}),
+          onError: (error) => options.logger?.error({ error: String(error) }, 'outcome relay stopped'),
+        });
+      }
     },
     async stop(timeoutMs = 10_000) {
       await runner.stop(timeoutMs);

@@ -5,6 +5,7 @@
 import { logLevel, Partitioners, type Admin, type Consumer, type PartitionMetadata } from 'kafkajs';
 import type { Service } from '../app/service.js';
 import type { DeflectConfig } from '../config/index.js';
+import type { RelayOwnership } from '../outcomes/outcome-relay.js';
 import type { OutcomeSink } from '../outcomes/outcome-sink.js';
 import { findOpenCalls } from '../effects/open-calls.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -107,9 +108,22 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     }
   }
 
+  // What the outcome relay owns: the group's assignment, told on every change; stop() does not take it back.
+  let relayed: ReadonlySet<number> = new Set();
+  const relayListeners: Array<() => void> = [];
+  const relayOwnership: RelayOwnership = {
+    partitionOf: (externalCallId) => ownership.partitionOf(externalCallId),
+    owned: () => relayed,
+    onChange: (listener) => void relayListeners.push(listener),
+  };
+
   function assign(service: Service, partitions: number[]): void {
     const { gained, lost } = ownership.assign(partitions);
     lag.keep(topic, ownership.owned());
+    if (gained.length > 0 || lost.length > 0) {
+      relayed = new Set(ownership.owned());
+      for (const listener of relayListeners) listener();
+    }
     if (lost.length > 0) {
       const lostSet = new Set(lost);
       // The new owner resumes these calls from the store; this instance forgets them now.
@@ -122,6 +136,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   return {
     outcomeSink,
     ownsCall: (externalCallId) => ownership.ownsCall(externalCallId),
+    relayOwnership,
 
     async attach(service) {
       if (consumer) throw new Error('the Kafka runtime is already attached');

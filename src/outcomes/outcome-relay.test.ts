@@ -5,7 +5,7 @@ import type { DeflectionOutcome } from '../contracts/generated/schemas.js';
 import { callSpec } from '../decide/testing/call-spec.js';
 import { fact } from '../decide/testing/facts.js';
 import { outcomeEventId } from './deflection-outcome.js';
-import { startOutcomeRelay, type OutcomeRelay } from './outcome-relay.js';
+import { startOutcomeRelay, type OutcomeRelay, type RelayOwnership } from './outcome-relay.js';
 import type { OutcomeSink } from './outcome-sink.js';
 
 let relay: OutcomeRelay | undefined;
@@ -79,4 +79,78 @@ it('a restarted relay publishes what became final meanwhile, and republishes not
   await relay.caughtUp;
   expect(first.outcomes.map((o) => o.externalCallId)).toEqual(['c1']);
   expect(second.outcomes.map((o) => o.externalCallId)).toEqual(['c2']);
+});
+
+/** Ownership as Kafka hands it out: call `cN` is on partition N % 2. */
+function partitions(initial: number[]): RelayOwnership & { assign(next: number[]): void } {
+  let owned = new Set(initial);
+  const listeners: Array<() => void> = [];
+  return {
+    partitionOf: (externalCallId) => Number(externalCallId.slice(1)) % 2,
+    owned: () => owned,
+    onChange: (listener) => void listeners.push(listener),
+    assign(next) {
+      owned = new Set(next);
+      for (const listener of listeners) listener();
+    },
+  };
+}
+
+async function declineCalls(spec: ReturnType<typeof callSpec>, ids: number[]): Promise<void> {
+  for (const i of ids) {
+    await spec.decider.apply(`c${i}`, fact.callBegun(`c${i}`));
+    await spec.decider.apply(`c${i}`, fact.declined(`c${i}`));
+  }
+}
+
+const idsOf = (sink: { outcomes: DeflectionOutcome[] }): string[] => sink.outcomes.map((o) => o.externalCallId).sort();
+
+it('with partition ownership, two relays on one store publish each outcome once, and a new owner goes on from the old one', async () => {
+  const spec = callSpec();
+  await declineCalls(spec, [0, 1, 2, 3]);
+  const [evenSink, oddSink] = [recordingSink(0), recordingSink(0)];
+  const evenOwner = partitions([0]);
+  const oddOwner = partitions([1]);
+  const even = await startOutcomeRelay({ store: spec.store, sink: evenSink, ownership: evenOwner });
+  relay = await startOutcomeRelay({ store: spec.store, sink: oddSink, ownership: oddOwner });
+  await Promise.all([even.caughtUp, relay.caughtUp]);
+  expect(idsOf(evenSink)).toEqual(['c0', 'c2']);
+  expect(idsOf(oddSink)).toEqual(['c1', 'c3']);
+
+  // The odd relay's instance leaves: its partition moves to the even one, which publishes only what is new there.
+  oddOwner.assign([]);
+  evenOwner.assign([0, 1]);
+  await declineCalls(spec, [4, 5]);
+  await until(() => evenSink.outcomes.length === 4, 'the new owner to publish the calls of both partitions');
+  expect(idsOf(evenSink)).toEqual(['c0', 'c2', 'c4', 'c5']);
+  expect(idsOf(oddSink)).toEqual(['c1', 'c3']);
+  await even.stop();
+});
+
+it('with partition ownership, a relay that owns nothing publishes nothing until a partition is assigned', async () => {
+  const spec = callSpec();
+  await declineCalls(spec, [0, 1]);
+  const sink = recordingSink(0);
+  const ownership = partitions([]);
+  relay = await startOutcomeRelay({ store: spec.store, sink, ownership });
+  await declineCalls(spec, [2]);
+  expect(sink.outcomes).toEqual([]);
+  ownership.assign([0]);
+  await relay.caughtUp;
+  expect(idsOf(sink)).toEqual(['c0', 'c2']);
+});
+
+it('with partition ownership, partitions without a checkpoint start where a relay without ownership stopped', async () => {
+  const spec = callSpec();
+  await declineCalls(spec, [0, 1]);
+  const before = recordingSink(0);
+  relay = await startOutcomeRelay({ store: spec.store, sink: before });
+  await relay.caughtUp;
+  await relay.stop();
+  await declineCalls(spec, [2, 3]);
+  const after = recordingSink(0);
+  relay = await startOutcomeRelay({ store: spec.store, sink: after, ownership: partitions([0, 1]) });
+  await relay.caughtUp;
+  expect(idsOf(before)).toEqual(['c0', 'c1']);
+  expect(idsOf(after)).toEqual(['c2', 'c3']);
 });

@@ -2,6 +2,9 @@
 // (CONTRACTS §2). It finds the event that made a call final by its recorded stateAfter and the previous
 // event's, folds the stream up to it, and publishes; the checkpoint moves only after the sink accepted it,
 // so a restart resumes without losing one (a repeat after a crash carries the same deterministic eventId).
+// On Kafka every instance runs a relay over the one shared store: each publishes only the outcomes of the calls
+// whose partitions it owns, with one checkpoint per partition, so N instances publish each outcome once and
+// a partition's new owner goes on from where its previous owner got to (DESIGN "Scaling out").
 import { decodeFact } from '../contracts/stored-facts.js';
 import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
@@ -9,12 +12,12 @@ import { FINAL_STATE_NAMES, foldFacts } from '../../state-machines/call-state.js
 import { deflectionOutcomeOf } from './deflection-outcome.js';
 import type { OutcomeSink } from './outcome-sink.js';
 
-
 const CHECKPOINT_EVERY = 1_000;
 const RESTART_BASE_MS = 1_000;
 const RESTART_MAX_MS = 30_000;
 
 export interface OutcomeRelay {
+  /** Resolves once the outcomes recorded before the relay (first) started relaying have been published, or it stopped. */
   readonly caughtUp: Promise<void>;
   /** Outcomes published since start. */
   readonly published: number;
@@ -23,18 +26,78 @@ export interface OutcomeRelay {
   stop(): Promise<void>;
 }
 
+/** Which calls this instance relays: those of the partitions it owns (Kafka's assignment of the call-events topic). */
+export interface RelayOwnership {
+  partitionOf(externalCallId: string): number;
+  owned(): ReadonlySet<number>;
+  /** `listener` runs after every change of `owned()`. */
+  onChange(listener: () => void): void;
+}
+
 export interface OutcomeRelayOptions {
   store: EventStore;
   sink: OutcomeSink;
-  /** Checkpoint name; one per sink. */
+  /** Checkpoint name; one per sink (per partition, `<name>/p<partition>`, with `ownership`). */
   name?: string;
+  /** Without it, the relay publishes every call's outcome (one instance, or no Kafka). */
+  ownership?: RelayOwnership;
   onError?: (error: unknown) => void;
 }
 
+/** How far the relay has published: one checkpoint, or one per owned partition. */
+interface Progress {
+  /** Where a subscription starts: the least position every relayed partition has reached. */
+  start(): bigint | undefined;
+  /** Whether the event belongs to this relay and lies past what was published for its partition. */
+  due(externalCallId: string, position: bigint): boolean;
+  /** Everything of the event's partition up to `position` is published. */
+  published(externalCallId: string, position: bigint): Promise<void>;
+  /** Everything of every relayed partition up to `position` is published. */
+  passed(position: bigint): Promise<void>;
+}
+
+async function loadProgress(store: EventStore, name: string, ownership: RelayOwnership | undefined): Promise<Progress> {
+  if (!ownership) {
+    let position = await store.readCheckpoint(name);
+    const save = async (at: bigint) => {
+      await store.storeCheckpoint(name, at);
+      position = at;
+    };
+    return { start: () => position, due: () => true, published: (_, at) => save(at), passed: save };
+  }
+  const owned = [...ownership.owned()];
+  const positions = new Map<number, bigint | undefined>();
+  // A partition without a checkpoint of its own starts where a relay without ownership got to (it relayed every
+  // partition), so turning ownership on republishes nothing.
+  const unpartitioned = await store.readCheckpoint(name);
+  for (const partition of owned) positions.set(partition, (await store.readCheckpoint(`${name}/p${partition}`)) ?? unpartitioned);
+  const save = async (partition: number, at: bigint) => {
+    await store.storeCheckpoint(`${name}/p${partition}`, at);
+    positions.set(partition, at);
+  };
+  return {
+    start() {
+      let least: bigint | undefined;
+      for (const position of positions.values()) {
+        if (position === undefined) return undefined;
+        if (least === undefined || position < least) least = position;
+      }
+      return least;
+    },
+    due(externalCallId, at) {
+      const partition = ownership.partitionOf(externalCallId);
+      return positions.has(partition) && at > (positions.get(partition) ?? -1n);
+    },
+    published: (externalCallId, at) => save(ownership.partitionOf(externalCallId), at),
+    async passed(at) {
+      for (const [partition, position] of positions) if (position === undefined || position < at) await save(partition, at);
+    },
+  };
+}
+
 export async function startOutcomeRelay(options: OutcomeRelayOptions): Promise<OutcomeRelay> {
-  const { store, sink } = options;
+  const { store, sink, ownership } = options;
   const name = options.name ?? 'outcome-relay';
-  const checkpoint = await store.readCheckpoint(name);
   let published = 0;
 
   async function becameFinal(event: RecordedEvent): Promise<boolean> {
@@ -47,56 +110,68 @@ export async function startOutcomeRelay(options: OutcomeRelayOptions): Promise<O
   // The checkpoint moves after every published outcome (so a restart republishes none) and otherwise every
   // CHECKPOINT_EVERY events: most events publish nothing, and on EventStoreDB every checkpoint is an append.
   let sinceCheckpoint = 0;
-  async function relay(event: RecordedEvent): Promise<void> {
+  async function relay(progress: Progress, event: RecordedEvent): Promise<void> {
     const externalCallId = externalCallIdOf(event.streamName);
-    let publishedOne = false;
-    if (externalCallId !== undefined && (await becameFinal(event))) {
+    if (externalCallId !== undefined && progress.due(externalCallId, event.position) && (await becameFinal(event))) {
       const events = await store.readStream(event.streamName, { maxCount: event.revision + 1 });
       const snapshot = foldFacts(events.map((stored) => decodeFact(stored.type, stored.data)));
       await sink.publish(deflectionOutcomeOf(externalCallId, snapshot, event.recordedAt));
       published++;
-      publishedOne = true;
+      await progress.published(externalCallId, event.position);
     }
-    if (publishedOne || ++sinceCheckpoint >= CHECKPOINT_EVERY) {
-      await store.storeCheckpoint(name, event.position);
+    if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
+      await progress.passed(event.position);
       sinceCheckpoint = 0;
     }
   }
 
   // A subscription ends on its first error (a sink or store hiccup, a leader election); the relay starts a new
-  // one from its checkpoint with growing pauses, so outcomes keep flowing without a process restart.
+  // one from its checkpoints with growing pauses, so outcomes keep flowing without a process restart. A change of
+  // the owned partitions starts a new one at once. Restarts run one at a time.
   let subscription: Subscription | undefined;
   let stopped = false;
   let failures = 0;
   let retryTimer: NodeJS.Timeout | undefined;
-  const subscribe = (after: bigint | undefined): Subscription =>
-    store.subscribeToAll({
-      streamPrefix: CALL_STREAM_PREFIX,
-      ...(after !== undefined ? { after } : {}),
-      onEvent: async (event) => {
-        await relay(event);
-        failures = 0;
-      },
-      onError: (error) => {
-        options.onError?.(error);
-        if (stopped) return;
-        failures++;
-        retryTimer = setTimeout(() => {
-          retryTimer = undefined;
-          void store.readCheckpoint(name).then(
-            (position) => {
-              if (!stopped) subscription = subscribe(position);
-            },
-            (readError: unknown) => options.onError?.(readError),
-          );
-        }, Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (failures - 1)));
-        retryTimer.unref();
-      },
-    });
-  subscription = subscribe(checkpoint);
-  const first = subscription;
+  let restarts: Promise<void> = Promise.resolve();
+  let firstCaughtUp: ((caughtUp: Promise<void>) => void) | undefined;
+  const caughtUp = new Promise<void>((resolve) => (firstCaughtUp = (first) => void first.then(resolve, resolve)));
+
+  const restart = (): Promise<void> =>
+    (restarts = restarts.then(async () => {
+      await subscription?.stop();
+      subscription = undefined;
+      if (stopped || (ownership && ownership.owned().size === 0)) return;
+      const progress = await loadProgress(store, name, ownership);
+      const after = progress.start();
+      sinceCheckpoint = 0;
+      subscription = store.subscribeToAll({
+        streamPrefix: CALL_STREAM_PREFIX,
+        ...(after !== undefined ? { after } : {}),
+        onEvent: async (event) => {
+          await relay(progress, event);
+          failures = 0;
+        },
+        onError: (error) => {
+          options.onError?.(error);
+          if (stopped) return;
+          failures++;
+          retryTimer = setTimeout(() => {
+            retryTimer = undefined;
+            restart().catch((restartError: unknown) => options.onError?.(restartError));
+          }, Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (failures - 1)));
+          retryTimer.unref();
+        },
+      });
+      firstCaughtUp?.(subscription.caughtUp);
+      firstCaughtUp = undefined;
+    }));
+
+  ownership?.onChange(() => {
+    restart().catch((error: unknown) => options.onError?.(error));
+  });
+  await restart();
   return {
-    caughtUp: first.caughtUp,
+    caughtUp,
     get published() {
       return published;
     },
@@ -104,7 +179,8 @@ export async function startOutcomeRelay(options: OutcomeRelayOptions): Promise<O
     async stop() {
       stopped = true;
       if (retryTimer) clearTimeout(retryTimer);
-      await subscription?.stop();
+      firstCaughtUp?.(Promise.resolve());
+      await restart();
     },
   };
 }

@@ -41,7 +41,7 @@ export interface TestInstance {
 }
 
 export interface InstanceOptions {
-  service?: Omit<ServiceOptions, 'outcomeSink' | 'ownsCall' | 'logger'> & { outcomeSink?: null };
+  service?: Omit<ServiceOptions, 'outcomeSink' | 'ownsCall' | 'relayOwnership' | 'logger'> & { outcomeSink?: null };
   runtime?: Omit<KafkaRuntimeDeps, 'logger'>;
   env?: Record<string, string>;
 }
@@ -160,6 +160,7 @@ export async function createKafkaTestBed(kafka: TestKafka, options: { partitions
         logger,
         outcomeSink: outcomeSink === null ? null : runtime.outcomeSink,
         ownsCall: runtime.ownsCall,
+        relayOwnership: runtime.relayOwnership,
       });
       await service.start();
       await runtime.attach(service);
