@@ -12,7 +12,7 @@ const PRIMITIVES: Record<string, string> = {
 
 /** The schema files that are current (not history/), by folder, in a stable order. */
 export function currentSchemaFiles(schemasDir: string): string[] {
-  return ['call', 'outcome', 'export'].flatMap((folder) =>
+  return ['call', 'outcome', 'export', 'index'].flatMap((folder) =>
     readdirSync(join(schemasDir, folder)).filter((f) => f.endsWith('.avsc')).sort().map((f) => join(folder, f)),
   );
 }

@@ -84,7 +84,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     const service = await createService(config, {
       logger,
       onDecision,
-      ...(kafka ? { outcomeSink: kafka.outcomeSink, ownsCall: kafka.ownsCall, relayOwnership: kafka.relayOwnership } : {}),
+      ...(kafka ? { outcomeSink: kafka.outcomeSink, ownsCall: kafka.ownsCall, ownedPartitions: kafka.ownedPartitions } : {}),
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     });
     cleanups.push(() => service.stop(1_000));

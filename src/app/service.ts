@@ -6,11 +6,12 @@ import { createDecider, type Decider, type Decision } from '../decide/decider.js
 import type { DecisionPolicy } from '../decide/policy.js';
 import { createEffectsRunner, type EffectsLogger, type EffectsRunner } from '../effects/effects-runner.js';
 import type { InviteGateway } from '../effects/invite-gateway.js';
-import { findOpenCalls } from '../effects/open-calls.js';
+import { EVERY_CALL, findOpenCalls, partitionScope, startOpenCallsRecorder, type OpenCallsRecorder } from '../effects/open-calls.js';
 import { createIngest, type Ingest } from '../ingest/ingest.js';
 import type { Sandbox, SandboxOptions } from '../liveperson/sandbox/index.js';
 import { createNdjsonOutcomeSink, type OutcomeSink } from '../outcomes/outcome-sink.js';
-import { startOutcomeRelay, type OutcomeRelay, type RelayOwnership } from '../outcomes/outcome-relay.js';
+import { startOutcomeRelay, type OutcomeRelay } from '../outcomes/outcome-relay.js';
+import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-event-store.js';
 import { systemClock, type Clock } from '../shared/clock.js';
@@ -47,10 +48,16 @@ export interface ServiceOptions {
   /** Whether this instance owns a call (Kafka partition ownership); default: every call. */
   ownsCall?: (externalCallId: string) => boolean;
   /** The partitions whose outcomes the relay publishes (Kafka); default: every call's. */
-  relayOwnership?: RelayOwnership;
+  ownedPartitions?: OwnedPartitions;
   onDecision?: (decision: Decision) => void;
   random?: () => number;
 }
+
+/**
+ * How often the open calls of what this instance owns are recorded: the most history a restart or a partition's
+ * next owner reads to find its pending work (a few seconds' reading at a busy site's rate).
+ */
+const OPEN_CALLS_RECORD_EVERY_MS = 5 * 60_000;
 
 export function decisionPolicyOf(config: DeflectConfig): DecisionPolicy {
   return {
@@ -91,6 +98,7 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
   const ingest = createIngest({ decider, runner, ...(options.onDecision ? { onDecision: options.onDecision } : {}) });
   const sink = options.outcomeSink === undefined ? createNdjsonOutcomeSink(config.data.outcomesFile) : options.outcomeSink;
   let relay: OutcomeRelay | undefined;
+  let recorder: OpenCallsRecorder | undefined;
 
   return {
     config,
@@ -105,18 +113,31 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
     },
     async start(startOptions = {}) {
       // On Kafka nothing is owned before the first assignment, which resumes its partitions' work itself.
-      if (startOptions.resume !== false) await runner.resume(await findOpenCalls(store, startOptions.owns ?? options.ownsCall));
+      if (startOptions.resume !== false) {
+        const owns = startOptions.owns ?? options.ownsCall;
+        const open = await findOpenCalls(store, EVERY_CALL, { record: clock });
+        await runner.resume(owns ? open.filter(owns) : open);
+      }
+      const partitions = options.ownedPartitions;
+      recorder = startOpenCallsRecorder({
+        store,
+        scope: () => (partitions ? partitionScope(partitions.owned(), (externalCallId) => partitions.partitionOf(externalCallId)) : EVERY_CALL),
+        clock,
+        everyMs: OPEN_CALLS_RECORD_EVERY_MS,
+        onError: (error) => options.logger?.error({ error: String(error) }, 'could not record the open calls'),
+      });
       if (sink) {
         relay = await startOutcomeRelay({
           store,
           sink,
-          ...(options.relayOwnership ? { ownership: options.relayOwnership } : {}),
+          ...(options.ownedPartitions ? { ownership: options.ownedPartitions } : {}),
           onError: (error) => options.logger?.error({ error: String(error) }, 'outcome relay stopped'),
         });
       }
     },
     async stop(timeoutMs = 10_000) {
       await runner.stop(timeoutMs);
+      await recorder?.stop();
       await relay?.stop();
       await sink?.close();
       await opened?.close();

@@ -5,7 +5,7 @@ import { isDeflectError, type ErrorCode } from '../shared/errors.js';
 import { fingerprintBytes } from './fingerprint.js';
 import { defaultSchemaRegistry } from './schema-registry.js';
 import { createSingleObjectCodec, isSingleObject } from './single-object.js';
-import { EXAMPLE_EXPORT, EXAMPLE_FACTS, EXAMPLE_OUTCOME } from './testing/examples.js';
+import { EXAMPLE_EXPORT, EXAMPLE_FACTS, EXAMPLE_OPEN_CALLS, EXAMPLE_OUTCOME } from './testing/examples.js';
 import { encodeWithHistorySchema } from './testing/history.js';
 import { stripNulls } from './testing/strip-nulls.js';
 
@@ -27,7 +27,7 @@ function withoutType<T extends { type: string }>(fact: T): Omit<T, 'type'> {
   return fields;
 }
 
-const examples = [...CALL_FACT_TYPES.map((type) => [type, withoutType(EXAMPLE_FACTS[type])] as const), ['DeflectionOutcome', EXAMPLE_OUTCOME] as const, ['CallExport', EXAMPLE_EXPORT] as const];
+const examples = [...CALL_FACT_TYPES.map((type) => [type, withoutType(EXAMPLE_FACTS[type])] as const), ['DeflectionOutcome', EXAMPLE_OUTCOME] as const, ['CallExport', EXAMPLE_EXPORT] as const, ['OpenCallsRecorded', EXAMPLE_OPEN_CALLS] as const];
 
 describe('single-object encoding', () => {
   it('has an example for every current schema', () => {

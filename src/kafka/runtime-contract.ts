@@ -3,7 +3,7 @@
 // and never loads kafkajs unless Kafka is configured; the runtime module implements `createKafkaRuntime`.
 import type { Service } from '../app/service.js';
 import type { DeflectConfig } from '../config/index.js';
-import type { RelayOwnership } from '../outcomes/outcome-relay.js';
+import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import type { OutcomeSink } from '../outcomes/outcome-sink.js';
 import type { Logger } from '../telemetry/logger.js';
 
@@ -23,7 +23,7 @@ export interface KafkaRuntime {
    * The partitions whose outcomes this instance's relay publishes: those the group assigned it. A stop keeps the
    * last assignment, so outcomes that become final while the service drains are still published here.
    */
-  relayOwnership: RelayOwnership;
+  ownedPartitions: OwnedPartitions;
   /** Starts consuming into `service.ingest`, resuming assigned partitions' pending work through the service. */
   attach(service: Service): Promise<void>;
   /** Connected and in the consumer group: /readyz reports it. */

@@ -5,9 +5,10 @@
 import { logLevel, Partitioners, type Admin, type Consumer, type PartitionMetadata } from 'kafkajs';
 import type { Service } from '../app/service.js';
 import type { DeflectConfig } from '../config/index.js';
-import type { RelayOwnership } from '../outcomes/outcome-relay.js';
+import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import type { OutcomeSink } from '../outcomes/outcome-sink.js';
-import { findOpenCalls } from '../effects/open-calls.js';
+import { findOpenCalls, partitionScope } from '../effects/open-calls.js';
+import { systemClock } from '../shared/clock.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createBackpressure, type Backpressure } from './backpressure.js';
 import { createBatchIngest } from './batch-ingest.js';
@@ -96,7 +97,8 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     const stillOurs = (externalCallId: string) => gained.has(ownership.partitionOf(externalCallId)) && ownership.ownsCall(externalCallId);
     for (let attempt = 0; !stopped; attempt++) {
       try {
-        const calls = await findOpenCalls(service.store, stillOurs);
+        const found = await findOpenCalls(service.store, partitionScope(partitions, (externalCallId) => ownership.partitionOf(externalCallId)), { record: systemClock });
+        const calls = found.filter(stillOurs);
         await service.runner.resume(calls);
         logger.info({ partitions, calls: calls.length }, 'resumed the pending work of assigned partitions');
         return;
@@ -111,7 +113,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   // What the outcome relay owns: the group's assignment, told on every change; stop() does not take it back.
   let relayed: ReadonlySet<number> = new Set();
   const relayListeners: Array<() => void> = [];
-  const relayOwnership: RelayOwnership = {
+  const ownedPartitions: OwnedPartitions = {
     partitionOf: (externalCallId) => ownership.partitionOf(externalCallId),
     owned: () => relayed,
     onChange: (listener) => void relayListeners.push(listener),
@@ -136,7 +138,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   return {
     outcomeSink,
     ownsCall: (externalCallId) => ownership.ownsCall(externalCallId),
-    relayOwnership,
+    ownedPartitions,
 
     async attach(service) {
       if (consumer) throw new Error('the Kafka runtime is already attached');

@@ -5,7 +5,8 @@ import type { DeflectionOutcome } from '../contracts/generated/schemas.js';
 import { callSpec } from '../decide/testing/call-spec.js';
 import { fact } from '../decide/testing/facts.js';
 import { outcomeEventId } from './deflection-outcome.js';
-import { startOutcomeRelay, type OutcomeRelay, type RelayOwnership } from './outcome-relay.js';
+import { startOutcomeRelay, type OutcomeRelay } from './outcome-relay.js';
+import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import type { OutcomeSink } from './outcome-sink.js';
 
 let relay: OutcomeRelay | undefined;
@@ -82,7 +83,7 @@ it('a restarted relay publishes what became final meanwhile, and republishes not
 });
 
 /** Ownership as Kafka hands it out: call `cN` is on partition N % 2. */
-function partitions(initial: number[]): RelayOwnership & { assign(next: number[]): void } {
+function partitions(initial: number[]): OwnedPartitions & { assign(next: number[]): void } {
   let owned = new Set(initial);
   const listeners: Array<() => void> = [];
   return {

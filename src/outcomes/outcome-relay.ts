@@ -8,6 +8,7 @@
 import { decodeFact } from '../contracts/stored-facts.js';
 import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
+import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import { FINAL_STATE_NAMES, foldFacts } from '../../state-machines/call-state.js';
 import { deflectionOutcomeOf } from './deflection-outcome.js';
 import type { OutcomeSink } from './outcome-sink.js';
@@ -26,21 +27,13 @@ export interface OutcomeRelay {
   stop(): Promise<void>;
 }
 
-/** Which calls this instance relays: those of the partitions it owns (Kafka's assignment of the call-events topic). */
-export interface RelayOwnership {
-  partitionOf(externalCallId: string): number;
-  owned(): ReadonlySet<number>;
-  /** `listener` runs after every change of `owned()`. */
-  onChange(listener: () => void): void;
-}
-
 export interface OutcomeRelayOptions {
   store: EventStore;
   sink: OutcomeSink;
   /** Checkpoint name; one per sink (per partition, `<name>/p<partition>`, with `ownership`). */
   name?: string;
   /** Without it, the relay publishes every call's outcome (one instance, or no Kafka). */
-  ownership?: RelayOwnership;
+  ownership?: OwnedPartitions;
   onError?: (error: unknown) => void;
 }
 
@@ -56,7 +49,7 @@ interface Progress {
   passed(position: bigint): Promise<void>;
 }
 
-async function loadProgress(store: EventStore, name: string, ownership: RelayOwnership | undefined): Promise<Progress> {
+async function loadProgress(store: EventStore, name: string, ownership: OwnedPartitions | undefined): Promise<Progress> {
   if (!ownership) {
     let position = await store.readCheckpoint(name);
     const save = async (at: bigint) => {

@@ -114,7 +114,7 @@ describe('deploy/ parses', () => {
     // Every launcher gives V8 the same young generation (why: bin/deflect.js).
     expect(bin.split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=64');
     const launchers = asRecord(asRecord(JSON.parse(readRepoFile('package.json')), 'package.json')['scripts'], 'scripts');
-    for (const name of ['start', 'bench:ingest', 'bench:invite', 'bench:kafka', 'bench:replay']) expect(String(launchers[name])).toMatch(/^node --max-semi-space-size=64 /);
+    for (const name of ['start', 'bench:ingest', 'bench:invite', 'bench:kafka', 'bench:replay', 'bench:resume']) expect(String(launchers[name])).toMatch(/^node --max-semi-space-size=64 /);
     const target = /import '\.\.\/(dist\/(.+))\.js';/.exec(bin);
     expect(target?.[2]).toBe('src/cli/main');
     expect(existsSync(join(REPO_ROOT, `${target?.[2] ?? ''}.ts`))).toBe(true);

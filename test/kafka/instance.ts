@@ -15,8 +15,8 @@ const runtime = await createKafkaRuntime(config, {
   sessionTimeoutMs: Number(process.env['INSTANCE_SESSION_TIMEOUT_MS'] ?? 30_000),
   heartbeatIntervalMs: 1_000,
 });
-const service = await createService(config, { logger, outcomeSink: runtime.outcomeSink, ownsCall: runtime.ownsCall, relayOwnership: runtime.relayOwnership });
-await service.start();
+const service = await createService(config, { logger, outcomeSink: runtime.outcomeSink, ownsCall: runtime.ownsCall, ownedPartitions: runtime.ownedPartitions });
+await service.start({ resume: false });
 await runtime.attach(service);
 process.stdout.write(`${JSON.stringify({ event: 'attached', pid: process.pid })}\n`);
 

@@ -41,7 +41,7 @@ export interface TestInstance {
 }
 
 export interface InstanceOptions {
-  service?: Omit<ServiceOptions, 'outcomeSink' | 'ownsCall' | 'relayOwnership' | 'logger'> & { outcomeSink?: null };
+  service?: Omit<ServiceOptions, 'outcomeSink' | 'ownsCall' | 'ownedPartitions' | 'logger'> & { outcomeSink?: null };
   runtime?: Omit<KafkaRuntimeDeps, 'logger'>;
   env?: Record<string, string>;
 }
@@ -160,9 +160,10 @@ export async function createKafkaTestBed(kafka: TestKafka, options: { partitions
         logger,
         outcomeSink: outcomeSink === null ? null : runtime.outcomeSink,
         ownsCall: runtime.ownsCall,
-        relayOwnership: runtime.relayOwnership,
+        ownedPartitions: runtime.ownedPartitions,
       });
-      await service.start();
+      // As `deflect start` does: the first assignment resumes the owned partitions' work.
+      await service.start({ resume: false });
       await runtime.attach(service);
       let stopping: Promise<void> | undefined;
       const instance: TestInstance = {

@@ -275,6 +275,18 @@ export interface ExportedEvent {
   fact: string;
 }
 
+/** The calls of one scope (a partition of the call-events topic, or every call) that waited for the service itself (a timer, an attempt, a reconciliation) as of a global position of the store: where the next search for pending work starts, so it reads only what came after. */
+export interface OpenCallsRecorded {
+  /** p<partition>, or all */
+  scope: string;
+  /** the global position (decimal) the list is true as of */
+  after: string;
+  /** externalCallIds */
+  openCalls: Array<string>;
+  /** when it was recorded (epoch ms, service clock) */
+  at: number;
+}
+
 /** Every stored call fact, discriminated by its Avro record name. */
 export type CallFact =
   | ({ type: 'CallBegun' } & CallBegun)
@@ -320,4 +332,5 @@ export const SCHEMA_FILES = {
   RetryScheduled: 'call/RetryScheduled.avsc',
   DeflectionOutcome: 'outcome/DeflectionOutcome.avsc',
   CallExport: 'export/CallExport.avsc',
+  OpenCallsRecorded: 'index/OpenCallsRecorded.avsc',
 } as const;

@@ -1,6 +1,6 @@
 // One realistic value of every current record, typed with the generated types: a schema change that
 // breaks these shapes breaks compilation, and the mapped type below fails if a fact has no example.
-import type { CallExport, CallFact, CallFactType, DeflectionOutcome } from '../generated/schemas.js';
+import type { CallExport, CallFact, CallFactType, DeflectionOutcome, OpenCallsRecorded } from '../generated/schemas.js';
 
 type FactOf<T extends CallFactType> = Extract<CallFact, { type: T }>;
 
@@ -128,3 +128,6 @@ export const EXAMPLE_INBOUND_CALL_BEGUN_JSON = {
   firstName: 'Dana',
   lastName: 'Okafor',
 } as const;
+
+/** The open calls of partition 3 as of a global position: where the next search for pending work starts. */
+export const EXAMPLE_OPEN_CALLS: OpenCallsRecorded = { scope: 'p3', after: '18446744073709551615', openCalls: ['4d2c0f1e-call-17', 'call-18'], at: 1_763_900_000_000 };

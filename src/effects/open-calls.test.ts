@@ -1,0 +1,85 @@
+// Finding the calls with pending work: from the recorded list of their scope onward, never from the start of
+// history once a list exists, with the same answer a full read gives.
+import { expect, it } from 'vitest';
+import { callSpec, type CallSpec } from '../decide/testing/call-spec.js';
+import { T0, fact } from '../decide/testing/facts.js';
+import type { EventStore, ReadAllOptions } from '../store/event-store.js';
+import { EVERY_CALL, OPEN_CALLS_STREAM_PREFIX, findOpenCalls, partitionScope } from './open-calls.js';
+
+/** The store, counting the call events its readAll hands out. */
+function counting(store: EventStore): EventStore & { read: number } {
+  const wrapped = {
+    ...store,
+    read: 0,
+    async readAll(options?: ReadAllOptions) {
+      const page = await store.readAll(options);
+      wrapped.read += page.length;
+      return page;
+    },
+  };
+  return wrapped;
+}
+
+/** An accepted call waits for its invite (pending work); a declined one is final. */
+async function acceptCall(spec: CallSpec, id: string): Promise<void> {
+  await spec.decider.apply(id, fact.callBegun(id));
+  await spec.decider.apply(id, fact.accepted(id));
+}
+async function declineCall(spec: CallSpec, id: string): Promise<void> {
+  await spec.decider.apply(id, fact.callBegun(id));
+  await spec.decider.apply(id, fact.declined(id));
+}
+
+it('reads only what came after the recorded list, and still finds what it covers and what changed since', async () => {
+  const spec = callSpec();
+  const store = counting(spec.store);
+  await acceptCall(spec, 'open-before');
+  await acceptCall(spec, 'closed-later');
+  await declineCall(spec, 'final');
+  expect((await findOpenCalls(store, EVERY_CALL, { record: spec.clock })).sort()).toEqual(['closed-later', 'open-before']);
+  const fullRead = store.read;
+  expect(fullRead).toBeGreaterThan(0);
+
+  // Nothing new: nothing read, and no second list.
+  store.read = 0;
+  expect((await findOpenCalls(store, EVERY_CALL, { record: spec.clock })).sort()).toEqual(['closed-later', 'open-before']);
+  expect(store.read).toBe(0);
+  expect(await spec.store.readStream(`${OPEN_CALLS_STREAM_PREFIX}all`)).toHaveLength(1);
+
+  // Later: one call ends, one opens. Only those events are read.
+  await spec.decider.apply('closed-later', fact.ended('closed-later'));
+  await spec.decider.apply('closed-later', fact.deadlineReached(T0 + 120_000));
+  await acceptCall(spec, 'opened-later');
+  store.read = 0;
+  const open = await findOpenCalls(store, EVERY_CALL, { record: spec.clock });
+  expect(open.sort()).toEqual(['open-before', 'opened-later']);
+  const total = (await spec.store.readAll({ streamPrefix: 'call-' })).length;
+  expect(store.read).toBe(total - fullRead);
+  // The same answer as a read of the whole history (a scope without a list).
+  expect((await findOpenCalls(spec.store, { keys: ['fresh'], keyOf: () => 'fresh' })).sort()).toEqual(open);
+});
+
+it('keeps one list per partition: each partition skips what its own list covers', async () => {
+  const spec = callSpec();
+  const partitionOf = (id: string): number => Number(id.at(-1)) % 2;
+  await acceptCall(spec, 'call-0');
+  await acceptCall(spec, 'call-1');
+  // Partition 0 records a list; then both partitions move on.
+  expect(await findOpenCalls(spec.store, partitionScope([0], partitionOf), { record: spec.clock })).toEqual(['call-0']);
+  await spec.decider.apply('call-0', fact.deadlineReached(T0 + 120_000));
+  await acceptCall(spec, 'call-3');
+  await acceptCall(spec, 'call-2');
+  // Partition 1 has no list: read from the start; partition 0 from its list.
+  expect((await findOpenCalls(spec.store, partitionScope([0, 1], partitionOf), { record: spec.clock })).sort()).toEqual(['call-1', 'call-2', 'call-3']);
+  expect((await findOpenCalls(spec.store, partitionScope([1], partitionOf))).sort()).toEqual(['call-1', 'call-3']);
+  expect(await findOpenCalls(spec.store, partitionScope([], partitionOf))).toEqual([]);
+});
+
+it('reads the whole history when the recorded list cannot be decoded', async () => {
+  const spec = callSpec();
+  await acceptCall(spec, 'a');
+  await spec.store.appendToStream(`${OPEN_CALLS_STREAM_PREFIX}all`, [
+    { type: 'OpenCallsRecorded', data: new Uint8Array([1, 2, 3]), contentType: 'application/vnd.apache.avro+binary', metadata: { $correlationId: 'all', $causationId: 'test', schemaFingerprint: '', machineVersion: 1 } },
+  ]);
+  expect(await findOpenCalls(spec.store)).toEqual(['a']);
+});
