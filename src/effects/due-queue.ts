@@ -13,7 +13,7 @@ export interface DueQueue<T> {
   push(item: DueItem<T>): void;
   /** The earliest due time of any live item, or undefined. */
   peekDueAt(isLive: (item: DueItem<T>) => boolean): number | undefined;
-  /** How many live items are due at or before `now` (a scan: for occasional checks, not per event). */
+  /** How many live items are due at or before `now`: visits the due items (and their children) only, not the whole heap. */
   countDue(now: number, isLive: (item: DueItem<T>) => boolean): number;
   /** Removes and returns every live item due at or before `now`, earliest first. */
   takeDue(now: number, isLive: (item: DueItem<T>) => boolean): DueItem<T>[];
@@ -72,8 +72,15 @@ export function createDueQueue<T>(): DueQueue<T> {
       return heap[0]?.dueAt;
     },
     countDue(now, isLive) {
+      // A child is never due before its parent: a subtree whose root is not due yet holds nothing due.
       let count = 0;
-      for (const item of heap) if (item.dueAt <= now && isLive(item)) count++;
+      const visit: number[] = heap.length > 0 ? [0] : [];
+      for (let index = visit.pop(); index !== undefined; index = visit.pop()) {
+        const item = heap[index];
+        if (item === undefined || item.dueAt > now) continue;
+        if (isLive(item)) count++;
+        visit.push(2 * index + 1, 2 * index + 2);
+      }
       return count;
     },
     takeDue(now, isLive) {
