@@ -121,7 +121,7 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
       const partitions = options.ownedPartitions;
       recorder = startOpenCallsRecorder({
         store,
-        scope: () => (partitions ? partitionScope(partitions.owned(), (externalCallId) => partitions.partitionOf(externalCallId)) : EVERY_CALL),
+        scope: () => (partitions ? partitionScope(partitions.owned(), (externalCallId) => partitions.partitionOf(externalCallId), partitions.count) : EVERY_CALL),
         clock,
         everyMs: OPEN_CALLS_RECORD_EVERY_MS,
         onError: (error) => options.logger?.error({ error: String(error) }, 'could not record the open calls'),

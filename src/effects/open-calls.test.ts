@@ -65,14 +65,14 @@ it('keeps one list per partition: each partition skips what its own list covers'
   await acceptCall(spec, 'call-0');
   await acceptCall(spec, 'call-1');
   // Partition 0 records a list; then both partitions move on.
-  expect(await findOpenCalls(spec.store, partitionScope([0], partitionOf), { record: spec.clock })).toEqual(['call-0']);
+  expect(await findOpenCalls(spec.store, partitionScope([0], partitionOf, 2), { record: spec.clock })).toEqual(['call-0']);
   await spec.decider.apply('call-0', fact.deadlineReached(T0 + 120_000));
   await acceptCall(spec, 'call-3');
   await acceptCall(spec, 'call-2');
   // Partition 1 has no list: read from the start; partition 0 from its list.
-  expect((await findOpenCalls(spec.store, partitionScope([0, 1], partitionOf), { record: spec.clock })).sort()).toEqual(['call-1', 'call-2', 'call-3']);
-  expect((await findOpenCalls(spec.store, partitionScope([1], partitionOf))).sort()).toEqual(['call-1', 'call-3']);
-  expect(await findOpenCalls(spec.store, partitionScope([], partitionOf))).toEqual([]);
+  expect((await findOpenCalls(spec.store, partitionScope([0, 1], partitionOf, 2), { record: spec.clock })).sort()).toEqual(['call-1', 'call-2', 'call-3']);
+  expect((await findOpenCalls(spec.store, partitionScope([1], partitionOf, 2))).sort()).toEqual(['call-1', 'call-3']);
+  expect(await findOpenCalls(spec.store, partitionScope([], partitionOf, 2))).toEqual([]);
 });
 
 it('reads the whole history when the recorded list cannot be decoded', async () => {
@@ -82,4 +82,29 @@ it('reads the whole history when the recorded list cannot be decoded', async () 
     { type: 'OpenCallsRecorded', data: new Uint8Array([1, 2, 3]), contentType: 'application/vnd.apache.avro+binary', metadata: { $correlationId: 'all', $causationId: 'test', schemaFingerprint: '', machineVersion: 1 } },
   ]);
   expect(await findOpenCalls(spec.store)).toEqual(['a']);
+});
+
+it('records a quiet scope again only once its list is an hour old, and trusts no list of other rules', async () => {
+  const spec = callSpec();
+  const partitionOf = (id: string): number => Number(id.at(-1)) % 2;
+  const lists = async (partition: number) => (await spec.store.readStream(`${OPEN_CALLS_STREAM_PREFIX}p${partition}of2`)).length;
+  await acceptCall(spec, 'call-0');
+  await findOpenCalls(spec.store, partitionScope([0, 1], partitionOf, 2), { record: spec.clock });
+  expect([await lists(0), await lists(1)]).toEqual([1, 1]);
+  // Only partition 1 has traffic: only its list is recorded again, until partition 0's is an hour old.
+  await acceptCall(spec, 'call-1');
+  await findOpenCalls(spec.store, partitionScope([0, 1], partitionOf, 2), { record: spec.clock });
+  expect([await lists(0), await lists(1)]).toEqual([1, 2]);
+  spec.clock.advance(3_600_001);
+  await acceptCall(spec, 'call-3');
+  await findOpenCalls(spec.store, partitionScope([0, 1], partitionOf, 2), { record: spec.clock });
+  expect([await lists(0), await lists(1)]).toEqual([2, 3]);
+
+  // A list recorded under another machine version is ignored: the whole history is read.
+  const store = counting(spec.store);
+  const [last] = await spec.store.readStream(`${OPEN_CALLS_STREAM_PREFIX}p0of2`, { direction: 'backwards', maxCount: 1 });
+  if (!last) throw new Error('no list recorded');
+  await spec.store.appendToStream(`${OPEN_CALLS_STREAM_PREFIX}p0of2`, [{ type: last.type, data: last.data, contentType: last.contentType, metadata: { ...last.metadata, machineVersion: 0 } }]);
+  expect((await findOpenCalls(store, partitionScope([0], partitionOf, 2))).sort()).toEqual(['call-0']);
+  expect(store.read).toBe((await spec.store.readAll({ streamPrefix: 'call-' })).length);
 });

@@ -23,6 +23,7 @@ export const hasPendingWork = (stateAfter: unknown): boolean => typeof stateAfte
 /** Where the lists live: one stream per scope. Not a call stream, so no reader of calls sees them. */
 export const OPEN_CALLS_STREAM_PREFIX = 'open-calls-';
 const RECORD_TYPE = 'OpenCallsRecorded';
+const QUIET_SCOPE_RECORD_AFTER_MS = 3_600_000;
 
 /** What a search covers: one or more scopes, each with its own recorded list. */
 export interface OpenCallScope {
@@ -35,10 +36,20 @@ export interface OpenCallScope {
 /** One process owning every call (no Kafka). */
 export const EVERY_CALL: OpenCallScope = { keys: ['all'], keyOf: () => 'all' };
 
-/** The calls of these partitions of the call-events topic. */
-export function partitionScope(partitions: Iterable<number>, partitionOf: (externalCallId: string) => number): OpenCallScope {
-  return { keys: [...partitions].map((partition) => `p${partition}`), keyOf: (externalCallId) => `p${partitionOf(externalCallId)}` };
+/**
+ * The calls of these partitions of the call-events topic, which has `count` partitions. The count is part of each
+ * scope's name: with more partitions calls map to partitions anew, and the old lists no longer describe them.
+ */
+export function partitionScope(partitions: Iterable<number>, partitionOf: (externalCallId: string) => number, count: number): OpenCallScope {
+  const key = (partition: number): string => `p${partition}of${count}`;
+  return { keys: [...partitions].map(key), keyOf: (externalCallId) => key(partitionOf(externalCallId)) };
 }
+
+/**
+ * Which states counted as waiting when a list was recorded. A list recorded under another machine version, or
+ * another set of such states, is not trusted: the search reads the whole history instead (the streams decide).
+ */
+const PENDING_WORK_STATES = [...STATES_WITH_PENDING_WORK].sort().join(' ');
 
 export interface FindOpenCallsOptions {
   /** Record the lists found (for each scope that moved on), so the next search starts from here. */
@@ -48,18 +59,23 @@ export interface FindOpenCallsOptions {
 export async function findOpenCalls(store: EventStore, scope: OpenCallScope = EVERY_CALL, options: FindOpenCallsOptions = {}): Promise<string[]> {
   if (scope.keys.length === 0) return [];
   const since = new Map<string, bigint | undefined>();
+  const recordedAt = new Map<string, number>();
   // Calls open as of their scope's recorded list, and the last state of every call seen after it.
   const openAsRecorded = new Set<string>();
   const lastState = new Map<string, unknown>();
   for (const key of scope.keys) {
     const recorded = await lastRecorded(store, key);
     since.set(key, recorded?.after);
+    if (recorded) recordedAt.set(key, recorded.at);
     for (const externalCallId of recorded?.openCalls ?? []) openAsRecorded.add(externalCallId);
   }
   // From the oldest list on (from the beginning if a scope has none); each scope skips what its own list covers.
   const afters = [...since.values()];
   const from = afters.some((after) => after === undefined) ? undefined : afters.reduce((least, after) => (after !== undefined && least !== undefined && after < least ? after : least));
   let through = from;
+  // Scopes with something new since their list are recorded again; a quiet one only once its list is an hour old,
+  // so that its next search does not read the other scopes' traffic of a whole day.
+  const moved = new Set<string>([...since].filter(([, after]) => after === undefined).map(([key]) => key));
   for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX, ...(from !== undefined ? { after: from } : {}) })) {
     for (const event of page) {
       through = event.position;
@@ -68,7 +84,10 @@ export async function findOpenCalls(store: EventStore, scope: OpenCallScope = EV
       const key = scope.keyOf(externalCallId);
       if (!since.has(key)) continue;
       const after = since.get(key);
-      if (after === undefined || event.position > after) lastState.set(externalCallId, event.metadata.stateAfter);
+      if (after === undefined || event.position > after) {
+        lastState.set(externalCallId, event.metadata.stateAfter);
+        moved.add(key);
+      }
     }
   }
   const open = [...openAsRecorded].filter((externalCallId) => !lastState.has(externalCallId));
@@ -76,8 +95,10 @@ export async function findOpenCalls(store: EventStore, scope: OpenCallScope = EV
 
   if (options.record && through !== undefined) {
     const at = options.record.now();
-    for (const [key, after] of since) {
+    for (const key of since.keys()) {
+      const after = since.get(key);
       if (after !== undefined && through <= after) continue;
+      if (!moved.has(key) && (recordedAt.get(key) ?? 0) > at - QUIET_SCOPE_RECORD_AFTER_MS) continue;
       const openCalls = open.filter((externalCallId) => scope.keyOf(externalCallId) === key);
       await store.appendToStream(`${OPEN_CALLS_STREAM_PREFIX}${key}`, [recordedEvent({ scope: key, after: String(through), openCalls, at })]);
     }
@@ -132,19 +153,19 @@ function recordedEvent(value: OpenCallsRecorded): Parameters<EventStore['appendT
     type: RECORD_TYPE,
     data: codec.encode(RECORD_TYPE, value),
     contentType: AVRO_CONTENT_TYPE,
-    metadata: { $correlationId: value.scope, $causationId: RECORD_TYPE, schemaFingerprint: schema?.fingerprintHex ?? '', machineVersion: CALL_MACHINE_VERSION },
+    metadata: { $correlationId: value.scope, $causationId: RECORD_TYPE, schemaFingerprint: schema?.fingerprintHex ?? '', machineVersion: CALL_MACHINE_VERSION, pendingWorkStates: PENDING_WORK_STATES },
   };
 }
 
-/** The scope's last recorded list; undefined when there is none, or it cannot be read (the search then reads everything). */
-async function lastRecorded(store: EventStore, key: string): Promise<{ after: bigint; openCalls: string[] } | undefined> {
+/** The scope's last recorded list; undefined when there is none, it cannot be read, or it was recorded under other rules (the search then reads everything). */
+async function lastRecorded(store: EventStore, key: string): Promise<{ after: bigint; openCalls: string[]; at: number } | undefined> {
   const [last] = await store.readStream(`${OPEN_CALLS_STREAM_PREFIX}${key}`, { direction: 'backwards', maxCount: 1 });
-  if (!last) return undefined;
+  if (!last || last.metadata.machineVersion !== CALL_MACHINE_VERSION || last.metadata.pendingWorkStates !== PENDING_WORK_STATES) return undefined;
   try {
     const decoded = codec.decode(last.data);
     if (decoded.type !== RECORD_TYPE) return undefined;
     const value = decoded.value as OpenCallsRecorded;
-    return { after: BigInt(value.after), openCalls: value.openCalls };
+    return { after: BigInt(value.after), openCalls: value.openCalls, at: value.at };
   } catch (error) {
     if (isDeflectError(error) || error instanceof SyntaxError) return undefined;
     throw error;

@@ -4,6 +4,8 @@
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 
 export interface CallOwnership {
+  /** The topic's partition count, which the mapping of calls to partitions depends on. */
+  readonly count: number;
   /** The partition of the call-events topic a call's records go to. */
   partitionOf(externalCallId: string): number;
   ownsCall(externalCallId: string): boolean;
@@ -28,6 +30,7 @@ export function createCallOwnership(topic: string, partitionMetadata: PartitionM
     return partition;
   };
   return {
+    count: partitionMetadata.length,
     partitionOf,
     ownsCall: (externalCallId) => owned.has(partitionOf(externalCallId)),
     assign(partitions) {

@@ -97,7 +97,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     const stillOurs = (externalCallId: string) => gained.has(ownership.partitionOf(externalCallId)) && ownership.ownsCall(externalCallId);
     for (let attempt = 0; !stopped; attempt++) {
       try {
-        const found = await findOpenCalls(service.store, partitionScope(partitions, (externalCallId) => ownership.partitionOf(externalCallId)), { record: systemClock });
+        const found = await findOpenCalls(service.store, partitionScope(partitions, (externalCallId) => ownership.partitionOf(externalCallId), ownership.count), { record: systemClock });
         const calls = found.filter(stillOurs);
         await service.runner.resume(calls);
         logger.info({ partitions, calls: calls.length }, 'resumed the pending work of assigned partitions');
@@ -114,6 +114,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   let relayed: ReadonlySet<number> = new Set();
   const relayListeners: Array<() => void> = [];
   const ownedPartitions: OwnedPartitions = {
+    count: ownership.count,
     partitionOf: (externalCallId) => ownership.partitionOf(externalCallId),
     owned: () => relayed,
     onChange: (listener) => void relayListeners.push(listener),

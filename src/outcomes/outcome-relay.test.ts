@@ -87,6 +87,7 @@ function partitions(initial: number[]): OwnedPartitions & { assign(next: number[
   let owned = new Set(initial);
   const listeners: Array<() => void> = [];
   return {
+    count: 2,
     partitionOf: (externalCallId) => Number(externalCallId.slice(1)) % 2,
     owned: () => owned,
     onChange: (listener) => void listeners.push(listener),
@@ -154,4 +155,31 @@ it('with partition ownership, partitions without a checkpoint start where a rela
   await relay.caughtUp;
   expect(idsOf(before)).toEqual(['c0', 'c1']);
   expect(idsOf(after)).toEqual(['c2', 'c3']);
+});
+
+it('a relay whose start fails (a store hiccup while reading checkpoints) reports it, starts again by itself and still stops', async () => {
+  const spec = callSpec();
+  await declineCalls(spec, [0]);
+  let failuresLeft = 1;
+  const store = {
+    ...spec.store,
+    async readCheckpoint(name: string) {
+      if (failuresLeft-- > 0) throw new Error('leader election');
+      return spec.store.readCheckpoint(name);
+    },
+  };
+  const errors: unknown[] = [];
+  const sink = recordingSink(0);
+  const ownership = partitions([0]);
+  relay = await startOutcomeRelay({ store, sink, ownership, onError: (error) => errors.push(error) });
+  expect(String(errors[0])).toContain('leader election');
+  expect(relay.healthy()).toBe(false);
+  await until(() => sink.outcomes.length === 1, 'the relay to start again and publish');
+  // Later assignment changes still start it.
+  ownership.assign([0, 1]);
+  await declineCalls(spec, [1]);
+  await until(() => sink.outcomes.length === 2, 'the outcome of the newly owned partition');
+  expect(idsOf(sink)).toEqual(['c0', 'c1']);
+  await relay.stop();
+  relay = undefined;
 });

@@ -30,7 +30,7 @@ export interface OutcomeRelay {
 export interface OutcomeRelayOptions {
   store: EventStore;
   sink: OutcomeSink;
-  /** Checkpoint name; one per sink (per partition, `<name>/p<partition>`, with `ownership`). */
+  /** Checkpoint name; one per sink (per partition, `<name>/p<partition>of<count>`, with `ownership`). */
   name?: string;
   /** Without it, the relay publishes every call's outcome (one instance, or no Kafka). */
   ownership?: OwnedPartitions;
@@ -59,13 +59,16 @@ async function loadProgress(store: EventStore, name: string, ownership: OwnedPar
     return { start: () => position, due: () => true, published: (_, at) => save(at), passed: save };
   }
   const owned = [...ownership.owned()];
+  // The partition count is part of the name: a topic with more partitions maps calls to partitions anew, and a
+  // checkpoint of the old mapping must not stand for the new one.
+  const checkpointOf = (partition: number): string => `${name}/p${partition}of${ownership.count}`;
   const positions = new Map<number, bigint | undefined>();
   // A partition without a checkpoint of its own starts where a relay without ownership got to (it relayed every
   // partition), so turning ownership on republishes nothing.
   const unpartitioned = await store.readCheckpoint(name);
-  for (const partition of owned) positions.set(partition, (await store.readCheckpoint(`${name}/p${partition}`)) ?? unpartitioned);
+  for (const partition of owned) positions.set(partition, (await store.readCheckpoint(checkpointOf(partition))) ?? unpartitioned);
   const save = async (partition: number, at: bigint) => {
-    await store.storeCheckpoint(`${name}/p${partition}`, at);
+    await store.storeCheckpoint(checkpointOf(partition), at);
     positions.set(partition, at);
   };
   return {
@@ -118,9 +121,9 @@ export async function startOutcomeRelay(options: OutcomeRelayOptions): Promise<O
     }
   }
 
-  // A subscription ends on its first error (a sink or store hiccup, a leader election); the relay starts a new
-  // one from its checkpoints with growing pauses, so outcomes keep flowing without a process restart. A change of
-  // the owned partitions starts a new one at once. Restarts run one at a time.
+  // A subscription ends on its first error (a sink or store hiccup, a leader election), and starting one can fail
+  // too; either way the relay starts a new one from its checkpoints after a growing pause, so outcomes keep flowing
+  // without a process restart. A change of the owned partitions starts a new one at once. Restarts run one at a time.
   let subscription: Subscription | undefined;
   let stopped = false;
   let failures = 0;
@@ -129,39 +132,54 @@ export async function startOutcomeRelay(options: OutcomeRelayOptions): Promise<O
   let firstCaughtUp: ((caughtUp: Promise<void>) => void) | undefined;
   const caughtUp = new Promise<void>((resolve) => (firstCaughtUp = (first) => void first.then(resolve, resolve)));
 
+  function failed(error: unknown): void {
+    options.onError?.(error);
+    if (stopped) return;
+    failures++;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void restart();
+    }, Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (failures - 1)));
+    retryTimer.unref();
+  }
+
+  /** Never rejects: a failure to start is reported and retried like a failed subscription. */
   const restart = (): Promise<void> =>
     (restarts = restarts.then(async () => {
-      await subscription?.stop();
-      subscription = undefined;
-      if (stopped || (ownership && ownership.owned().size === 0)) return;
-      const progress = await loadProgress(store, name, ownership);
-      const after = progress.start();
-      sinceCheckpoint = 0;
-      subscription = store.subscribeToAll({
-        streamPrefix: CALL_STREAM_PREFIX,
-        ...(after !== undefined ? { after } : {}),
-        onEvent: async (event) => {
-          await relay(progress, event);
-          failures = 0;
-        },
-        onError: (error) => {
-          options.onError?.(error);
-          if (stopped) return;
-          failures++;
-          retryTimer = setTimeout(() => {
-            retryTimer = undefined;
-            restart().catch((restartError: unknown) => options.onError?.(restartError));
-          }, Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (failures - 1)));
-          retryTimer.unref();
-        },
-      });
-      firstCaughtUp?.(subscription.caughtUp);
-      firstCaughtUp = undefined;
+      try {
+        await subscription?.stop();
+        subscription = undefined;
+        if (stopped || (ownership && ownership.owned().size === 0)) return;
+        const progress = await loadProgress(store, name, ownership);
+        const after = progress.start();
+        sinceCheckpoint = 0;
+        let lastSeen: bigint | undefined;
+        const started = store.subscribeToAll({
+          streamPrefix: CALL_STREAM_PREFIX,
+          ...(after !== undefined ? { after } : {}),
+          onEvent: async (event) => {
+            await relay(progress, event);
+            lastSeen = event.position;
+            failures = 0;
+          },
+          onError: failed,
+        });
+        subscription = started;
+        // Caught up: checkpoint where it got to, so the next start does not read the same history again when no
+        // outcome moved the checkpoint (a partition's first start, a quiet one).
+        void started.caughtUp.then(
+          () => (lastSeen !== undefined && !stopped ? progress.passed(lastSeen) : undefined),
+          () => undefined,
+        ).catch(failed);
+        firstCaughtUp?.(started.caughtUp);
+        firstCaughtUp = undefined;
+      } catch (error) {
+        failed(error);
+      }
     }));
 
-  ownership?.onChange(() => {
-    restart().catch((error: unknown) => options.onError?.(error));
-  });
+  ownership?.onChange(() => void restart());
   await restart();
   return {
     caughtUp,
