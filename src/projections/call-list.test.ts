@@ -28,3 +28,18 @@ it('lists the same rows whether final folds are kept or not, and keeps no fold o
   expect(live.row('open')).toMatchObject({ outcome: 'IN_PROGRESS', state: 'accepted.inviting.ready' });
   expect(live.snapshot('open')).toBeDefined();
 });
+
+it('a bounded list keeps the most recent calls and does not list a dropped call again from its later events', async () => {
+  const spec = callSpec();
+  for (const id of ['first', 'second', 'third']) {
+    await spec.decider.apply(id, fact.callBegun(id));
+    await spec.decider.apply(id, fact.accepted(id));
+  }
+  // The oldest call goes on after it was dropped: its hang-up alone must not list it as ended before acceptance.
+  await spec.decider.apply('first', fact.ended('first'));
+  const bounded = createCallListProjection({ keepFinalFolds: false, maxCalls: 2 });
+  for await (const page of readAllPages(spec.store)) for (const event of page) bounded.apply(event);
+  expect(bounded.rows().map((row) => row.externalCallId)).toEqual(['second', 'third']);
+  expect(bounded.row('first')).toBeUndefined();
+  expect(bounded.row('third')).toMatchObject({ outcome: 'IN_PROGRESS', state: 'accepted.inviting.ready' });
+});

@@ -57,12 +57,20 @@ export interface CallListOptions {
    * outcome never changes and a fold carries the caller's number, name and caller info.
    */
   keepFinalFolds?: boolean;
+  /**
+   * List at most this many calls, the oldest (by first event) out first: a list kept live for the life of the
+   * service must not grow with the whole history. A call dropped from the list is not listed again (its later
+   * events cannot be folded without its beginning). Default: no bound.
+   */
+  maxCalls?: number;
 }
 
 type ListedCall = { snapshot: CallSnapshot; revision: number } | { row: CallRow; revision: number };
 
 export function createCallListProjection(options: CallListOptions = {}): CallListProjection {
   const keepFinalFolds = options.keepFinalFolds ?? true;
+  const maxCalls = options.maxCalls ?? Number.POSITIVE_INFINITY;
+  // In the order of each call's first event: the first entry is the oldest call.
   const calls = new Map<string, ListedCall>();
   let position: bigint | undefined;
   const rowOf = (externalCallId: string, call: ListedCall): CallRow => {
@@ -76,8 +84,15 @@ export function createCallListProjection(options: CallListOptions = {}): CallLis
       position = event.position;
       const externalCallId = externalCallIdOf(event.streamName);
       if (externalCallId === undefined) return;
-      const call = calls.get(externalCallId) ?? { snapshot: INITIAL_CALL_SNAPSHOT, revision: -1 };
+      const listed = calls.get(externalCallId);
+      // A call first seen after its beginning was dropped from a bounded list (or began before this list did).
+      if (listed === undefined && event.revision > 0) return;
+      const call = listed ?? { snapshot: INITIAL_CALL_SNAPSHOT, revision: -1 };
       if (event.revision <= call.revision) return;
+      if (listed === undefined && calls.size >= maxCalls) {
+        const oldest = calls.keys().next();
+        if (!oldest.done) calls.delete(oldest.value);
+      }
       // After a final outcome only CallEnded or a rejected input can follow: neither changes the row.
       if ('row' in call) return void calls.set(externalCallId, { row: call.row, revision: event.revision });
       const folded = { snapshot: foldFact(call.snapshot, decodeFact(event.type, event.data)), revision: event.revision };

@@ -18,8 +18,11 @@ export interface LiveCallList {
   stop(): Promise<void>;
 }
 
+/** The most recent calls the live list keeps (GET /v1/calls returns at most 10,000 of them). */
+export const LIVE_CALL_LIST_MAX_CALLS = 100_000;
+
 export function startLiveCallList(store: EventStore, onError?: (error: unknown) => void): LiveCallList {
-  const projection = createCallListProjection({ keepFinalFolds: false });
+  const projection = createCallListProjection({ keepFinalFolds: false, maxCalls: LIVE_CALL_LIST_MAX_CALLS });
   const subscription = store.subscribeToAll({ streamPrefix: CALL_STREAM_PREFIX, onEvent: (event) => projection.apply(event), ...(onError ? { onError } : {}) });
   return { projection, caughtUp: subscription.caughtUp, stop: () => subscription.stop() };
 }
