@@ -47,7 +47,11 @@ export interface ServiceOptions {
   autoRun?: boolean;
   /** Whether this instance owns a call (Kafka partition ownership); default: every call. */
   ownsCall?: (externalCallId: string) => boolean;
-  /** The partitions whose outcomes the relay publishes (Kafka); default: every call's. */
+  /**
+   * The partitions this instance works for on Kafka: the relay publishes their outcomes and their open calls are
+   * recorded. Unlike `ownsCall` it keeps the last assignment once the runtime stops, while the service drains.
+   * Default: every call.
+   */
   ownedPartitions?: OwnedPartitions;
   onDecision?: (decision: Decision) => void;
   random?: () => number;

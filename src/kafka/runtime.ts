@@ -97,6 +97,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     const stillOurs = (externalCallId: string) => gained.has(ownership.partitionOf(externalCallId)) && ownership.ownsCall(externalCallId);
     for (let attempt = 0; !stopped; attempt++) {
       try {
+        // Recorded with the wall clock: the list's time only decides when a quiet partition's list is renewed.
         const found = await findOpenCalls(service.store, partitionScope(partitions, (externalCallId) => ownership.partitionOf(externalCallId), ownership.count), { record: systemClock });
         const calls = found.filter(stillOurs);
         await service.runner.resume(calls);
