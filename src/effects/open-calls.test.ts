@@ -108,3 +108,16 @@ it('records a quiet scope again only once its list is an hour old, and trusts no
   expect((await findOpenCalls(store, partitionScope([0], partitionOf, 2))).sort()).toEqual(['call-0']);
   expect(store.read).toBe((await spec.store.readAll({ streamPrefix: 'call-' })).length);
 });
+
+it('does not use the lists of another partition count: with more partitions calls map anew', async () => {
+  const spec = callSpec();
+  const store = counting(spec.store);
+  const overTwo = (id: string): number => Number(id.at(-1)) % 2;
+  const overThree = (id: string): number => Number(id.at(-1)) % 3;
+  for (const id of ['call-1', 'call-2', 'call-4']) await acceptCall(spec, id);
+  await findOpenCalls(store, partitionScope([0, 1], overTwo, 2), { record: spec.clock });
+  store.read = 0;
+  // call-4 was on partition 0 of 2 and is on partition 1 of 3: found, from a read of the whole history.
+  expect((await findOpenCalls(store, partitionScope([1], overThree, 3))).sort()).toEqual(['call-1', 'call-4']);
+  expect(store.read).toBe((await spec.store.readAll({ streamPrefix: 'call-' })).length);
+});

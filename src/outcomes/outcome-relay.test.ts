@@ -183,3 +183,18 @@ it('a relay whose start fails (a store hiccup while reading checkpoints) reports
   await relay.stop();
   relay = undefined;
 });
+
+it('with partition ownership, checkpoints of another partition count are not used: outcomes repeat, none is lost', async () => {
+  const spec = callSpec();
+  await declineCalls(spec, [0, 1, 2, 3]);
+  const before = recordingSink(0);
+  relay = await startOutcomeRelay({ store: spec.store, sink: before, ownership: partitions([0, 1]) });
+  await relay.caughtUp;
+  await relay.stop();
+  const overThree: OwnedPartitions & { assign(next: number[]): void } = { ...partitions([0, 1, 2]), count: 3, partitionOf: (id) => Number(id.slice(1)) % 3 };
+  const after = recordingSink(0);
+  relay = await startOutcomeRelay({ store: spec.store, sink: after, ownership: overThree });
+  await relay.caughtUp;
+  expect(idsOf(before)).toEqual(['c0', 'c1', 'c2', 'c3']);
+  expect(idsOf(after)).toEqual(['c0', 'c1', 'c2', 'c3']);
+});
