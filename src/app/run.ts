@@ -11,7 +11,7 @@ import { buildHttpServer, listenHttp } from '../http/server.js';
 import type { Readiness } from '../http/http-deps.js';
 import type { KafkaRuntime, KafkaRuntimeModule } from '../kafka/runtime-contract.js';
 import type { SandboxOptions } from '../liveperson/sandbox/index.js';
-import { startLiveCallList, type LiveCallList } from '../projections/read-call-list.js';
+import { LIVE_CALL_LIST_SINCE_MS, startLiveCallList, type LiveCallList } from '../projections/read-call-list.js';
 import { createDecisionMetrics } from '../telemetry/decision-metrics.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics, type DeflectMetrics } from '../telemetry/metrics.js';
@@ -91,7 +91,10 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     metrics.watchRunner(service.runner);
     if (kafka) metrics.watchKafka(kafka);
     await service.start(kafka ? { owns: kafka.ownsCall, resume: false } : {});
-    const callList = startLiveCallList(service.store, (error) => logger.error({ error: String(error) }, 'call list subscription stopped'));
+    const callList = startLiveCallList(service.store, {
+      since: Date.now() - LIVE_CALL_LIST_SINCE_MS,
+      onError: (error) => logger.error({ error: String(error) }, 'call list subscription stopped'),
+    });
     cleanups.push(() => callList.stop());
     if (kafka) await kafka.attach(service);
 
