@@ -39,3 +39,15 @@ it('lists only the calls that began since the given time, and finds where they s
   expect(everything.projection.rows()).toHaveLength(39);
   await everything.stop();
 });
+
+it('folds the whole history when the store cannot be bisected, and says why', async () => {
+  const spec = callSpec();
+  await spec.decider.apply('a', fact.callBegun('a'));
+  const refusing = { ...spec.store, readAll: () => Promise.reject(new Error('invalid position')) };
+  const errors: unknown[] = [];
+  const list = startLiveCallList({ ...refusing, subscribeToAll: spec.store.subscribeToAll }, { since: Date.now(), onError: (error) => errors.push(error) });
+  await list.caughtUp;
+  expect(String(errors[0])).toContain('invalid position');
+  expect(list.projection.rows().map((row) => row.externalCallId)).toEqual(['a']);
+  await list.stop();
+});

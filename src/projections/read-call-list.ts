@@ -38,7 +38,15 @@ export function startLiveCallList(store: EventStore, options: LiveCallListOption
   const projection = createCallListProjection({ keepFinalFolds: false, maxCalls: LIVE_CALL_LIST_MAX_CALLS });
   let stopped = false;
   const subscribed: Promise<Subscription | undefined> = (async () => {
-    const after = options.since === undefined ? undefined : await lastPositionBefore(store, options.since);
+    // The bisection reads $all at positions no event need have; a store that refuses that (EventStoreDB could not
+    // be tried here) costs the list its shortcut, not its calls: it then folds the whole history.
+    const after =
+      options.since === undefined
+        ? undefined
+        : await lastPositionBefore(store, options.since).catch((error: unknown) => {
+            options.onError?.(error);
+            return undefined;
+          });
     if (stopped) return undefined;
     return store.subscribeToAll({
       streamPrefix: CALL_STREAM_PREFIX,
