@@ -11,7 +11,8 @@ import { createSingleObjectCodec } from '../contracts/single-object.js';
 import { AVRO_CONTENT_TYPE } from '../contracts/stored-facts.js';
 import { defaultSchemaRegistry } from '../contracts/schema-registry.js';
 import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
-import type { EventStore } from '../store/event-store.js';
+import type { EventData, EventStore } from '../store/event-store.js';
+import { leastPosition } from '../store/global-order.js';
 import { readAllPages } from '../store/read-all-pages.js';
 import type { Clock } from '../shared/clock.js';
 import { isDeflectError } from '../shared/errors.js';
@@ -70,8 +71,7 @@ export async function findOpenCalls(store: EventStore, scope: OpenCallScope = EV
     for (const externalCallId of recorded?.openCalls ?? []) openAsRecorded.add(externalCallId);
   }
   // From the oldest list on (from the beginning if a scope has none); each scope skips what its own list covers.
-  const afters = [...since.values()];
-  const from = afters.some((after) => after === undefined) ? undefined : afters.reduce((least, after) => (after !== undefined && least !== undefined && after < least ? after : least));
+  const from = leastPosition(since.values());
   let through = from;
   // Scopes with something new since their list are recorded again; a quiet one only once its list is an hour old,
   // so that its next search does not read the other scopes' traffic of a whole day.
@@ -147,7 +147,7 @@ export function startOpenCallsRecorder(options: {
 
 const codec = createSingleObjectCodec();
 
-function recordedEvent(value: OpenCallsRecorded): Parameters<EventStore['appendToStream']>[1][number] {
+function recordedEvent(value: OpenCallsRecorded): EventData {
   const schema = defaultSchemaRegistry().current(RECORD_TYPE);
   return {
     type: RECORD_TYPE,

@@ -8,6 +8,7 @@
 import { decodeFact } from '../contracts/stored-facts.js';
 import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
+import { leastPosition } from '../store/global-order.js';
 import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import { FINAL_STATE_NAMES, foldFacts } from '../../state-machines/call-state.js';
 import { deflectionOutcomeOf } from './deflection-outcome.js';
@@ -72,14 +73,7 @@ async function loadProgress(store: EventStore, name: string, ownership: OwnedPar
     positions.set(partition, at);
   };
   return {
-    start() {
-      let least: bigint | undefined;
-      for (const position of positions.values()) {
-        if (position === undefined) return undefined;
-        if (least === undefined || position < least) least = position;
-      }
-      return least;
-    },
+    start: () => leastPosition(positions.values()),
     due(externalCallId, at) {
       const partition = ownership.partitionOf(externalCallId);
       return positions.has(partition) && at > (positions.get(partition) ?? -1n);

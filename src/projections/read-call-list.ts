@@ -2,6 +2,7 @@
 // funnel), or kept live by a catch-up subscription (the HTTP list while the service runs).
 import { CALL_STREAM_PREFIX } from '../decide/call-stream.js';
 import type { EventStore, Subscription } from '../store/event-store.js';
+import { leastPositionWhere } from '../store/global-order.js';
 import { readAllPages } from '../store/read-all-pages.js';
 import { createCallListProjection, type CallListProjection } from './call-list.js';
 
@@ -31,7 +32,7 @@ export interface LiveCallListOptions {
 
 /**
  * Keeps the list live. With `since`, it starts at the first event recorded then, found by bisection on the global
- * order, instead of folding the whole history at every start (folding runs at ~100k events/s of the main thread
+ * order (store/global-order.ts), instead of folding the whole history at every start (folding runs at ~100k events/s of the main thread
  * here, bench/replay).
  */
 export function startLiveCallList(store: EventStore, options: LiveCallListOptions = {}): LiveCallList {
@@ -69,27 +70,10 @@ export function startLiveCallList(store: EventStore, options: LiveCallListOption
 
 /**
  * A position such that every event after it was recorded at or after `since` and every earlier event (nearly)
- * before it: recording times grow with the global order (one commit after another), so a bisection over positions,
- * one indexed read of one event each, finds it in about 2·log2(head) reads. Undefined: start at the beginning.
+ * before it: recording times grow with the global order (one commit after another). Undefined: start at the
+ * beginning.
  */
 export async function lastPositionBefore(store: EventStore, since: number): Promise<bigint | undefined> {
-  /** Whether the first event after `position` (if any) was recorded at or after `since`. */
-  const recentAfter = async (position: bigint): Promise<boolean> => {
-    const [next] = await store.readAll({ after: position, maxCount: 1 });
-    return next === undefined || next.recordedAt >= since;
-  };
-  if (await recentAfter(0n)) return undefined;
-  // Invariant: the event after `low` is older than `since`; the one after `high` (or none) is not.
-  let low = 0n;
-  let high = 1n;
-  while (!(await recentAfter(high))) {
-    low = high;
-    high *= 2n;
-  }
-  while (high - low > 1n) {
-    const middle = (low + high) / 2n;
-    if (await recentAfter(middle)) high = middle;
-    else low = middle;
-  }
-  return high;
+  const position = await leastPositionWhere(store, (next) => next === undefined || next.recordedAt >= since);
+  return position === 0n ? undefined : position;
 }
