@@ -8,9 +8,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFact } from '../contracts/stored-facts.js';
 import type { CallFact } from '../contracts/generated/schemas.js';
 import { callStreamName } from '../decide/call-stream.js';
+import type { Decider } from '../decide/decider.js';
 import { DEFAULT_POLICY } from '../decide/policy.js';
 import { T0, fact } from '../decide/testing/facts.js';
+import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { createSqliteEventStore } from '../store/sqlite-event-store.js';
+import { manualClock } from '../shared/clock.js';
 import type { EventStore } from '../store/event-store.js';
 import { summarize } from '../../state-machines/call-state.js';
 import type { Sandbox } from '../liveperson/sandbox/index.js';
@@ -191,6 +194,81 @@ describe('the invite step against the sandbox', () => {
     await h.settle();
     expect(highest).toBe(3);
     expect(h.sandbox.ledger.smsCounts().size).toBe(20);
+  });
+
+  it('keeps a backlog beyond the concurrency as a list: only calls that hold a slot are loaded and started', async () => {
+    // Requests wait at a gate until it opens; meanwhile the runner must not have picked up the other calls.
+    const atGate: Array<() => void> = [];
+    let open = false;
+    let twoArrived: () => void = () => undefined;
+    const arrivedTwo = new Promise<void>((resolve) => (twoArrived = resolve));
+    const gated = (gateway: InviteGateway): InviteGateway => ({
+      name: gateway.name,
+      findInvite: (query) => gateway.findInvite(query),
+      async sendInvite(request, options) {
+        if (!open) {
+          await new Promise<void>((resolve) => {
+            atGate.push(resolve);
+            if (atGate.length === 2) twoArrived();
+          });
+        }
+        return gateway.sendInvite(request, options);
+      },
+    });
+    const loaded: string[] = [];
+    const counting = (decider: Decider): Decider => ({ ...decider, load: (externalCallId) => (loaded.push(externalCallId), decider.load(externalCallId)) });
+    const h = (harness = await createInviteHarness({ runner: { concurrency: 2 }, wrapGateway: gated, wrapDecider: counting }));
+    for (let i = 0; i < 6; i++) await h.acceptCall(`c${i}`);
+    const running = h.runner.runDue();
+    await arrivedTwo;
+    expect(loaded).toHaveLength(2);
+    expect(h.runner.backlog()).toBe(6);
+    open = true;
+    for (const release of atGate) release();
+    await running;
+    await h.settle();
+    expect(new Set(loaded).size).toBe(6);
+    expect(h.sandbox.ledger.smsCounts().size).toBe(6);
+    expect(h.sandbox.ledger.duplicates()).toEqual([]);
+  });
+
+  it('frees the slot when the exchange ends: the next request goes out while the last outcome is still being appended', async () => {
+    const inner = createMemoryEventStore({ clock: manualClock(T0) });
+    let releaseOutcome: () => void = () => undefined;
+    const outcomeHeld = new Promise<void>((resolve) => (releaseOutcome = resolve));
+    let held = 0;
+    const store: EventStore = {
+      ...inner,
+      async appendToStream(streamName, events, options) {
+        // The first outcome append of the run waits until the test lets it through.
+        if (held === 0 && events.some((event) => event.type === 'InviteSent')) {
+          held++;
+          await outcomeHeld;
+        }
+        return inner.appendToStream(streamName, events, options);
+      },
+    };
+    const h = (harness = await createInviteHarness({ store, runner: { concurrency: 1 } }));
+    await h.acceptCall('c1');
+    await h.acceptCall('c2');
+    const running = h.runner.runDue();
+    // With the slot held until the outcome is durable, the second request never comes: fail after 3 s instead of
+    // hanging, and let the held append through either way so the run can end.
+    let guard: NodeJS.Timeout | undefined;
+    const secondRequest = await Promise.race([
+      h.sandbox.received(2).then(() => 'arrived'),
+      new Promise<string>((resolve) => (guard = setTimeout(() => resolve('never came'), 3_000))),
+    ]).finally(() => {
+      clearTimeout(guard);
+      releaseOutcome();
+    });
+    expect(secondRequest).toBe('arrived');
+    expect(held).toBe(1);
+    await running;
+    await h.settle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1 });
+    expect(await outcomeOf(h, 'c2')).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1 });
+    expect(h.sandbox.ledger.duplicates()).toEqual([]);
   });
 
   it('holds the per-site rate limit on the injected clock', async () => {

@@ -70,6 +70,16 @@ interface CallWork {
   work: PendingWork[];
 }
 
+/** A concurrency slot, held from before the work starts; released once, whichever path frees it first. */
+interface Slot {
+  release(): void;
+}
+
+const NO_SLOT: Slot = { release: () => undefined };
+
+/** Work that talks to LivePerson, and so runs only in a concurrency slot. */
+const needsSlot = (work: PendingWork): boolean => work.kind === 'inviteAttempt' || work.kind === 'reconcile';
+
 const RECONCILE_RETRY_BASE_MS = 1_000;
 const RECONCILE_RETRY_MAX_MS = 30_000;
 const ERROR_RETRY_MS = 1_000;
@@ -86,7 +96,11 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
   const attemptsInFlight = new Set<string>();
   const reconcileFailures = new Map<string, number>();
   const running = new Set<Promise<void>>();
-  const waitingForSlot: Array<() => void> = [];
+  // Due work that needs a slot waits here as data, first come first served, and starts only when a slot is free:
+  // a backlog of thousands of due invites (after an outage, say) is then a list, not thousands of coroutines
+  // each holding a loaded call. `done` settles what runDue()/idle() wait for once the work has run or been dropped.
+  const waitingForSlot: Array<{ item: DueItem<PendingWork>; done: () => void }> = [];
+  let waitingHead = 0;
   let slotsInUse = 0;
   let version = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -120,18 +134,42 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     wake();
   }
 
-  async function acquireSlot(): Promise<void> {
-    if (slotsInUse < options.concurrency) {
-      slotsInUse++;
-      return;
-    }
-    await new Promise<void>((resolve) => waitingForSlot.push(resolve));
+  function takeSlot(): Slot {
+    slotsInUse++;
+    let held = true;
+    return {
+      release() {
+        if (!held) return;
+        held = false;
+        slotsInUse--;
+        startWaiting();
+      },
+    };
   }
 
-  function releaseSlot(): void {
-    const next = waitingForSlot.shift();
-    if (next) next();
-    else slotsInUse--;
+  /** Starts waiting work while slots are free; what went stale or whose call is busy meanwhile is not run here. */
+  function startWaiting(): void {
+    while (!stopped && slotsInUse < options.concurrency && waitingHead < waitingForSlot.length) {
+      const waiting = waitingForSlot[waitingHead++];
+      if (waitingHead === waitingForSlot.length) {
+        waitingForSlot.length = 0;
+        waitingHead = 0;
+      }
+      if (!waiting) continue;
+      if (!isLive(waiting.item)) waiting.done();
+      else if (busy.has(waiting.item.key)) {
+        defer(waiting.item);
+        waiting.done();
+      } else void start(waiting.item).then(waiting.done);
+    }
+  }
+
+  function waitingCount(): number {
+    return waitingForSlot.length - waitingHead;
+  }
+
+  function defer(item: DueItem<PendingWork>): void {
+    deferred.set(item.key, [...(deferred.get(item.key) ?? []), item]);
   }
 
   /** Applies a fact decided by this runner; a fenced fact that lost its race is dropped, the call re-read. */
@@ -157,7 +195,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
 
   const pendingOf = (snapshot: Decision['snapshot']): PendingWork[] => pendingWorkOf(snapshot, decider.policy);
 
-  async function inviteAttempt(externalCallId: string, revision: number): Promise<void> {
+  async function inviteAttempt(externalCallId: string, revision: number, slot: Slot): Promise<void> {
     const call = await decider.load(externalCallId);
     if (call.revision !== revision) return track(externalCallId, call.revision, pendingOf(call.snapshot));
     const context = call.snapshot.context;
@@ -180,18 +218,13 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     }
     const waitMs = limiter.tryTake(request.siteId);
     if (waitMs > 0) return retryLater(externalCallId, { kind: 'inviteAttempt', dueAt: clock.now() + waitMs }, clock.now() + waitMs);
-
-    await acquireSlot();
-    if (stopped) {
-      // Shutting down: the attempt is not started; the next owner of the call will find it ready.
-      releaseSlot();
-      return;
-    }
+    // Shutting down: the attempt is not started; the next owner of the call will find it ready.
+    if (stopped) return;
     // No stale SMS (invariant 5): work can fall due long after its time (consumer lag, a restart after downtime,
     // a wait for a slot), and once a request is out the deadline waits for its outcome. So check it last, here.
     const deadline = deadlineOf(context, decider.policy);
     if (deadline !== undefined && clock.now() >= deadline) {
-      releaseSlot();
+      slot.release();
       await applyFact(externalCallId, { type: 'DeadlineReached', deadlineAt: deadline, at: clock.now() }, revision);
       return;
     }
@@ -214,6 +247,9 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
         return;
       }
       const result = await gateway.sendInvite(request);
+      // The slot bounds requests at LivePerson, so it is free as soon as the exchange ends: the next attempt's
+      // fence then shares a group commit with this outcome instead of waiting for it.
+      slot.release();
       endAttemptSpan(span, result);
       await applyFact(externalCallId, outcomeFact(attemptId, result, clock.now()), undefined, traceparent);
       options.logger?.info({ externalCallId, attempt, outcome: result.kind, ...('httpStatus' in result ? { httpStatus: result.httpStatus } : {}) }, 'invite attempt');
@@ -222,7 +258,6 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
       throw error;
     } finally {
       attemptsInFlight.delete(attemptId);
-      releaseSlot();
     }
   }
 
@@ -234,7 +269,6 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     const now = clock.now();
     const windowStart = (acceptTimeOf(context) ?? now) - reconcileMarginMs;
     const windowEnd = now + reconcileMarginMs;
-    await acquireSlot();
     try {
       const found = siteId ? await gateway.findInvite({ siteId, externalCallId, from: windowStart, to: windowEnd }) : { found: false as const };
       reconcileFailures.delete(externalCallId);
@@ -255,16 +289,14 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
       const delay = Math.min(RECONCILE_RETRY_MAX_MS, RECONCILE_RETRY_BASE_MS * 2 ** (failures - 1));
       options.logger?.warn({ externalCallId, failures, code: error.code }, 'reconciliation failed; will ask again');
       retryLater(externalCallId, { kind: 'reconcile', attemptId, dueAt: clock.now() + delay }, clock.now() + delay);
-    } finally {
-      releaseSlot();
     }
   }
 
-  async function run(externalCallId: string, work: PendingWork, revision: number): Promise<void> {
+  async function run(externalCallId: string, work: PendingWork, revision: number, slot: Slot): Promise<void> {
     const now = clock.now();
     switch (work.kind) {
       case 'inviteAttempt':
-        return inviteAttempt(externalCallId, revision);
+        return inviteAttempt(externalCallId, revision, slot);
       case 'reconcile':
         return reconcile(externalCallId, revision, work.attemptId);
       case 'attemptInFlight':
@@ -287,8 +319,12 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
   function start(item: DueItem<PendingWork>): Promise<void> {
     const entry = calls.get(item.key);
     if (!entry) return Promise.resolve();
+    if (needsSlot(item.value) && slotsInUse >= options.concurrency) {
+      return new Promise((done) => waitingForSlot.push({ item, done }));
+    }
+    const slot = needsSlot(item.value) ? takeSlot() : NO_SLOT;
     busy.add(item.key);
-    const task = run(item.key, item.value, entry.revision)
+    const task = run(item.key, item.value, entry.revision, slot)
       .catch((error: unknown) => {
         options.logger?.error({ externalCallId: item.key, work: item.value.kind, code: isDeflectError(error) ? error.code : undefined }, 'effect failed; will try again');
         retryLater(item.key, item.value, clock.now() + ERROR_RETRY_MS);
@@ -298,6 +334,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
         for (const waiting of deferred.get(item.key) ?? []) if (isLive(waiting)) queue.push(waiting);
         deferred.delete(item.key);
         running.delete(task);
+        slot.release();
         wake();
       });
     running.add(task);
@@ -309,7 +346,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     if (stopped) return started;
     for (const item of queue.takeDue(clock.now(), isLive)) {
       // One piece of work per call at a time.
-      if (busy.has(item.key)) deferred.set(item.key, [...(deferred.get(item.key) ?? []), item]);
+      if (busy.has(item.key)) defer(item);
       else started.push(start(item));
     }
     return started;
@@ -356,7 +393,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
       }
     },
     pendingCalls: () => calls.size,
-    backlog: () => running.size + queue.countDue(clock.now(), isLive),
+    backlog: () => running.size + waitingCount() + queue.countDue(clock.now(), isLive),
     nextDueAt: () => queue.peekDueAt(isLive),
     get inFlight() {
       return attemptsInFlight.size;
@@ -364,6 +401,10 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     async stop(timeoutMs = 10_000) {
       stopped = true;
       if (timer) clearTimeout(timer);
+      // Work still waiting for a slot is not started; it stays in the store for the next owner.
+      for (const waiting of waitingForSlot.splice(waitingHead)) waiting.done();
+      waitingForSlot.length = 0;
+      waitingHead = 0;
       let bound: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => (bound = setTimeout(resolve, timeoutMs)))]);
       if (bound) clearTimeout(bound);

@@ -36,6 +36,8 @@ export async function createInviteHarness(
     policy?: Partial<DecisionPolicy>;
     runner?: Partial<Pick<EffectsRunnerOptions, 'concurrency' | 'siteRatePerSecond'>>;
     wrapGateway?: (gateway: InviteGateway) => InviteGateway;
+    /** Wraps the decider the (first) runner uses, e.g. to count its loads; the harness's own calls bypass it. */
+    wrapDecider?: (decider: Decider) => Decider;
     timeoutMs?: number;
   } = {},
 ): Promise<InviteHarness> {
@@ -50,10 +52,10 @@ export async function createInviteHarness(
   });
   const policy = { ...DEFAULT_POLICY, ...options.policy };
   const usedGateway = options.wrapGateway ? options.wrapGateway(gateway) : gateway;
-  const instance = () => {
+  const instance = (wrapDecider?: (decider: Decider) => Decider) => {
     const decider = createDecider({ store, clock, policy, random: () => 0.5 });
     const runner = createEffectsRunner({
-      decider,
+      decider: wrapDecider ? wrapDecider(decider) : decider,
       gateway: usedGateway,
       clock,
       inviteDefaults: { skill: 'sales' },
@@ -62,7 +64,7 @@ export async function createInviteHarness(
     });
     return { decider, runner };
   };
-  const first = instance();
+  const first = instance(options.wrapDecider);
 
   return {
     clock,
@@ -70,7 +72,7 @@ export async function createInviteHarness(
     sandbox,
     gateway,
     ...first,
-    secondInstance: instance,
+    secondInstance: () => instance(),
     async acceptCall(externalCallId, traceparent) {
       await first.decider.apply(externalCallId, fact.callBegun(externalCallId, { customer: UK_MOBILE }));
       const decision = await first.decider.apply(externalCallId, fact.accepted(externalCallId), traceparent ? { traceparent } : {});

@@ -38,6 +38,13 @@ export interface SandboxRequestRecord {
   status?: number;
   /** The injected fault, when one applied. */
   fault?: string;
+  /** The call a contextAndInvite request was for, once its body validated. */
+  externalCallId?: string;
+  /**
+   * The sandbox's own time for the request, monotonic ms from its arrival (headers read) to the end of the answer
+   * (injected latency included): what a client's overhead is measured above. Absent when no answer was sent.
+   */
+  answeredInMs?: number;
 }
 
 export interface DuplicateSms {

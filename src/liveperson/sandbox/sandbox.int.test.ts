@@ -212,6 +212,10 @@ describe('the LiveDeflect sandbox: faults by rate', () => {
     await sandbox.settled({ requests: before + 1 });
     expect(sandbox.ledger.smsCount('delayed')).toBe(1);
     expect((await pending).status).toBe(200);
+    // The ledger keeps the sandbox's own time for the request, the latency included, to measure clients above it.
+    const record = sandbox.ledger.requests().find((request) => request.externalCallId === 'delayed');
+    expect(record?.answeredInMs).toBeGreaterThanOrEqual(50);
+    expect(record?.answeredInMs).toBeLessThan(5_000);
   });
 
   it('prints a banner that says no SMS is sent', () => {

@@ -3,6 +3,7 @@
 // and injects faults on demand. It never sends an SMS; it says so in a banner and on every answer.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { OAuth1Credentials } from '../authorizer.js';
 import { sandboxBanner } from './banner.js';
@@ -97,10 +98,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const arrived = performance.now();
     const endpoint = endpointOf(req);
     const record = ledger.openRequest(endpoint, connectionIds.get(req.socket) ?? 0, clock.now());
     const answer = (status: number, body: unknown, headers?: Record<string, string>): void => {
       record.status = status;
+      res.once('finish', () => (record.answeredInMs = performance.now() - arrived));
       sendJson(res, status, body, headers);
     };
     const bodyText = await readBody(req);
@@ -142,6 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!checked.ok) return answer(400, checked.field === undefined ? { error: checked.error } : { error: checked.error, field: checked.field });
 
     const { body } = checked;
+    record.externalCallId = body.externalCallId;
     const transaction = ledger.recordSms({
       siteId: body.siteId,
       externalCallId: body.externalCallId,
