@@ -140,6 +140,7 @@ try {
   gcObserver.disconnect();
   const sandboxMsOf = await sandbox.timings();
   await runner.stop();
+  const commitStats = store.stats();
   gateway.close();
   await store.close();
 
@@ -171,6 +172,7 @@ try {
     "overhead above the sandbox's own time p99 ms (target < 5)": { value: ms(percentile(aboveSandboxMs, 99)) },
     'own work outside the exchange p50 ms': { value: ms(percentile(ownWorkMs, 50)) },
     'own work outside the exchange p99 ms': { value: ms(percentile(ownWorkMs, 99)) },
+    'store commits (appends per commit)': { value: `${commitStats.transactions} (${(commitStats.appends / Math.max(1, commitStats.transactions)).toFixed(2)})` },
     'GC pauses (count)': { value: gcPausesMs.length },
     'GC pauses total ms': { value: ms(gcPausesMs.reduce((sum, pause) => sum + pause, 0)) },
     'GC pause max ms': { value: ms(gcPausesMs.at(-1) ?? 0) },

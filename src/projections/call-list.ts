@@ -3,6 +3,7 @@
 import { decodeFact } from '../contracts/stored-facts.js';
 import { externalCallIdOf } from '../decide/call-stream.js';
 import type { RecordedEvent } from '../store/event-store.js';
+import { oldestKeyOf } from '../shared/oldest-key.js';
 import { INITIAL_CALL_SNAPSHOT, foldFact, isFinal, summarize, type CallSnapshot } from '../../state-machines/call-state.js';
 
 export interface CallRow {
@@ -72,6 +73,7 @@ export function createCallListProjection(options: CallListOptions = {}): CallLis
   const maxCalls = options.maxCalls ?? Number.POSITIVE_INFINITY;
   // In the order of each call's first event: the first entry is the oldest call.
   const calls = new Map<string, ListedCall>();
+  const oldestCall = oldestKeyOf(calls);
   let position: bigint | undefined;
   const rowOf = (externalCallId: string, call: ListedCall): CallRow => {
     if ('row' in call) return { ...call.row, revision: call.revision };
@@ -90,8 +92,8 @@ export function createCallListProjection(options: CallListOptions = {}): CallLis
       const call = listed ?? { snapshot: INITIAL_CALL_SNAPSHOT, revision: -1 };
       if (event.revision <= call.revision) return;
       if (listed === undefined && calls.size >= maxCalls) {
-        const oldest = calls.keys().next();
-        if (!oldest.done) calls.delete(oldest.value);
+        const oldest = oldestCall();
+        if (oldest !== undefined) calls.delete(oldest);
       }
       // After a final outcome only CallEnded or a rejected input can follow: neither changes the row.
       if ('row' in call) return void calls.set(externalCallId, { row: call.row, revision: event.revision });

@@ -1,6 +1,7 @@
 // A bounded map that forgets the least recently used entry first: the one cache shape the service uses (folded
 // calls in the decider, stream revisions in the SQLite store). A Map iterates in insertion order, so re-inserting
 // an entry on use keeps the least recently used first.
+import { oldestKeyOf } from './oldest-key.js';
 
 export interface LruMap<V> {
   get(key: string): V | undefined;
@@ -14,6 +15,7 @@ export interface LruMap<V> {
 
 export function createLruMap<V>(capacity: number): LruMap<V> {
   const entries = new Map<string, V>();
+  const oldestKey = oldestKeyOf(entries);
   return {
     get(key) {
       const value = entries.get(key);
@@ -28,8 +30,8 @@ export function createLruMap<V>(capacity: number): LruMap<V> {
       entries.delete(key);
       entries.set(key, value);
       if (entries.size > capacity) {
-        const oldest = entries.keys().next();
-        if (!oldest.done) entries.delete(oldest.value);
+        const oldest = oldestKey();
+        if (oldest !== undefined) entries.delete(oldest);
       }
     },
     delete(key) {

@@ -2,6 +2,7 @@
 // mobile from fixed line). Every field sent to LivePerson and every eligibility decision derives from it.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { PhoneNumber } from '../contracts/generated/schemas.js';
+import { oldestKeyOf } from './oldest-key.js';
 
 /** What the numbering plan says the number is; `FIXED_LINE_OR_MOBILE` is the answer for the US and Canada. */
 export type NumberPlanType = 'MOBILE' | 'FIXED_LINE' | 'FIXED_LINE_OR_MOBILE' | 'VOIP' | 'OTHER' | 'UNKNOWN';
@@ -21,6 +22,7 @@ export interface ParsedPhone {
 // and again for the LiveDeflect body; dialed numbers are a brand's few IVR lines. A bounded memo keeps the answers.
 const MEMO_LIMIT = 10_000;
 const memo = new Map<string, ParsedPhone | null>();
+const oldestInMemo = oldestKeyOf(memo);
 
 /** Parses either form of CONTRACTS §1; undefined when there is nothing parseable. */
 export function parsePhone(phone: PhoneNumber): ParsedPhone | undefined {
@@ -30,7 +32,7 @@ export function parsePhone(phone: PhoneNumber): ParsedPhone | undefined {
   if (answer === undefined) {
     answer = parseUncached(text) ?? null;
     // Evict the oldest answer, not all of them: the calls in flight keep reusing theirs.
-    if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value ?? '');
+    if (memo.size >= MEMO_LIMIT) memo.delete(oldestInMemo() ?? '');
     memo.set(text, answer);
   }
   return answer ?? undefined;
