@@ -34,3 +34,16 @@ it('pauses once the runner is past the bound and resumes when it is down to half
   expect(backpressure.pauses).toBe(1);
   backpressure.stop();
 });
+
+it('never counts the pile when there is no bound', () => {
+  let looked = 0;
+  const backpressure = createBackpressure({
+    pendingCalls: () => ++looked,
+    maxPendingCalls: Number.POSITIVE_INFINITY,
+    pause: () => undefined,
+    resume: () => undefined,
+  });
+  for (let i = 0; i < 5; i++) expect(backpressure.holding()).toBe(false);
+  expect(looked).toBe(0);
+  backpressure.stop();
+});

@@ -36,6 +36,8 @@ export function createBackpressure(options: BackpressureOptions): Backpressure {
   return {
     holding() {
       if (timer !== undefined) return true;
+      // No bound, nothing to look at: counting the runner's pile is not free (its due work is counted afresh).
+      if (options.maxPendingCalls === Number.POSITIVE_INFINITY) return false;
       const pending = options.pendingCalls();
       if (pending <= options.maxPendingCalls) return false;
       pauses++;

@@ -50,7 +50,7 @@ export const inviteSection = defineSection(
       description: 'Attempts (the first included) before failing with `RETRIES_EXHAUSTED`.',
     }),
     defineKey({ name: 'DEFLECT_RETRY_JITTER', group: 'invite', parser: decimal(0, 1), default: '0.2', description: 'Fraction of each retry delay that is randomised.' }),
-    defineKey({ name: 'DEFLECT_INVITE_CONCURRENCY', group: 'invite', parser: integer(1, 10_000), default: '32', description: 'Invites in flight at once, per instance.' }),
+    defineKey({ name: 'DEFLECT_INVITE_CONCURRENCY', group: 'invite', parser: integer(1, 10_000), default: '32', description: 'Requests to LivePerson in flight at once, per instance (invites and reconciliations); due work beyond it waits its turn.' }),
     defineKey({
       name: 'DEFLECT_SITE_RATE_PER_SECOND',
       group: 'invite',
