@@ -2,7 +2,10 @@
 // append, against two floors measured in the same run on the same data:
 //   storage floor — the very rows the pipeline appended, appended again to a fresh store, same grouping;
 //   machine floor — the very facts it stored, folded through the machine, no I/O.
-// Prints events/s for each and the pipeline's ratio to the lower floor. Not a test: figures go in the issue note.
+// Prints events/s for each and the pipeline's ratio to the lower floor. Then the other steps every event or call
+// must take, each alone: decoding the inbound records, classifying each caller's number (libphonenumber-js, max
+// metadata, no memo), encoding the stored facts. Their times plus the two floors are the single-thread bound: what
+// one thread could reach doing nothing but the required work. Not a test: figures go in the issue note.
 // --chunk N feeds the pipeline as a consumer's batches: N records decoded, then one decider.applyMany, at most
 // --window records in flight (0, the default: one decider.apply per record). The storage floor replays the appends
 // the pipeline actually made (recorded as they succeeded), so a coalesced append is one append there too.
@@ -21,6 +24,8 @@ import type { EventData, EventStore, RecordedEvent } from '../src/store/event-st
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { systemClock } from '../src/shared/clock.js';
 import { createInFlightWindow } from '../src/shared/in-flight-window.js';
+import { parsePhoneUncached } from '../src/shared/phone.js';
+import { encodeFact } from '../src/contracts/stored-facts.js';
 import { INITIAL_CALL_SNAPSHOT, foldFact, type CallSnapshot } from '../state-machines/call-state.js';
 
 const { values } = parseArgs({
@@ -156,6 +161,38 @@ function machineFloor(events: RecordedEvent[]): number {
   return seconds(start);
 }
 
+/** Decoding and validating every inbound record, alone. */
+function decodeFloor(traffic: Uint8Array[]): number {
+  const start = process.hrtime.bigint();
+  let calls = 0;
+  for (const bytes of traffic) {
+    const record = codec.decode(bytes);
+    if (inboundFromAvro(record.type, record.value).type === 'CallBegun') calls++;
+  }
+  if (calls !== CALLS) throw new Error(`decoded ${calls} calls, expected ${CALLS}`);
+  return seconds(start);
+}
+
+/** Classifying each call's number, alone, without the memo: each call is a new caller. */
+function classifyFloor(): number {
+  const numbers = Array.from({ length: CALLS }, (_, i) => (eventsOfCall(i)[0]?.value as { customer: { e164: string } }).customer.e164);
+  const start = process.hrtime.bigint();
+  let valid = 0;
+  for (const text of numbers) if (parsePhoneUncached(text)?.valid) valid++;
+  if (valid === 0) throw new Error('no number classified as valid');
+  return seconds(start);
+}
+
+/** Encoding every stored fact, alone. */
+function encodeFloor(events: RecordedEvent[]): number {
+  const facts = events.map((event) => decodeFact(event.type, event.data));
+  const start = process.hrtime.bigint();
+  let bytes = 0;
+  for (const fact of facts) bytes += encodeFact(fact).data.length;
+  if (bytes === 0) throw new Error('nothing encoded');
+  return seconds(start);
+}
+
 try {
   const traffic = encodedTraffic();
   const eventCount = traffic.length;
@@ -167,6 +204,10 @@ try {
   const appends = appendsOf(stored, run.appends);
   const storageSeconds = await storageFloor(appends);
   const machineSeconds = machineFloor(stored);
+  const decodeSeconds = decodeFloor(traffic);
+  const classifySeconds = classifyFloor();
+  const encodeSeconds = encodeFloor(stored);
+  const boundSeconds = storageSeconds + machineSeconds + decodeSeconds + classifySeconds + encodeSeconds;
 
   const rate = (s: number): number => Math.round(eventCount / s);
   const pipelineRate = rate(run.seconds);
@@ -175,9 +216,14 @@ try {
     'decode → decide → SQLite append': { 'events/s': pipelineRate, seconds: run.seconds.toFixed(2) },
     'storage floor (same rows, same appends)': { 'events/s': rate(storageSeconds), seconds: storageSeconds.toFixed(2) },
     'machine floor (same facts folded, no I/O)': { 'events/s': rate(machineSeconds), seconds: machineSeconds.toFixed(2) },
+    'decode + validate the inbound records, alone': { 'events/s': rate(decodeSeconds), seconds: decodeSeconds.toFixed(2) },
+    "classify each call's number (no memo), alone": { 'events/s': rate(classifySeconds), seconds: classifySeconds.toFixed(2) },
+    'encode the stored facts, alone': { 'events/s': rate(encodeSeconds), seconds: encodeSeconds.toFixed(2) },
+    'single-thread bound (sum of the five above)': { 'events/s': rate(boundSeconds), seconds: boundSeconds.toFixed(2) },
   });
   console.log(`stored rows: ${stored.length} in ${appends.length} appends, ${(stored.length / appends.length).toFixed(2)} rows per append (${Math.round(stored.length / storageSeconds)} rows/s at the floor)`);
   console.log(`ratio to the lower floor: ${(pipelineRate / lowerFloor).toFixed(2)} (target >= 0.5); absolute target >= 50,000 events/s: ${pipelineRate >= 50_000 ? 'met' : 'not met'}`);
+  console.log(`pipeline / single-thread bound: ${(pipelineRate / rate(boundSeconds)).toFixed(2)} (the bound counts no GC, no scheduling, no cache)`);
 } finally {
   rmSync(tempDir, { recursive: true, force: true });
 }
