@@ -4,7 +4,8 @@
 // overhead per invite (fence durable → outcome durable; target p99 < 5 ms) twice: above the nominal latency, and
 // above the time the sandbox itself measured for that call's request (its latency plus its own processing and
 // stalls, which a real LiveDeflect would have in its latency). Also this process's GC pauses and event-loop delay,
-// which is where a tail comes from. Not a test: figures go in the issue note.
+// which is where a tail comes from. First, as a floor, the bare client: the same signed requests through the same
+// gateway, C at a time, with no store, decider or runner. Not a test: figures go in the issue note.
 // Usage: npm run bench:invite [-- --calls 10000 --concurrency 64 --latency 50]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { createEffectsRunner } from '../src/effects/effects-runner.js';
 import type { InviteGateway } from '../src/effects/invite-gateway.js';
 import { createLiveDeflectGateway, createOAuth1Authorizer } from '../src/liveperson/index.js';
 import { SANDBOX_CREDENTIALS } from '../src/liveperson/sandbox/credentials.js';
+import { inviteRequest } from '../src/liveperson/testing/invite-request.js';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { systemClock } from '../src/shared/clock.js';
 
@@ -66,6 +68,33 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
 }
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/** The floor: N signed requests through the gateway, C at a time, nothing else; each exchange's time, by call. */
+async function bareClient(baseUrl: string): Promise<{ seconds: number; exchangeMs: Map<string, number> }> {
+  const gateway = createLiveDeflectGateway({
+    baseUrl,
+    authorizer: createOAuth1Authorizer({ credentials: SANDBOX_CREDENTIALS, clock: systemClock }),
+    clock: systemClock,
+    maxSockets: CONCURRENCY,
+  });
+  const exchangeMs = new Map<string, number>();
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < CALLS; i = next++) {
+        const externalCallId = `bare-${i}`;
+        const sentAt = process.hrtime.bigint();
+        const result = await gateway.sendInvite(inviteRequest({ externalCallId, customer: { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` } }));
+        if (result.kind !== 'sent') throw new Error(`bare client: ${externalCallId} was not sent (${result.kind})`);
+        exchangeMs.set(externalCallId, Number(process.hrtime.bigint() - sentAt) / 1e6);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  gateway.close();
+  return { seconds, exchangeMs };
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'deflect-bench-invite-'));
 const sandbox = await startSandboxProcess();
@@ -124,6 +153,7 @@ try {
     accepted.push(await decider.apply(id, { type: 'DeflectionAccepted', eventId: `${id}-a`, externalCallId: id, occurredAt: now }));
   }
 
+  const bare = await bareClient(sandbox.url);
   console.log(`bench/invite: ${CALLS} accepted calls, concurrency ${CONCURRENCY}, sandbox latency ${LATENCY_MS} ms (own process), SQLite store (synchronous=${SYNC}), Node ${process.version}`);
   const gcPausesMs: number[] = [];
   const gcObserver = new PerformanceObserver((list) => {
@@ -158,9 +188,20 @@ try {
   }
   sandboxMs.sort((a, b) => a - b);
   aboveSandboxMs.sort((a, b) => a - b);
+  const bareAboveSandboxMs: number[] = [];
+  for (const [externalCallId, exchange] of bare.exchangeMs) {
+    const inSandbox = sandboxMsOf.get(externalCallId);
+    if (inSandbox !== undefined) bareAboveSandboxMs.push(exchange - inSandbox);
+  }
+  bareAboveSandboxMs.sort((a, b) => a - b);
+  const bareRate = CALLS / bare.seconds;
   gcPausesMs.sort((a, b) => a - b);
   const ms = (value: number): number => Number(value.toFixed(2));
   console.table({
+    'bare client: requests/s': { value: Math.round(bareRate) },
+    'bare client: ratio to the bound': { value: Number((bareRate / (CONCURRENCY / (LATENCY_MS / 1000))).toFixed(3)) },
+    "bare client: overhead above the sandbox's own time p50 ms": { value: Number(percentile(bareAboveSandboxMs, 50).toFixed(2)) },
+    "bare client: overhead above the sandbox's own time p99 ms": { value: Number(percentile(bareAboveSandboxMs, 99).toFixed(2)) },
     'invites/s': { value: Math.round(rate) },
     'bound C ÷ latency': { value: Math.round(bound) },
     'ratio (target >= 0.9)': { value: Number((rate / bound).toFixed(3)) },
