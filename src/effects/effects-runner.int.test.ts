@@ -232,6 +232,40 @@ describe('the invite step against the sandbox', () => {
     expect(h.sandbox.ledger.duplicates()).toEqual([]);
   });
 
+  it('work waiting for a slot whose call is released (a revoked partition) is dropped: not counted, not loaded, not sent', async () => {
+    let releaseFirst: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstArrived: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (firstArrived = resolve));
+    const gated = (gateway: InviteGateway): InviteGateway => ({
+      name: gateway.name,
+      findInvite: (query) => gateway.findInvite(query),
+      async sendInvite(request, options) {
+        if (request.externalCallId === 'c1') {
+          firstArrived();
+          await firstHeld;
+        }
+        return gateway.sendInvite(request, options);
+      },
+    });
+    const loaded: string[] = [];
+    const counting = (decider: Decider): Decider => ({ ...decider, load: (externalCallId) => (loaded.push(externalCallId), decider.load(externalCallId)) });
+    const h = (harness = await createInviteHarness({ runner: { concurrency: 1 }, wrapGateway: gated, wrapDecider: counting }));
+    await h.acceptCall('c1');
+    await h.acceptCall('c2');
+    await h.acceptCall('c3');
+    const running = h.runner.runDue();
+    await arrived;
+    expect(h.runner.backlog()).toBe(3);
+    h.runner.release((externalCallId) => externalCallId === 'c2');
+    expect(h.runner.backlog()).toBe(2);
+    releaseFirst();
+    await running;
+    await h.settle();
+    expect(loaded).not.toContain('c2');
+    expect([...h.sandbox.ledger.smsCounts().keys()].sort()).toEqual(['c1', 'c3']);
+  });
+
   it('frees the slot when the exchange ends: the next request goes out while the last outcome is still being appended', async () => {
     const inner = createMemoryEventStore({ clock: manualClock(T0) });
     let releaseOutcome: () => void = () => undefined;

@@ -27,7 +27,7 @@ export interface EffectsRunnerOptions {
   gateway: InviteGateway;
   clock: Clock;
   inviteDefaults: InviteDefaults;
-  /** Attempts and reconciliations in flight at once. */
+  /** Requests to LivePerson in flight at once (invite attempts and reconciliations); due work beyond it waits. */
   concurrency: number;
   /** Attempts per second per LivePerson site (0: unlimited). */
   siteRatePerSecond: number;
@@ -77,6 +77,12 @@ interface Slot {
 
 const NO_SLOT: Slot = { release: () => undefined };
 
+/** Due work waiting for a slot; `done` is called once it has run, or been dropped. */
+interface Waiting {
+  item: DueItem<PendingWork>;
+  done: () => void;
+}
+
 /** Work that talks to LivePerson, and so runs only in a concurrency slot. */
 const needsSlot = (work: PendingWork): boolean => work.kind === 'inviteAttempt' || work.kind === 'reconcile';
 
@@ -99,7 +105,8 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
   // Due work that needs a slot waits here as data, first come first served, and starts only when a slot is free:
   // a backlog of thousands of due invites (after an outage, say) is then a list, not thousands of coroutines
   // each holding a loaded call. `done` settles what runDue()/idle() wait for once the work has run or been dropped.
-  const waitingForSlot: Array<{ item: DueItem<PendingWork>; done: () => void }> = [];
+  // A FIFO over an array: taken entries sit before `waitingHead` until the array is compacted.
+  let waitingForSlot: Waiting[] = [];
   let waitingHead = 0;
   let slotsInUse = 0;
   let version = 0;
@@ -147,15 +154,36 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     };
   }
 
+  /** The oldest waiting work. Compacts once most of the array is taken, so a standing backlog stays its own size. */
+  function takeWaiting(): Waiting | undefined {
+    const waiting = waitingForSlot[waitingHead];
+    if (waiting === undefined) return undefined;
+    waitingHead++;
+    if (waitingHead === waitingForSlot.length || (waitingHead >= 1_024 && waitingHead * 2 >= waitingForSlot.length)) {
+      waitingForSlot = waitingForSlot.slice(waitingHead);
+      waitingHead = 0;
+    }
+    return waiting;
+  }
+
+  /** Drops waiting work that is no longer current (its call released or moved on), so the backlog counts only live work. */
+  function dropStaleWaiting(): void {
+    const live: Waiting[] = [];
+    for (let index = waitingHead; index < waitingForSlot.length; index++) {
+      const waiting = waitingForSlot[index];
+      if (waiting === undefined) continue;
+      if (isLive(waiting.item)) live.push(waiting);
+      else waiting.done();
+    }
+    waitingForSlot = live;
+    waitingHead = 0;
+  }
+
   /** Starts waiting work while slots are free; what went stale or whose call is busy meanwhile is not run here. */
   function startWaiting(): void {
-    while (!stopped && slotsInUse < options.concurrency && waitingHead < waitingForSlot.length) {
-      const waiting = waitingForSlot[waitingHead++];
-      if (waitingHead === waitingForSlot.length) {
-        waitingForSlot.length = 0;
-        waitingHead = 0;
-      }
-      if (!waiting) continue;
+    while (!stopped && slotsInUse < options.concurrency) {
+      const waiting = takeWaiting();
+      if (!waiting) return;
       if (!isLive(waiting.item)) waiting.done();
       else if (busy.has(waiting.item.key)) {
         defer(waiting.item);
@@ -381,6 +409,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     },
     release(predicate) {
       for (const externalCallId of [...calls.keys()]) if (predicate(externalCallId)) calls.delete(externalCallId);
+      dropStaleWaiting();
     },
     async runDue() {
       await Promise.all(startDue());
@@ -402,9 +431,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
       stopped = true;
       if (timer) clearTimeout(timer);
       // Work still waiting for a slot is not started; it stays in the store for the next owner.
-      for (const waiting of waitingForSlot.splice(waitingHead)) waiting.done();
-      waitingForSlot.length = 0;
-      waitingHead = 0;
+      for (let waiting = takeWaiting(); waiting; waiting = takeWaiting()) waiting.done();
       let bound: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => (bound = setTimeout(resolve, timeoutMs)))]);
       if (bound) clearTimeout(bound);

@@ -49,7 +49,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Defle
   });
   new Gauge({
     name: 'deflect_invite_attempts_in_flight',
-    help: 'Invite requests to LivePerson currently in flight in this instance.',
+    help: 'Invite attempts started in this instance and not yet recorded: the request is out, or its outcome is being appended.',
     registers: [registry],
     collect() {
       this.set(runner?.inFlight ?? 0);
