@@ -140,4 +140,23 @@ describe('deflect export', () => {
     expect(empty.summary).toMatchObject({ calls: 0, events: 0, since: '2026-11-25T00:00:00.000Z' });
     expect(readFileSync(join(dir, '2026-11-25_-.ndjson'), 'utf8')).toBe('');
   });
+
+  it('finds a window by bisection: the events before it (less an hour) are not read', async () => {
+    const sqlite = await storeWithCalls();
+    let read = 0;
+    const store = {
+      ...sqlite,
+      readAll: async (options?: Parameters<SqliteEventStore['readAll']>[0]) => {
+        const page = await sqlite.readAll(options);
+        if (options?.maxCount !== 1) read += page.length;
+        return page;
+      },
+    };
+    const all = (await sqlite.readAll()).length;
+    const summary = await exportCalls(store, { format: 'ndjson', out: join(tempDir(), 'next-day.ndjson'), window: exportWindowOf({ since: '2026-11-24' }) });
+    expect(summary.calls).toBe(1);
+    // The next day's two events are read from the global order; the fixtures' day before is not.
+    expect(read).toBe(2);
+    expect(all).toBeGreaterThan(20);
+  });
 });

@@ -4,6 +4,7 @@
 // read and written in turn, so memory holds call ids, not events.
 import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
 import type { EventStore } from '../store/event-store.js';
+import { CLOCK_STEP_MARGIN_MS, lastPositionBefore } from '../store/global-order.js';
 import { readAllPages } from '../store/read-all-pages.js';
 import type { CallFold } from '../../state-machines/call-state.js';
 import { exportedCallOf, type ExportedCall } from './call-export.js';
@@ -67,7 +68,10 @@ export async function exportCalls(store: EventStore, options: ExportOptions): Pr
 /** Call streams whose first event the store recorded inside the window, in the order they started. */
 async function streamsStartedIn(store: EventStore, window: ExportWindow, pageSize: number): Promise<string[]> {
   const started: string[] = [];
-  for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX, pageSize })) {
+  // Read from about the window's start (bisection on the global order, less a margin for a clock stepped back),
+  // not from the beginning of a history that may be years long.
+  const after = window.since === undefined ? undefined : await lastPositionBefore(store, window.since - CLOCK_STEP_MARGIN_MS);
+  for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX, pageSize, ...(after !== undefined ? { after } : {}) })) {
     for (const event of page) if (event.revision === 0 && inExportWindow(window, event.recordedAt)) started.push(event.streamName);
   }
   return started;

@@ -5,7 +5,9 @@ import { callSpec } from '../decide/testing/call-spec.js';
 import { fact } from '../decide/testing/facts.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { manualClock } from '../shared/clock.js';
-import { lastPositionBefore, startLiveCallList } from './read-call-list.js';
+import { lastPositionBefore } from '../store/global-order.js';
+import type { EventStore, RecordedEvent } from '../store/event-store.js';
+import { readCallList, startLiveCallList } from './read-call-list.js';
 
 const DAY = 24 * 3_600_000;
 
@@ -50,4 +52,62 @@ it('folds the whole history when the store cannot be bisected, and says why', as
   expect(String(errors[0])).toContain('invalid position');
   expect(list.projection.rows().map((row) => row.externalCallId)).toEqual(['a']);
   await list.stop();
+});
+
+/** The store, counting the events its global-order reads hand out (the bisection's one-event probes aside). */
+function counting(store: EventStore): { store: EventStore; read: () => number } {
+  let read = 0;
+  return {
+    store: {
+      ...store,
+      readAll: async (options) => {
+        const page: RecordedEvent[] = await store.readAll(options);
+        if (options?.maxCount !== 1) read += page.length;
+        return page;
+      },
+    },
+    read: () => read,
+  };
+}
+
+it('a one-off list since a time reads from about there on and lists only the calls that began since', async () => {
+  const clock = manualClock(1_700_000_000_000);
+  const memory = createMemoryEventStore({ clock });
+  const spec = callSpec({ store: memory });
+  for (let i = 0; i < 50; i++) {
+    await spec.decider.apply(`old-${i}`, fact.callBegun(`old-${i}`));
+    await spec.decider.apply(`old-${i}`, fact.declined(`old-${i}`));
+  }
+  clock.advance(2 * DAY);
+  const since = clock.now();
+  clock.advance(-30 * 60_000); // within the hour before: read for the margin, not listed
+  await spec.decider.apply('just-before', fact.callBegun('just-before'));
+  clock.advance(30 * 60_000);
+  await spec.decider.apply('new-1', fact.callBegun('new-1'));
+  await spec.decider.apply('old-0', fact.ended('old-0'));
+  await spec.decider.apply('new-2', fact.callBegun('new-2'));
+
+  const { store, read } = counting(memory);
+  const list = await readCallList(store, { startedSince: since });
+  expect(list.rows().map((row) => row.externalCallId)).toEqual(['new-1', 'new-2']);
+  expect(read()).toBe(4);
+  expect((await readCallList(memory)).rows()).toHaveLength(53);
+});
+
+it('a wall clock stepped back less than the margin does not hide a call that began in the window', async () => {
+  const clock = manualClock(1_700_000_000_000);
+  const store = createMemoryEventStore({ clock });
+  const spec = callSpec({ store });
+  for (let i = 0; i < 20; i++) await spec.decider.apply(`old-${i}`, fact.callBegun(`old-${i}`));
+  clock.advance(2 * DAY);
+  const since = clock.now();
+  clock.advance(5 * 60_000);
+  await spec.decider.apply('a', fact.callBegun('a'));
+  clock.advance(-30 * 60_000); // NTP steps the clock back: b is recorded before `since`, after a
+  await spec.decider.apply('b', fact.callBegun('b'));
+  clock.advance(26 * 60_000);
+  await spec.decider.apply('c', fact.callBegun('c'));
+  // Recording times along the global order: old…, since+5m, since-25m, since+1m. A bisection for `since` itself
+  // may land after b and miss a; the margin starts before a.
+  expect((await readCallList(store, { startedSince: since })).rows().map((row) => row.externalCallId)).toEqual(['a', 'c']);
 });

@@ -2,13 +2,21 @@
 // funnel), or kept live by a catch-up subscription (the HTTP list while the service runs).
 import { CALL_STREAM_PREFIX } from '../decide/call-stream.js';
 import type { EventStore, Subscription } from '../store/event-store.js';
-import { leastPositionWhere } from '../store/global-order.js';
+import { CLOCK_STEP_MARGIN_MS, lastPositionBefore } from '../store/global-order.js';
 import { readAllPages } from '../store/read-all-pages.js';
 import { createCallListProjection, type CallListProjection } from './call-list.js';
 
-export async function readCallList(store: EventStore): Promise<CallListProjection> {
-  const projection = createCallListProjection();
-  for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX })) for (const event of page) projection.apply(event);
+/**
+ * The call list folded from the store's global order. With `startedSince`, only the calls whose first event was
+ * recorded at or after it, read from about there on (bisection, less an hour's margin) instead of from the start.
+ */
+export async function readCallList(store: EventStore, options: { startedSince?: number } = {}): Promise<CallListProjection> {
+  const { startedSince } = options;
+  const projection = createCallListProjection(startedSince === undefined ? {} : { startedSince });
+  const after = startedSince === undefined ? undefined : await lastPositionBefore(store, startedSince - CLOCK_STEP_MARGIN_MS);
+  for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX, ...(after !== undefined ? { after } : {}) })) {
+    for (const event of page) projection.apply(event);
+  }
   return projection;
 }
 
@@ -66,14 +74,4 @@ export function startLiveCallList(store: EventStore, options: LiveCallListOption
       await subscription?.stop();
     },
   };
-}
-
-/**
- * A position such that every event after it was recorded at or after `since` and every earlier event (nearly)
- * before it: recording times grow with the global order (one commit after another). Undefined: start at the
- * beginning.
- */
-export async function lastPositionBefore(store: EventStore, since: number): Promise<bigint | undefined> {
-  const position = await leastPositionWhere(store, (next) => next === undefined || next.recordedAt >= since);
-  return position === 0n ? undefined : position;
 }

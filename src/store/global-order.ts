@@ -36,3 +36,20 @@ export async function leastPositionWhere(store: EventStore, holds: (next: Record
   }
   return high;
 }
+
+/**
+ * How far before a window's start a read of a time window begins: the bisection assumes recording times grow with the
+ * global order, which a wall clock stepped back (NTP, a VM restored) breaks for as long as the step. Reading an
+ * hour more costs little; a call missed from an audit list costs more.
+ */
+export const CLOCK_STEP_MARGIN_MS = 3_600_000;
+
+/**
+ * A position such that every event after it was recorded at or after `since` and every earlier event (nearly)
+ * before it: recording times grow with the global order (one commit after another). Undefined: start at the
+ * beginning.
+ */
+export async function lastPositionBefore(store: EventStore, since: number): Promise<bigint | undefined> {
+  const position = await leastPositionWhere(store, (next) => next === undefined || next.recordedAt >= since);
+  return position === 0n ? undefined : position;
+}

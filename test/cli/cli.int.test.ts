@@ -112,6 +112,15 @@ describe('deflect ingest and deflect calls', () => {
     expect(text.stdout).toMatch(/externalCallId\s+siteId\s+outcome\s+reason\s+lpCallId\s+attempts/);
     expect(text.stdout).toContain('file-landline');
     expect(text.stdout).not.toContain('file-mobile');
+
+    // --since: the calls whose first event was recorded since then; a bad time is bad usage, the option named.
+    const sinceTenMinutes = await runDeflect(['calls', '--json', '--since', String(Date.now() - 600_000)], { env });
+    expect((JSON.parse(sinceTenMinutes.stdout) as Array<Record<string, unknown>>).map((row) => row.externalCallId)).toEqual(['file-mobile', 'file-landline', 'file-declined']);
+    const sinceLater = await runDeflect(['calls', '--json', '--since', new Date(Date.now() + 3_600_000).toISOString()], { env });
+    expect(JSON.parse(sinceLater.stdout)).toEqual([]);
+    const badSince = await runDeflect(['calls', '--since', 'yesterday'], { env });
+    expect(badSince.code).toBe(2);
+    expect(badSince.stderr).toContain('--since');
   });
 
   it('exits 1 when calls are still unsettled at the --wait bound, and 2 for a missing file', async () => {

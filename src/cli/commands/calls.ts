@@ -3,6 +3,7 @@
 // same SQLite file: it only reads.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { parseExportTime } from '../../audit/export-window.js';
 import { callListEntryOf, type CallListEntry } from '../../projections/call-list.js';
 import { readCallList } from '../../projections/read-call-list.js';
 import { openEventStore } from '../../store/open-event-store.js';
@@ -25,9 +26,12 @@ export function register(program: Command): void {
       .command('calls')
       .description('list calls: externalCallId, siteId, outcome, reason, lpCallId, attempts')
       .option('--outcome <outcome>', 'only calls with this outcome (IN_PROGRESS, INVITE_SENT, FAILED, NOT_DEFLECTED)')
-      .option('--limit <n>', 'only the last n calls (in order of first appearance)', positiveInteger),
+      .option('--limit <n>', 'only the last n calls (in order of first appearance)', positiveInteger)
+      .option('--since <time>', 'only calls whose first event was recorded at or after this time (epoch ms or ISO 8601), read from about there on'),
   ).action(
-    action(async (options: { config?: string; json?: boolean; outcome?: string; limit?: number }) => {
+    action(async (options: { config?: string; json?: boolean; outcome?: string; limit?: number; since?: string }) => {
+      // A bad time is DEFLECT_USAGE, which action() ends with exit 2.
+      const startedSince = options.since === undefined ? undefined : parseExportTime(options.since, '--since');
       const config = configFrom(options);
       const out = outputFor(options.json ?? false);
       // Listing must not create an empty database where there was none.
@@ -38,7 +42,7 @@ export function register(program: Command): void {
       }
       const store = await openEventStore(config.store);
       try {
-        const rows = (await readCallList(store)).rows().filter((row) => options.outcome === undefined || row.outcome === options.outcome);
+        const rows = (await readCallList(store, startedSince === undefined ? {} : { startedSince })).rows().filter((row) => options.outcome === undefined || row.outcome === options.outcome);
         const entries = (options.limit === undefined ? rows : rows.slice(-options.limit)).map(callListEntryOf);
         out.data(entries, () => callTable(entries));
       } finally {
