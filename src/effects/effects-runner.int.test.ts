@@ -38,6 +38,11 @@ async function factsOf(store: EventStore, callId: string): Promise<CallFact[]> {
 
 const types = (facts: CallFact[]): string[] => facts.map((f) => f.type);
 
+/** Wraps the runner's decider to record which calls it loads. */
+const recordingLoads =
+  (loaded: string[]) =>
+  (decider: Decider): Decider => ({ ...decider, load: (externalCallId) => (loaded.push(externalCallId), decider.load(externalCallId)) });
+
 async function outcomeOf(h: InviteHarness, callId: string) {
   return summarize((await h.decider.load(callId)).snapshot);
 }
@@ -216,8 +221,7 @@ describe('the invite step against the sandbox', () => {
       },
     });
     const loaded: string[] = [];
-    const counting = (decider: Decider): Decider => ({ ...decider, load: (externalCallId) => (loaded.push(externalCallId), decider.load(externalCallId)) });
-    const h = (harness = await createInviteHarness({ runner: { concurrency: 2 }, wrapGateway: gated, wrapDecider: counting }));
+    const h = (harness = await createInviteHarness({ runner: { concurrency: 2 }, wrapGateway: gated, wrapDecider: recordingLoads(loaded) }));
     for (let i = 0; i < 6; i++) await h.acceptCall(`c${i}`);
     const running = h.runner.runDue();
     await arrivedTwo;
@@ -249,8 +253,7 @@ describe('the invite step against the sandbox', () => {
       },
     });
     const loaded: string[] = [];
-    const counting = (decider: Decider): Decider => ({ ...decider, load: (externalCallId) => (loaded.push(externalCallId), decider.load(externalCallId)) });
-    const h = (harness = await createInviteHarness({ runner: { concurrency: 1 }, wrapGateway: gated, wrapDecider: counting }));
+    const h = (harness = await createInviteHarness({ runner: { concurrency: 1 }, wrapGateway: gated, wrapDecider: recordingLoads(loaded) }));
     await h.acceptCall('c1');
     await h.acceptCall('c2');
     await h.acceptCall('c3');
