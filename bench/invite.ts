@@ -200,8 +200,8 @@ try {
   console.table({
     'bare client: requests/s': { value: Math.round(bareRate) },
     'bare client: ratio to the bound': { value: Number((bareRate / (CONCURRENCY / (LATENCY_MS / 1000))).toFixed(3)) },
-    "bare client: overhead above the sandbox's own time p50 ms": { value: Number(percentile(bareAboveSandboxMs, 50).toFixed(2)) },
-    "bare client: overhead above the sandbox's own time p99 ms": { value: Number(percentile(bareAboveSandboxMs, 99).toFixed(2)) },
+    "bare client: overhead above the sandbox's own time p50 ms": { value: ms(percentile(bareAboveSandboxMs, 50)) },
+    "bare client: overhead above the sandbox's own time p99 ms": { value: ms(percentile(bareAboveSandboxMs, 99)) },
     'invites/s': { value: Math.round(rate) },
     'bound C ÷ latency': { value: Math.round(bound) },
     'ratio (target >= 0.9)': { value: Number((rate / bound).toFixed(3)) },

@@ -17,7 +17,7 @@ import { manualClock } from '../shared/clock.js';
 import type { EventStore } from '../store/event-store.js';
 import { summarize } from '../../state-machines/call-state.js';
 import type { Sandbox } from '../liveperson/sandbox/index.js';
-import type { InviteGateway } from './invite-gateway.js';
+import type { InviteGateway, InviteRequest } from './invite-gateway.js';
 import { inviteRequestOf } from './invite-request.js';
 import { findOpenCalls } from './open-calls.js';
 import { createInviteHarness, type InviteHarness } from './testing/invite-harness.js';
@@ -37,6 +37,18 @@ async function factsOf(store: EventStore, callId: string): Promise<CallFact[]> {
 }
 
 const types = (facts: CallFact[]): string[] => facts.map((f) => f.type);
+
+/** Wraps the gateway so that `hook` runs (and may hold the request back) before each invite is sent. */
+const beforeSending =
+  (hook: (request: InviteRequest) => Promise<void>) =>
+  (gateway: InviteGateway): InviteGateway => ({
+    name: gateway.name,
+    findInvite: (query) => gateway.findInvite(query),
+    async sendInvite(request, options) {
+      await hook(request);
+      return gateway.sendInvite(request, options);
+    },
+  });
 
 /** Wraps the runner's decider to record which calls it loads. */
 const recordingLoads =
@@ -207,18 +219,12 @@ describe('the invite step against the sandbox', () => {
     let open = false;
     let twoArrived: () => void = () => undefined;
     const arrivedTwo = new Promise<void>((resolve) => (twoArrived = resolve));
-    const gated = (gateway: InviteGateway): InviteGateway => ({
-      name: gateway.name,
-      findInvite: (query) => gateway.findInvite(query),
-      async sendInvite(request, options) {
-        if (!open) {
-          await new Promise<void>((resolve) => {
-            atGate.push(resolve);
-            if (atGate.length === 2) twoArrived();
-          });
-        }
-        return gateway.sendInvite(request, options);
-      },
+    const gated = beforeSending(async () => {
+      if (open) return;
+      await new Promise<void>((resolve) => {
+        atGate.push(resolve);
+        if (atGate.length === 2) twoArrived();
+      });
     });
     const loaded: string[] = [];
     const h = (harness = await createInviteHarness({ runner: { concurrency: 2 }, wrapGateway: gated, wrapDecider: recordingLoads(loaded) }));
@@ -241,16 +247,10 @@ describe('the invite step against the sandbox', () => {
     const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
     let firstArrived: () => void = () => undefined;
     const arrived = new Promise<void>((resolve) => (firstArrived = resolve));
-    const gated = (gateway: InviteGateway): InviteGateway => ({
-      name: gateway.name,
-      findInvite: (query) => gateway.findInvite(query),
-      async sendInvite(request, options) {
-        if (request.externalCallId === 'c1') {
-          firstArrived();
-          await firstHeld;
-        }
-        return gateway.sendInvite(request, options);
-      },
+    const gated = beforeSending(async (request) => {
+      if (request.externalCallId !== 'c1') return;
+      firstArrived();
+      await firstHeld;
     });
     const loaded: string[] = [];
     const h = (harness = await createInviteHarness({ runner: { concurrency: 1 }, wrapGateway: gated, wrapDecider: recordingLoads(loaded) }));

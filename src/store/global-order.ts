@@ -38,7 +38,7 @@ export async function leastPositionWhere(store: EventStore, holds: (next: Record
 }
 
 /**
- * How far before a window's start a read of a time window begins: the bisection assumes recording times grow with the
+ * How far before a time window's start a read of it begins: the bisection assumes recording times grow with the
  * global order, which a wall clock stepped back (NTP, a VM restored) breaks for as long as the step. Reading an
  * hour more costs little; a call missed from an audit list costs more.
  */
