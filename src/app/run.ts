@@ -84,13 +84,13 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     const service = await createService(config, {
       logger,
       onDecision,
-      ...(kafka ? { outcomeSink: kafka.outcomeSink, ownsCall: kafka.ownsCall, ownedPartitions: kafka.ownedPartitions } : {}),
+      ...(kafka ? { outcomeSink: kafka.outcomeSink, ownsCall: kafka.ownsCall, holdsTimers: kafka.holdsTimers, ownedPartitions: kafka.ownedPartitions } : {}),
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     });
     cleanups.push(() => service.stop(1_000));
     metrics.watchRunner(service.runner);
     if (kafka) metrics.watchKafka(kafka);
-    await service.start(kafka ? { owns: kafka.ownsCall, resume: false } : {});
+    await service.start({ resume: !kafka });
     const callList = startLiveCallList(service.store, {
       since: Date.now() - LIVE_CALL_LIST_SINCE_MS,
       onError: (error) => logger.error({ error: String(error) }, 'call list subscription stopped'),
@@ -105,7 +105,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       const checks = { started, stopping: !stopping, store, source: kafka ? kafka.ready() : true, outcomes: service.relay?.healthy() ?? true };
       return { ready: Object.values(checks).every(Boolean), checks };
     };
-    const http = buildHttpServer({ service, metrics, callList: callList.projection, readiness, logger });
+    const http = buildHttpServer({ service, metrics, callList: callList.projection, readiness, logger, ...(kafka ? { publishCallEvents: kafka.publishCallEvents } : {}) });
     cleanups.push(() => http.close());
     const url = await listenHttp(http, config.http.host, config.http.port);
     started = true;

@@ -26,8 +26,8 @@ export interface Service {
   readonly gateway: InviteGateway;
   readonly sandbox: Sandbox | undefined;
   readonly relay: OutcomeRelay | undefined;
-  /** Resumes the pending work in the store (all of it, or the calls `owns` accepts) and starts the relay. */
-  start(options?: { owns?: (externalCallId: string) => boolean; resume?: boolean }): Promise<void>;
+  /** Resumes the pending work in the store (of the calls this instance owns) and starts the relay. */
+  start(options?: { resume?: boolean }): Promise<void>;
   /** Stops within the bound: the runner parks or finishes in-flight attempts, the relay stops, the store closes. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -45,8 +45,10 @@ export interface ServiceOptions {
   gateway?: InviteGateway;
   /** Whether the effects runner wakes by itself; tests on a manual clock turn it off. */
   autoRun?: boolean;
-  /** Whether this instance owns a call (Kafka partition ownership); default: every call. */
-  ownsCall?: (externalCallId: string) => boolean;
+  /** Whether this instance owns a call, given the partition its records came from (Kafka); default: every call. */
+  ownsCall?: (externalCallId: string, recorded: number | undefined) => boolean;
+  /** Whether a call's due timers must wait (Kafka: its partition's backlog is being read); default: never. */
+  holdsTimers?: (externalCallId: string, recorded: number | undefined) => boolean;
   /**
    * The partitions this instance works for on Kafka: the relay publishes their outcomes and their open calls are
    * recorded. Unlike `ownsCall` it keeps the last assignment once the runtime stops, while the service drains.
@@ -96,6 +98,7 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
     siteRatePerSecond: config.invite.siteRatePerSecond ?? 0,
     autoRun: options.autoRun ?? true,
     ...(options.ownsCall ? { ownsCall: options.ownsCall } : {}),
+    ...(options.holdsTimers ? { holdsTimers: options.holdsTimers } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onDecision ? { onDecision: options.onDecision } : {}),
   });
@@ -117,15 +120,11 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
     },
     async start(startOptions = {}) {
       // On Kafka nothing is owned before the first assignment, which resumes its partitions' work itself.
-      if (startOptions.resume !== false) {
-        const owns = startOptions.owns ?? options.ownsCall;
-        const open = await findOpenCalls(store, EVERY_CALL, { record: clock });
-        await runner.resume(owns ? open.filter(owns) : open);
-      }
+      if (startOptions.resume !== false) await runner.resume(await findOpenCalls(store, EVERY_CALL, { record: clock }));
       const partitions = options.ownedPartitions;
       recorder = startOpenCallsRecorder({
         store,
-        scope: () => (partitions ? partitionScope(partitions.owned(), (externalCallId) => partitions.partitionOf(externalCallId), partitions.count) : EVERY_CALL),
+        scope: () => (partitions ? partitionScope(partitions.owned(), (externalCallId, recorded) => partitions.partitionOf(externalCallId, recorded), partitions.count) : EVERY_CALL),
         clock,
         everyMs: OPEN_CALLS_RECORD_EVERY_MS,
         onError: (error) => options.logger?.error({ error: String(error) }, 'could not record the open calls'),

@@ -100,6 +100,9 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
       ['ftp://registry', 'must be an http:// or https:// URL'],
     ],
   },
+  KAFKA_SESSION_TIMEOUT_MS: { good: [['10000', 10_000]], bad: [['5000', 'an integer 6000–300000'], ['ten', 'an integer']] },
+  KAFKA_HEARTBEAT_INTERVAL_MS: { good: [['1000', 1_000]], bad: [['0', 'an integer 100–60000']] },
+  KAFKA_REBALANCE_TIMEOUT_MS: { good: [['30000', 30_000]], bad: [['-1', 'an integer 1000–600000']] },
   KAFKA_SSL: {
     good: [
       ['true', true],

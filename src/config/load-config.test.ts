@@ -225,6 +225,13 @@ describe('loadConfig', () => {
       );
       expect(lines.map((line) => line.split(':')[0])).toEqual(['KAFKA_TOPIC_OUTCOMES', 'KAFKA_TOPIC_DEAD_LETTER']);
     });
+
+    it('hands a killed member’s partitions on within about 10 s by default, and keeps heartbeats within a third of the session', () => {
+      const kafka = loadConfig({ KAFKA_BROKERS: 'k:9092' }).kafka;
+      expect(kafka.enabled && kafka.group).toEqual({ sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, rebalanceTimeoutMs: 30_000 });
+      const { lines } = problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SESSION_TIMEOUT_MS: '6000', KAFKA_HEARTBEAT_INTERVAL_MS: '3000' }));
+      expect(lines).toEqual(['KAFKA_HEARTBEAT_INTERVAL_MS: must be at most a third of KAFKA_SESSION_TIMEOUT_MS (6000)']);
+    });
   });
 
   it('requires the longest retry delay to be at least the first', () => {

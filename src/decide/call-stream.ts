@@ -19,4 +19,22 @@ export interface LoadedCall {
   eventIds: Set<string>;
   /** The trace that delivered the acceptance: invite attempt spans are its children. */
   acceptanceTraceparent?: string;
+  /** The partition of the call-events topic its latest Kafka record came from (recordedPartitionOf). */
+  partition?: number;
+}
+
+/**
+ * The partition of the call-events topic a stored event's call belongs to: the one its Kafka records were read
+ * from. Inbound events read from Kafka record it in their source; every later event of the call carries it as
+ * `partition` (the decider stamps it), so readers of the global order (the open-call search, the outcome relay)
+ * know a call's owner without folding its stream. Undefined for calls that never came through Kafka.
+ */
+export function recordedPartitionOf(metadata: { readonly [key: string]: unknown }): number | undefined {
+  const stamped = metadata['partition'];
+  if (typeof stamped === 'number') return stamped;
+  const source = metadata['source'];
+  if (typeof source === 'object' && source !== null && 'kind' in source && source.kind === 'kafka' && 'partition' in source && typeof source.partition === 'number') {
+    return source.partition;
+  }
+  return undefined;
 }

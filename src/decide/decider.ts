@@ -12,7 +12,7 @@ import { INITIAL_CALL_SNAPSHOT, canTake, foldFact, isFinal, stateName, type Call
 import { createCallCache } from './call-cache.js';
 import { createNewCallGuess } from './new-call-guess.js';
 import { groupByCall, toInput, type Input } from './input-groups.js';
-import { callStreamName, type LoadedCall } from './call-stream.js';
+import { callStreamName, recordedPartitionOf, type LoadedCall } from './call-stream.js';
 import { pendingWorkOf, type PendingWork } from './pending-work.js';
 import { policyFactFor, type DecisionPolicy } from './policy.js';
 
@@ -54,6 +54,10 @@ export interface Decision {
   revision: number;
   appended: CallFact[];
   pending: PendingWork[];
+  /** The partition of the call-events topic the call now belongs to (its latest Kafka record's); none without Kafka. */
+  partition?: number;
+  /** Set when this input's Kafka record came from another partition than the call's earlier records (see README "Scaling out"). */
+  partitionChangedFrom?: number;
 }
 
 /** One input of applyMany. */
@@ -111,14 +115,16 @@ export function createDecider(options: DeciderOptions): Decider {
     let snapshot = INITIAL_CALL_SNAPSHOT;
     const eventIds = new Set<string>();
     let acceptanceTraceparent: string | undefined;
+    let partition: number | undefined;
     for (const event of events) {
       const fact = decodeFact(event.type, event.data);
       snapshot = foldFact(snapshot, fact);
       const eventId = eventIdOf(fact);
       if (eventId !== undefined) eventIds.add(eventId);
       if (fact.type === 'DeflectionAccepted' && typeof event.metadata.traceparent === 'string') acceptanceTraceparent = event.metadata.traceparent;
+      partition = recordedPartitionOf(event.metadata) ?? partition;
     }
-    return { snapshot, revision: events.length - 1, eventIds, ...(acceptanceTraceparent ? { acceptanceTraceparent } : {}) };
+    return { snapshot, revision: events.length - 1, eventIds, ...(acceptanceTraceparent ? { acceptanceTraceparent } : {}), ...(partition !== undefined ? { partition } : {}) };
   }
 
   async function load(externalCallId: string): Promise<LoadedCall> {
@@ -144,7 +150,7 @@ export function createDecider(options: DeciderOptions): Decider {
     };
   }
 
-  function toEventData(externalCallId: string, fact: CallFact, stateAfter: string, applyOptions: ApplyOptions, causationId: string): EventData {
+  function toEventData(externalCallId: string, fact: CallFact, stateAfter: string, applyOptions: ApplyOptions, causationId: string, partition: number | undefined): EventData {
     const encoded = encodeFact(fact);
     const metadata: EventMetadata = {
       $correlationId: externalCallId,
@@ -155,6 +161,7 @@ export function createDecider(options: DeciderOptions): Decider {
     };
     if (applyOptions.traceparent) metadata.traceparent = applyOptions.traceparent;
     if (applyOptions.source) metadata.source = applyOptions.source;
+    if (partition !== undefined) metadata.partition = partition;
     return { type: encoded.type, data: encoded.data, contentType: encoded.contentType, metadata };
   }
 
@@ -166,6 +173,9 @@ export function createDecider(options: DeciderOptions): Decider {
     facts: CallFact[];
     /** How many of the group's events were decided up to and including this input's. */
     eventsThrough: number;
+    /** The call's partition after this input, and the one it had before when this input's record moved it. */
+    partition: number | undefined;
+    partitionChangedFrom?: number;
   }
 
   /**
@@ -189,13 +199,18 @@ export function createDecider(options: DeciderOptions): Decider {
     const decided: InputDecision[] = [];
     let snapshot = call.snapshot;
     let acceptanceTraceparent = call.acceptanceTraceparent;
+    let partition = call.partition;
     for (const { input, options: applyOptions } of group) {
       const before = snapshot;
       const inputEventId = 'eventId' in input ? input.eventId : undefined;
       if (inputEventId !== undefined && (call.eventIds.has(inputEventId) || decidedIds.has(inputEventId))) {
-        decided.push({ status: 'duplicate', before, snapshot, facts: [], eventsThrough: events.length });
+        decided.push({ status: 'duplicate', before, snapshot, facts: [], eventsThrough: events.length, partition });
         continue;
       }
+      // A call belongs to the partition its latest Kafka record was read from, whatever partitioner placed it.
+      const recordPartition = applyOptions.source?.kind === 'kafka' ? applyOptions.source.partition : undefined;
+      const partitionChangedFrom = recordPartition !== undefined && partition !== undefined && recordPartition !== partition ? partition : undefined;
+      if (recordPartition !== undefined) partition = recordPartition;
       const facts: CallFact[] = [];
       const states: string[] = [];
       let status: DecisionStatus = 'applied';
@@ -211,7 +226,7 @@ export function createDecider(options: DeciderOptions): Decider {
           policyFact = policyFactFor(snapshot.tags, snapshot.context, policy, now, random);
         }
       } else if (applyOptions.fence !== undefined) {
-        decided.push({ status: 'notApplicable', before, snapshot, facts, eventsThrough: events.length });
+        decided.push({ status: 'notApplicable', before, snapshot, facts, eventsThrough: events.length, partition });
         continue;
       } else {
         // Documented rule: an input the state cannot take is never dropped silently and never applied; it is
@@ -224,11 +239,11 @@ export function createDecider(options: DeciderOptions): Decider {
       const causationId = applyOptions.causationId ?? inputEventId ?? attemptId ?? `${input.type}@${now}`;
       for (let index = 0; index < facts.length; index++) {
         const fact = facts[index];
-        if (fact) events.push(toEventData(externalCallId, fact, states[index] ?? '', applyOptions, causationId));
+        if (fact) events.push(toEventData(externalCallId, fact, states[index] ?? '', applyOptions, causationId, partition));
       }
       if (inputEventId !== undefined) decidedIds.add(inputEventId);
       if (status === 'applied' && input.type === 'DeflectionAccepted') acceptanceTraceparent = applyOptions.traceparent;
-      decided.push({ status, before, snapshot, facts, eventsThrough: events.length });
+      decided.push({ status, before, snapshot, facts, eventsThrough: events.length, partition, ...(partitionChangedFrom !== undefined ? { partitionChangedFrom } : {}) });
     }
 
     if (events.length > 0) {
@@ -237,7 +252,7 @@ export function createDecider(options: DeciderOptions): Decider {
       // The append is durable: only now does the folded call move on (the set is this call's own, not shared).
       for (const eventId of decidedIds) call.eventIds.add(eventId);
       const revision = call.revision + events.length;
-      cache.set(externalCallId, { snapshot, revision, eventIds: call.eventIds, ...(acceptanceTraceparent ? { acceptanceTraceparent } : {}) });
+      cache.set(externalCallId, { snapshot, revision, eventIds: call.eventIds, ...(acceptanceTraceparent ? { acceptanceTraceparent } : {}), ...(partition !== undefined ? { partition } : {}) });
     }
     return decided.map((input) => ({
       status: input.status,
@@ -247,6 +262,8 @@ export function createDecider(options: DeciderOptions): Decider {
       revision: call.revision + input.eventsThrough,
       appended: input.facts,
       pending: pendingWorkOf(input.snapshot, policy),
+      ...(input.partition !== undefined ? { partition: input.partition } : {}),
+      ...(input.partitionChangedFrom !== undefined ? { partitionChangedFrom: input.partitionChangedFrom } : {}),
     }));
   }
 

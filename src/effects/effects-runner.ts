@@ -35,8 +35,17 @@ export interface EffectsRunnerOptions {
   reconcileMarginMs?: number;
   /** Wake up by itself when work falls due (real timers). Tests leave it off and call runDue() on a manual clock. */
   autoRun?: boolean;
-  /** Whether this instance owns the call (its Kafka partition); others' work is left to them. */
-  ownsCall?: (externalCallId: string) => boolean;
+  /**
+   * Whether this instance owns the call: on Kafka, whether the partition its records are read from (`partition`,
+   * undefined for a call that never came through Kafka) is assigned here. Others' work is left to them.
+   */
+  ownsCall?: (externalCallId: string, partition: number | undefined) => boolean;
+  /**
+   * Whether the call's timers (grace, deadline, retry) must wait even when due: on Kafka, until this instance has
+   * read the backlog its partition had when it was assigned, so that an input already waiting there wins over a
+   * timer that ran out while no one owned the partition (DESIGN "Scaling out"). `releaseTimers()` tries again.
+   */
+  holdsTimers?: (externalCallId: string, partition: number | undefined) => boolean;
   logger?: EffectsLogger;
   /** Called after every decision the runner makes, e.g. for metrics. */
   onDecision?: (decision: Decision) => void;
@@ -44,11 +53,13 @@ export interface EffectsRunnerOptions {
 
 export interface EffectsRunner {
   /** Takes a decision's pending work for its call (replacing what the call had). Cheap and synchronous. */
-  schedule(decision: Pick<Decision, 'externalCallId' | 'revision' | 'pending'>): void;
+  schedule(decision: Pick<Decision, 'externalCallId' | 'revision' | 'pending' | 'partition'>): void;
   /** Loads these calls from the store and schedules their pending work: a restart resumes here. */
   resume(externalCallIds: Iterable<string>): Promise<void>;
   /** Forgets the work of calls this instance no longer owns (e.g. a revoked Kafka partition). */
-  release(predicate: (externalCallId: string) => boolean): void;
+  release(predicate: (externalCallId: string, partition: number | undefined) => boolean): void;
+  /** Runs the due timers `holdsTimers` held back, if it no longer holds them. */
+  releaseTimers(): void;
   /** Starts everything due now; resolves when what it started has finished. */
   runDue(): Promise<void>;
   /** Resolves when nothing is running and nothing is due now. */
@@ -68,6 +79,8 @@ interface CallWork {
   version: number;
   revision: number;
   work: PendingWork[];
+  /** The call's partition of the call-events topic, when it came through Kafka. */
+  partition: number | undefined;
 }
 
 /** A concurrency slot, held from before the work starts; released once, whichever path frees it first. */
@@ -82,6 +95,9 @@ interface Waiting {
   item: DueItem<PendingWork>;
   done: () => void;
 }
+
+/** Work that enters the call as a timer fact, which input waiting in Kafka must be allowed to beat. */
+const isTimer = (work: PendingWork): boolean => work.kind === 'grace' || work.kind === 'deadline' || work.kind === 'retryDue';
 
 /** Work that talks to LivePerson, and so runs only in a concurrency slot. */
 const needsSlot = (work: PendingWork): boolean => work.kind === 'inviteAttempt' || work.kind === 'reconcile';
@@ -102,6 +118,8 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
   const attemptsInFlight = new Set<string>();
   const reconcileFailures = new Map<string, number>();
   const running = new Set<Promise<void>>();
+  /** Due timers of calls whose partition's backlog is still being read (holdsTimers). */
+  let heldTimers: DueItem<PendingWork>[] = [];
   // Due work that needs a slot waits here as data, first come first served, and starts only when a slot is free:
   // a backlog of thousands of due invites (after an outage, say) is then a list, not thousands of coroutines
   // each holding a loaded call. `done` settles what runDue()/idle() wait for once the work has run or been dropped.
@@ -115,9 +133,13 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
 
   const isLive = (item: DueItem<PendingWork>): boolean => calls.get(item.key)?.version === item.version;
 
-  function track(externalCallId: string, revision: number, work: PendingWork[]): void {
-    if (options.ownsCall && !options.ownsCall(externalCallId)) return;
-    const entry: CallWork = { version: ++version, revision, work };
+  function track(externalCallId: string, revision: number, work: PendingWork[], partition: number | undefined): void {
+    if (options.ownsCall && !options.ownsCall(externalCallId, partition)) {
+      // The call moved to a partition another instance owns (its records came from there): its work is theirs.
+      if (calls.delete(externalCallId)) dropStaleWaiting();
+      return;
+    }
+    const entry: CallWork = { version: ++version, revision, work, partition };
     if (!work.some((item) => item.kind === 'reconcile')) reconcileFailures.delete(externalCallId);
     if (work.length === 0) calls.delete(externalCallId);
     else calls.set(externalCallId, entry);
@@ -130,7 +152,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
 
   function settle(decision: Decision): void {
     options.onDecision?.(decision);
-    track(decision.externalCallId, decision.revision, decision.pending);
+    track(decision.externalCallId, decision.revision, decision.pending, decision.partition);
   }
 
   /** Puts one piece of work back, later, under the call's current version. */
@@ -214,7 +236,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
       if (fence !== undefined && isDeflectError(error, 'DEFLECT_STORE_CONFLICT')) {
         // Someone else moved the call (another instance, or an inbound event): decide again from the store.
         const call = await decider.load(externalCallId);
-        track(externalCallId, call.revision, pendingOf(call.snapshot));
+        track(externalCallId, call.revision, pendingOf(call.snapshot), call.partition);
         return undefined;
       }
       throw error;
@@ -225,7 +247,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
 
   async function inviteAttempt(externalCallId: string, revision: number, slot: Slot): Promise<void> {
     const call = await decider.load(externalCallId);
-    if (call.revision !== revision) return track(externalCallId, call.revision, pendingOf(call.snapshot));
+    if (call.revision !== revision) return track(externalCallId, call.revision, pendingOf(call.snapshot), call.partition);
     const context = call.snapshot.context;
     const request = inviteRequestOf(externalCallId, context, options.inviteDefaults);
     const attempt = context.attempts + 1;
@@ -291,7 +313,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
 
   async function reconcile(externalCallId: string, revision: number, attemptId: string): Promise<void> {
     const call = await decider.load(externalCallId);
-    if (call.revision !== revision) return track(externalCallId, call.revision, pendingOf(call.snapshot));
+    if (call.revision !== revision) return track(externalCallId, call.revision, pendingOf(call.snapshot), call.partition);
     const context = call.snapshot.context;
     const siteId = context.siteId ?? options.inviteDefaults.siteId;
     const now = clock.now();
@@ -373,8 +395,9 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     const started: Promise<void>[] = [];
     if (stopped) return started;
     for (const item of queue.takeDue(clock.now(), isLive)) {
+      if (isTimer(item.value) && options.holdsTimers?.(item.key, calls.get(item.key)?.partition)) heldTimers.push(item);
       // One piece of work per call at a time.
-      if (busy.has(item.key)) defer(item);
+      else if (busy.has(item.key)) defer(item);
       else started.push(start(item));
     }
     return started;
@@ -396,20 +419,26 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
   }
 
   return {
-    schedule: (decision) => track(decision.externalCallId, decision.revision, decision.pending),
+    schedule: (decision) => track(decision.externalCallId, decision.revision, decision.pending, decision.partition),
     async resume(externalCallIds) {
       for (const externalCallId of externalCallIds) {
-        if (options.ownsCall && !options.ownsCall(externalCallId)) continue;
         // Read the stream, not a cached fold: while this instance did not own the call, another one may have
         // moved it (e.g. appended the acceptance and died), and a stale fold with no pending work would strand it.
         decider.forget(externalCallId);
         const call = await decider.load(externalCallId);
-        track(externalCallId, call.revision, pendingOf(call.snapshot));
+        track(externalCallId, call.revision, pendingOf(call.snapshot), call.partition);
       }
     },
     release(predicate) {
-      for (const externalCallId of [...calls.keys()]) if (predicate(externalCallId)) calls.delete(externalCallId);
+      for (const [externalCallId, entry] of [...calls]) if (predicate(externalCallId, entry.partition)) calls.delete(externalCallId);
       dropStaleWaiting();
+      heldTimers = heldTimers.filter(isLive);
+    },
+    releaseTimers() {
+      const held = heldTimers;
+      heldTimers = [];
+      for (const item of held) if (isLive(item)) queue.push(item);
+      wake();
     },
     async runDue() {
       await Promise.all(startDue());

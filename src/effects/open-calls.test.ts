@@ -121,3 +121,36 @@ it('does not use the lists of another partition count: with more partitions call
   expect((await findOpenCalls(store, partitionScope([1], overThree, 3))).sort()).toEqual(['call-1', 'call-4']);
   expect(store.read).toBe((await spec.store.readAll({ streamPrefix: 'call-' })).length);
 });
+
+it('finds a call in the partition its records came from, not the one its key hashes to, and loses one that moved away', async () => {
+  const spec = callSpec();
+  // The fallback (for calls that never came through Kafka) would put every call on partition 0.
+  const partitionOf = (_id: string, recorded: number | undefined): number => recorded ?? 0;
+  const kafka = (partition: number) => ({ source: { kind: 'kafka' as const, topic: 't', partition, offset: '0' } });
+  await spec.decider.apply('a', fact.callBegun('a'), kafka(1));
+  await spec.decider.apply('a', fact.accepted('a'), kafka(1));
+  await spec.decider.apply('b', fact.callBegun('b'), kafka(0));
+  await spec.decider.apply('b', fact.accepted('b'), kafka(0));
+  await spec.decider.apply('h', fact.callBegun('h'));
+  await spec.decider.apply('h', fact.accepted('h'));
+  expect(await findOpenCalls(spec.store, partitionScope([1], partitionOf, 2), { record: spec.clock })).toEqual(['a']);
+  expect((await findOpenCalls(spec.store, partitionScope([0], partitionOf, 2), { record: spec.clock })).sort()).toEqual(['b', 'h']);
+  // a's next record arrives on partition 0: partition 1's next search (from its list) no longer has it.
+  await spec.decider.apply('a', fact.ended('a'), kafka(0));
+  expect(await findOpenCalls(spec.store, partitionScope([1], partitionOf, 2))).toEqual([]);
+  expect((await findOpenCalls(spec.store, partitionScope([0], partitionOf, 2))).sort()).toEqual(['a', 'b', 'h']);
+});
+
+it('does not trust a list recorded when calls were scoped by their key’s hash', async () => {
+  const spec = callSpec();
+  const partitionOf = (id: string): number => Number(id.at(-1)) % 2;
+  await acceptCall(spec, 'call-0');
+  await findOpenCalls(spec.store, partitionScope([0], partitionOf, 2), { record: spec.clock });
+  const [last] = await spec.store.readStream(`${OPEN_CALLS_STREAM_PREFIX}p0of2`, { direction: 'backwards', maxCount: 1 });
+  if (!last) throw new Error('no list recorded');
+  const { scopeRule: _scopeRule, ...older } = last.metadata;
+  await spec.store.appendToStream(`${OPEN_CALLS_STREAM_PREFIX}p0of2`, [{ type: last.type, data: last.data, contentType: last.contentType, metadata: older }]);
+  const store = counting(spec.store);
+  expect(await findOpenCalls(store, partitionScope([0], partitionOf, 2))).toEqual(['call-0']);
+  expect(store.read).toBe((await spec.store.readAll({ streamPrefix: 'call-' })).length);
+});

@@ -10,7 +10,7 @@ import type { OpenCallsRecorded } from '../contracts/generated/schemas.js';
 import { createSingleObjectCodec } from '../contracts/single-object.js';
 import { AVRO_CONTENT_TYPE } from '../contracts/stored-facts.js';
 import { defaultSchemaRegistry } from '../contracts/schema-registry.js';
-import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
+import { CALL_STREAM_PREFIX, externalCallIdOf, recordedPartitionOf } from '../decide/call-stream.js';
 import type { EventData, EventStore } from '../store/event-store.js';
 import { leastPosition } from '../store/global-order.js';
 import { readAllPages } from '../store/read-all-pages.js';
@@ -30,20 +30,21 @@ const QUIET_SCOPE_RECORD_AFTER_MS = 3_600_000;
 export interface OpenCallScope {
   /** `p<partition>` for partitions of the call-events topic, `all` for every call. */
   readonly keys: readonly string[];
-  /** The scope a call belongs to. */
-  keyOf(externalCallId: string): string;
+  /** The scope a call belongs to, given the partition its events record (undefined: it never came through Kafka). */
+  keyOf(externalCallId: string, partition: number | undefined): string;
 }
 
 /** One process owning every call (no Kafka). */
 export const EVERY_CALL: OpenCallScope = { keys: ['all'], keyOf: () => 'all' };
 
 /**
- * The calls of these partitions of the call-events topic, which has `count` partitions. The count is part of each
- * scope's name: with more partitions calls map to partitions anew, and the old lists no longer describe them.
+ * The calls of these partitions of the call-events topic, which has `count` partitions: a call is in the partition
+ * its Kafka records were read from (`partitionOf` decides for a call whose events record none). The count is part
+ * of each scope's name, so a list recorded before partitions were added is not taken for the new layout.
  */
-export function partitionScope(partitions: Iterable<number>, partitionOf: (externalCallId: string) => number, count: number): OpenCallScope {
+export function partitionScope(partitions: Iterable<number>, partitionOf: (externalCallId: string, recorded: number | undefined) => number, count: number): OpenCallScope {
   const key = (partition: number): string => `p${partition}of${count}`;
-  return { keys: [...partitions].map(key), keyOf: (externalCallId) => key(partitionOf(externalCallId)) };
+  return { keys: [...partitions].map(key), keyOf: (externalCallId, recorded) => key(partitionOf(externalCallId, recorded)) };
 }
 
 /**
@@ -51,6 +52,11 @@ export function partitionScope(partitions: Iterable<number>, partitionOf: (exter
  * another set of such states, is not trusted: the search reads the whole history instead (the streams decide).
  */
 const PENDING_WORK_STATES = [...STATES_WITH_PENDING_WORK].sort().join(' ');
+/**
+ * How calls were assigned to scopes when a list was recorded. Lists from before calls followed the partition of
+ * their records (when the key's murmur2 hash decided) are not trusted either.
+ */
+const SCOPE_RULE = 'record-partition';
 
 export interface FindOpenCallsOptions {
   /** Record the lists found (for each scope that moved on), so the next search starts from here. */
@@ -64,11 +70,16 @@ export async function findOpenCalls(store: EventStore, scope: OpenCallScope = EV
   // Calls open as of their scope's recorded list, and the last state of every call seen after it.
   const openAsRecorded = new Set<string>();
   const lastState = new Map<string, unknown>();
+  /** The scope of each call found: its recorded list's, or the one its last event read here records. */
+  const keyOfCall = new Map<string, string>();
   for (const key of scope.keys) {
     const recorded = await lastRecorded(store, key);
     since.set(key, recorded?.after);
     if (recorded) recordedAt.set(key, recorded.at);
-    for (const externalCallId of recorded?.openCalls ?? []) openAsRecorded.add(externalCallId);
+    for (const externalCallId of recorded?.openCalls ?? []) {
+      openAsRecorded.add(externalCallId);
+      keyOfCall.set(externalCallId, key);
+    }
   }
   // From the oldest list on (from the beginning if a scope has none); each scope skips what its own list covers.
   const from = leastPosition(since.values());
@@ -81,11 +92,16 @@ export async function findOpenCalls(store: EventStore, scope: OpenCallScope = EV
       through = event.position;
       const externalCallId = externalCallIdOf(event.streamName);
       if (externalCallId === undefined) continue;
-      const key = scope.keyOf(externalCallId);
-      if (!since.has(key)) continue;
+      const key = scope.keyOf(externalCallId, recordedPartitionOf(event.metadata));
+      if (!since.has(key)) {
+        // The call's later records came from a partition outside this search: it is no longer ours to resume.
+        if (keyOfCall.has(externalCallId)) lastState.set(externalCallId, undefined);
+        continue;
+      }
       const after = since.get(key);
       if (after === undefined || event.position > after) {
         lastState.set(externalCallId, event.metadata.stateAfter);
+        keyOfCall.set(externalCallId, key);
         moved.add(key);
       }
     }
@@ -99,7 +115,7 @@ export async function findOpenCalls(store: EventStore, scope: OpenCallScope = EV
       const after = since.get(key);
       if (after !== undefined && through <= after) continue;
       if (!moved.has(key) && (recordedAt.get(key) ?? 0) > at - QUIET_SCOPE_RECORD_AFTER_MS) continue;
-      const openCalls = open.filter((externalCallId) => scope.keyOf(externalCallId) === key);
+      const openCalls = open.filter((externalCallId) => keyOfCall.get(externalCallId) === key);
       await store.appendToStream(`${OPEN_CALLS_STREAM_PREFIX}${key}`, [recordedEvent({ scope: key, after: String(through), openCalls, at })]);
     }
   }
@@ -153,14 +169,14 @@ function recordedEvent(value: OpenCallsRecorded): EventData {
     type: RECORD_TYPE,
     data: codec.encode(RECORD_TYPE, value),
     contentType: AVRO_CONTENT_TYPE,
-    metadata: { $correlationId: value.scope, $causationId: RECORD_TYPE, schemaFingerprint: schema?.fingerprintHex ?? '', machineVersion: CALL_MACHINE_VERSION, pendingWorkStates: PENDING_WORK_STATES },
+    metadata: { $correlationId: value.scope, $causationId: RECORD_TYPE, schemaFingerprint: schema?.fingerprintHex ?? '', machineVersion: CALL_MACHINE_VERSION, pendingWorkStates: PENDING_WORK_STATES, scopeRule: SCOPE_RULE },
   };
 }
 
 /** The scope's last recorded list; undefined when there is none, it cannot be read, or it was recorded under other rules (the search then reads everything). */
 async function lastRecorded(store: EventStore, key: string): Promise<{ after: bigint; openCalls: string[]; at: number } | undefined> {
   const [last] = await store.readStream(`${OPEN_CALLS_STREAM_PREFIX}${key}`, { direction: 'backwards', maxCount: 1 });
-  if (!last || last.metadata.machineVersion !== CALL_MACHINE_VERSION || last.metadata.pendingWorkStates !== PENDING_WORK_STATES) return undefined;
+  if (!last || last.metadata.machineVersion !== CALL_MACHINE_VERSION || last.metadata.pendingWorkStates !== PENDING_WORK_STATES || last.metadata.scopeRule !== SCOPE_RULE) return undefined;
   try {
     const decoded = codec.decode(last.data);
     if (decoded.type !== RECORD_TYPE) return undefined;

@@ -1,6 +1,7 @@
 // What the HTTP routes are given: the running service and the read-side parts the run routine owns (metrics,
 // the live call list, readiness). Route modules take these and nothing global.
 import type { Service } from '../app/service.js';
+import type { InboundCallEvent } from '../contracts/inbound.js';
 import type { CallListProjection } from '../projections/call-list.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { DeflectMetrics } from '../telemetry/metrics.js';
@@ -18,4 +19,10 @@ export interface HttpDeps {
   callList?: CallListProjection;
   readiness(): Promise<Readiness>;
   logger: Logger;
+  /**
+   * With Kafka on, posted call events go onto the call-events topic (resolves once it has them) instead of into
+   * ingest here: the owner of the partition they land on decides them, like every other record, so a call is
+   * never decided by an instance that does not own it.
+   */
+  publishCallEvents?: (events: InboundCallEvent[], traceparent: string | undefined) => Promise<{ topic: string }>;
 }

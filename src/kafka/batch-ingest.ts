@@ -28,6 +28,8 @@ export interface BatchIngestOptions {
   backpressure?: Backpressure;
   /** Records decoded and applied together between heartbeats; default 1000. */
   chunkSize?: number;
+  /** Told each time a partition's records up to `offset` are durable (applied or dead-lettered). */
+  onDurable?: (partition: number, offset: string) => void;
 }
 
 type Decoded = { kind: 'event'; event: InboundCallEvent } | { kind: 'bad'; reason: DeadLetterReason } | { kind: 'retry'; error: unknown };
@@ -118,6 +120,15 @@ export function createBatchIngest(options: BatchIngestOptions): EachBatchHandler
       }
     }
 
+    for (let i = 0; i < durable; i++) {
+      const outcome = outcomes[i];
+      if (outcome?.kind !== 'applied' || outcome.decision.partitionChangedFrom === undefined) continue;
+      // One call, two partitions: a producer whose partitioning changed (or partitions added). The call follows
+      // its latest record, so exactly one instance owns it; the fence keeps the handover from sending twice.
+      const { externalCallId, partitionChangedFrom } = outcome.decision;
+      logger.warn({ code: 'DEFLECT_KAFKA_CALL_CHANGED_PARTITION', topic, partition, from: partitionChangedFrom, externalCallId }, 'a call moved to another partition');
+    }
+
     spans.forEach(({ span }, i) => {
       const outcome = outcomes[i];
       if (i >= durable || !outcome || outcome.kind === 'retry') endProcessingSpan(span, { kind: 'retry', code: failureCode(failure) });
@@ -139,6 +150,7 @@ export function createBatchIngest(options: BatchIngestOptions): EachBatchHandler
       if (lastDurable !== undefined) {
         resolveOffset(lastDurable);
         options.lag?.resolved(topic, partition, lastDurable);
+        options.onDurable?.(partition, lastDurable);
       }
       if (failure !== undefined) {
         const code = failureCode(failure);

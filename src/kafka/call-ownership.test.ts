@@ -1,17 +1,24 @@
-// Call ownership follows the producer's partitioner exactly, and an assignment change says what was gained and lost.
+// A call is owned through the partition its records were read from; only a call with none falls back to the
+// Java producer's partition of its key. An assignment change says what was gained and lost.
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { expect, it } from 'vitest';
 import { createCallOwnership } from './call-ownership.js';
 
 const partitions: PartitionMetadata[] = Array.from({ length: 6 }, (_, partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0 }));
 
-it('puts a call on the partition kafkajs produces its key to', () => {
+it('puts a call on the partition its records came from, whatever the key hashes to', () => {
   const ownership = createCallOwnership('telephony.call-events', partitions);
   const partitioner = Partitioners.DefaultPartitioner();
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 60; i++) {
     const key = `call-${i}`;
-    expect(ownership.partitionOf(key)).toBe(partitioner({ topic: 'telephony.call-events', partitionMetadata: partitions, message: { key, value: null } }));
+    const murmur2 = partitioner({ topic: 'telephony.call-events', partitionMetadata: partitions, message: { key, value: null } });
+    const recorded = (murmur2 + 1 + (i % 5)) % 6;
+    expect(ownership.partitionOf(key, recorded)).toBe(recorded);
   }
+});
+
+it('falls back to the partition a Java producer gives the key for a call that never came through Kafka', () => {
+  const ownership = createCallOwnership('telephony.call-events', partitions);
   // The murmur2 values of Kafka's own Java test suite (UtilsTest.testMurmur2): a Java producer agrees on partitions.
   const javaMurmur2: Array<[string, number]> = [
     ['21', -973932308],
@@ -21,15 +28,16 @@ it('puts a call on the partition kafkajs produces its key to', () => {
     ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
     ['abc', 479470107],
   ];
-  for (const [key, hash] of javaMurmur2) expect(ownership.partitionOf(key), key).toBe((hash & 0x7fffffff) % 6);
+  for (const [key, hash] of javaMurmur2) expect(ownership.partitionOf(key, undefined), key).toBe((hash & 0x7fffffff) % 6);
 });
 
 it('owns the calls of its assigned partitions only, and reports what an assignment gained and lost', () => {
   const ownership = createCallOwnership('t', partitions);
-  const keys = Array.from({ length: 60 }, (_, i) => `k-${i}`);
-  expect(keys.some((key) => ownership.ownsCall(key))).toBe(false);
+  expect(ownership.ownsCall('k', 0)).toBe(false);
   expect(ownership.assign([0, 1, 2])).toEqual({ gained: [0, 1, 2], lost: [] });
-  for (const key of keys) expect(ownership.ownsCall(key)).toBe([0, 1, 2].includes(ownership.partitionOf(key)));
+  for (let partition = 0; partition < 6; partition++) expect(ownership.ownsCall('k', partition)).toBe(partition <= 2);
   expect(ownership.assign([2, 3])).toEqual({ gained: [3], lost: [0, 1] });
   expect([...ownership.owned()]).toEqual([2, 3]);
+  expect(ownership.ownsCall('k', 3)).toBe(true);
+  expect(ownership.ownsCall('k', 0)).toBe(false);
 });

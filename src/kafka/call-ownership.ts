@@ -1,14 +1,17 @@
-// Which calls this instance owns (DESIGN "Scaling out"): a call belongs to the partition its key
-// (externalCallId) hashes to — computed with the very partitioner kafkajs produces with (Java-compatible
-// murmur2), over the topic's partition count — and this instance owns the partitions the group assigned it.
+// Which calls this instance owns (DESIGN "Scaling out"): a call is on the partition its Kafka records were read
+// from — whatever partitioner the producer used (the Java client's murmur2, librdkafka's CRC32, explicit
+// partitions) — as its stored events record it, and this instance owns the partitions the group assigned it.
+// Only a call whose events record no partition (one that never came through Kafka: an older history, or calls
+// fed into the shared store by `deflect ingest`) falls back to the partition the Java client would give its key,
+// so that exactly one instance resumes it.
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 
 export interface CallOwnership {
-  /** The topic's partition count, which the mapping of calls to partitions depends on. */
+  /** The topic's partition count. */
   readonly count: number;
-  /** The partition of the call-events topic a call's records go to. */
-  partitionOf(externalCallId: string): number;
-  ownsCall(externalCallId: string): boolean;
+  /** The partition a call is on: `recorded` (its records'), else its key's murmur2 partition. */
+  partitionOf(externalCallId: string, recorded: number | undefined): number;
+  ownsCall(externalCallId: string, recorded: number | undefined): boolean;
   /** Replaces the assignment; returns the partitions gained and lost. */
   assign(partitions: Iterable<number>): { gained: number[]; lost: number[] };
   owned(): ReadonlySet<number>;
@@ -16,23 +19,14 @@ export interface CallOwnership {
 
 export function createCallOwnership(topic: string, partitionMetadata: PartitionMetadata[]): CallOwnership {
   if (partitionMetadata.length === 0) throw new RangeError(`topic ${topic} has no partitions`);
-  const partitioner = Partitioners.DefaultPartitioner();
+  const keyPartitioner = Partitioners.DefaultPartitioner();
   let owned = new Set<number>();
-  // A key always maps to the same partition: memoise, since ownsCall runs for every scheduled decision.
-  const memo = new Map<string, number>();
-  const partitionOf = (externalCallId: string): number => {
-    let partition = memo.get(externalCallId);
-    if (partition === undefined) {
-      partition = partitioner({ topic, partitionMetadata, message: { key: externalCallId, value: null } });
-      if (memo.size >= 100_000) memo.clear();
-      memo.set(externalCallId, partition);
-    }
-    return partition;
-  };
+  const partitionOf = (externalCallId: string, recorded: number | undefined): number =>
+    recorded ?? keyPartitioner({ topic, partitionMetadata, message: { key: externalCallId, value: null } });
   return {
     count: partitionMetadata.length,
     partitionOf,
-    ownsCall: (externalCallId) => owned.has(partitionOf(externalCallId)),
+    ownsCall: (externalCallId, recorded) => owned.has(partitionOf(externalCallId, recorded)),
     assign(partitions) {
       const next = new Set(partitions);
       const gained = [...next].filter((partition) => !owned.has(partition));

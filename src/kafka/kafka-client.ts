@@ -22,14 +22,33 @@ export function createKafkaClient(config: EnabledKafkaConfig, logger: Logger, le
   });
 }
 
-/** kafkajs log entries as logger lines, at the matching level, tagged with kafkajs's namespace. */
+/**
+ * Answers of the group coordinator that are part of a normal rebalance (a member joined, left or died): kafkajs
+ * logs them at error level, though it handles each by rejoining. Messages as kafkajs's protocol/error.js has them.
+ */
+const REBALANCE_ANSWERS = [
+  'The group is rebalancing, so a rejoin is needed',
+  'The coordinator is not aware of this member',
+  'Specified group generation id is not valid',
+  'This is not the correct coordinator for this group',
+];
+
+const isRebalanceAnswer = (message: string, error: unknown): boolean =>
+  REBALANCE_ANSWERS.some((answer) => message.includes(answer) || (typeof error === 'string' && error.includes(answer)));
+
+/**
+ * kafkajs log entries as logger lines, at the matching level (rebalance answers at info), tagged with kafkajs's
+ * namespace. They keep the caller's `component` and say `library: kafkajs`: a second `component` binding on a
+ * child logger would write the key twice.
+ */
 export function kafkaLogCreator(logger: Logger): logCreator {
-  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  const kafkaLogger = logger.child({ library: 'kafkajs' });
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, timestamp: _timestamp, ...extra } = log;
       const line = { namespace, ...extra };
-      if (level === logLevel.ERROR) kafkaLogger.error(line, message);
+      if ((level === logLevel.ERROR || level === logLevel.WARN) && isRebalanceAnswer(message, extra['error'])) kafkaLogger.info(line, message);
+      else if (level === logLevel.ERROR) kafkaLogger.error(line, message);
       else if (level === logLevel.WARN) kafkaLogger.warn(line, message);
       else if (level === logLevel.INFO) kafkaLogger.info(line, message);
       else kafkaLogger.debug(line, message);

@@ -9,9 +9,12 @@ import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import type { OutcomeSink } from '../outcomes/outcome-sink.js';
 import { findOpenCalls, partitionScope } from '../effects/open-calls.js';
 import { systemClock } from '../shared/clock.js';
+import { DeflectError } from '../shared/errors.js';
 import type { Logger } from '../telemetry/logger.js';
+import { createAssignmentBacklog } from './assignment-backlog.js';
 import { createBackpressure, type Backpressure } from './backpressure.js';
 import { createBatchIngest } from './batch-ingest.js';
+import { callEventMessage } from './call-event-message.js';
 import { createCallEventDecoder } from './call-event-record.js';
 import { createCallOwnership } from './call-ownership.js';
 import { createDeadLetters } from './dead-letters.js';
@@ -32,9 +35,6 @@ export interface KafkaRuntimeDeps {
   chunkSize?: number;
   /** Partitions whose batches are processed at once; default 4. */
   partitionsConsumedConcurrently?: number;
-  /** Consumer group session timeout: how soon the group notices a dead member; default 30,000 ms. */
-  sessionTimeoutMs?: number;
-  heartbeatIntervalMs?: number;
   /** How long a fetch waits on the broker for new records; bounds how long stop() waits for it. Default 1,000 ms. */
   maxWaitTimeMs?: number;
   /** kafkajs's own log level; default WARN. */
@@ -53,6 +53,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   const kafka = createKafkaClient(kafkaConfig, logger, deps.kafkaLogLevel ?? logLevel.WARN);
 
   const ownership = createCallOwnership(topic, await partitionsOf(kafka.admin(), topic));
+  const admin = kafka.admin();
   // Idempotent, one request in flight: retries neither duplicate nor reorder a dead letter or an outcome.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
@@ -91,17 +92,43 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     },
   };
 
+  // The backlog of each newly assigned partition: its calls' timers wait until it is read (DESIGN "Scaling out").
+  let attached: Service | undefined;
+  const backlog = createAssignmentBacklog({
+    now: () => Date.now(),
+    onRead(partition, heldMs) {
+      logger.info({ topic, partition, heldMs }, 'read the backlog of an assigned partition; its timers run');
+      attached?.runner.releaseTimers();
+    },
+  });
+
+  /** Measures what gained partitions held at assignment; retried until it answers or they move on. */
+  async function measureBacklog(partitions: number[]): Promise<void> {
+    for (let attempt = 0; !stopped && partitions.some((partition) => backlog.reading(partition)); attempt++) {
+      try {
+        const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+        const committedOf = new Map((committed.find((entry) => entry.topic === topic)?.partitions ?? []).map(({ partition, offset }) => [partition, BigInt(offset)]));
+        for (const { partition, high, low } of ends) {
+          if (!partitions.includes(partition)) continue;
+          const from = committedOf.get(partition) ?? -1n;
+          backlog.measured(partition, BigInt(high), from >= 0n ? from : BigInt(low));
+        }
+        return;
+      } catch (error) {
+        logger.warn({ topic, partitions, attempt, error: String(error) }, 'could not read the end offsets of assigned partitions; their timers wait');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)).unref());
+      }
+    }
+  }
+
   async function resumePartitions(service: Service, partitions: number[]): Promise<void> {
-    const gained = new Set(partitions);
-    // Still owned when the scan ends: a later rebalance may have moved a partition on meanwhile.
-    const stillOurs = (externalCallId: string) => gained.has(ownership.partitionOf(externalCallId)) && ownership.ownsCall(externalCallId);
     for (let attempt = 0; !stopped; attempt++) {
       try {
         // Recorded with the wall clock: the list's time only decides when a quiet partition's list is renewed.
-        const found = await findOpenCalls(service.store, partitionScope(partitions, (externalCallId) => ownership.partitionOf(externalCallId), ownership.count), { record: systemClock });
-        const calls = found.filter(stillOurs);
-        await service.runner.resume(calls);
-        logger.info({ partitions, calls: calls.length }, 'resumed the pending work of assigned partitions');
+        const found = await findOpenCalls(service.store, partitionScope(partitions, ownership.partitionOf, ownership.count), { record: systemClock });
+        // The runner loads each call and keeps those still owned here: a later rebalance may have moved one on.
+        await service.runner.resume(found);
+        logger.info({ partitions, calls: found.length }, 'resumed the pending work of assigned partitions');
         return;
       } catch (error) {
         logger.error({ partitions, attempt, error: String(error) }, 'could not resume the pending work of assigned partitions');
@@ -116,7 +143,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   const relayListeners: Array<() => void> = [];
   const ownedPartitions: OwnedPartitions = {
     count: ownership.count,
-    partitionOf: (externalCallId) => ownership.partitionOf(externalCallId),
+    partitionOf: ownership.partitionOf,
     owned: () => relayed,
     onChange: (listener) => void relayListeners.push(listener),
   };
@@ -130,26 +157,35 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     }
     if (lost.length > 0) {
       const lostSet = new Set(lost);
+      backlog.revoked(lost);
       // The new owner resumes these calls from the store; this instance forgets them now.
-      service.runner.release((externalCallId) => lostSet.has(ownership.partitionOf(externalCallId)));
+      service.runner.release((externalCallId, recorded) => lostSet.has(ownership.partitionOf(externalCallId, recorded)));
     }
-    if (gained.length > 0) resuming = resuming.then(() => resumePartitions(service, gained));
+    if (gained.length > 0) {
+      backlog.assigned(gained);
+      void measureBacklog(gained);
+      resuming = resuming.then(() => resumePartitions(service, gained));
+    }
     if (gained.length > 0 || lost.length > 0) logger.info({ topic, partitions: [...ownership.owned()], gained, lost }, 'partition assignment changed');
   }
 
   return {
     outcomeSink,
-    ownsCall: (externalCallId) => ownership.ownsCall(externalCallId),
+    ownsCall: ownership.ownsCall,
+    holdsTimers: (externalCallId, recorded) => backlog.reading(ownership.partitionOf(externalCallId, recorded)),
     ownedPartitions,
 
     async attach(service) {
       if (consumer) throw new Error('the Kafka runtime is already attached');
+      attached = service;
+      await admin.connect();
       const current = kafka.consumer({
         groupId,
         allowAutoTopicCreation: false,
         maxWaitTimeInMs: deps.maxWaitTimeMs ?? 1_000,
-        ...(deps.sessionTimeoutMs !== undefined ? { sessionTimeout: deps.sessionTimeoutMs } : {}),
-        ...(deps.heartbeatIntervalMs !== undefined ? { heartbeatInterval: deps.heartbeatIntervalMs } : {}),
+        sessionTimeout: kafkaConfig.group.sessionTimeoutMs,
+        heartbeatInterval: kafkaConfig.group.heartbeatIntervalMs,
+        rebalanceTimeout: kafkaConfig.group.rebalanceTimeoutMs,
       });
       consumer = current;
       backpressure = createBackpressure({
@@ -190,9 +226,19 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
           logger,
           lag,
           backpressure,
+          onDurable: (partition, offset) => backlog.read(partition, offset),
           ...(deps.chunkSize !== undefined ? { chunkSize: deps.chunkSize } : {}),
         }),
       });
+    },
+
+    async publishCallEvents(events, traceparent) {
+      try {
+        await producer.send({ topic, acks: -1, messages: events.map((event) => callEventMessage(event, { encoding: 'json', ...(traceparent ? { traceparent } : {}) })) });
+      } catch (error) {
+        throw new DeflectError('DEFLECT_KAFKA_UNAVAILABLE', `could not publish to ${topic}: ${(error as Error).message}`, { cause: error });
+      }
+      return { topic };
     },
 
     ready: () => connected && joined && !crashed && !stopped,
@@ -205,6 +251,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
       backpressure?.stop();
       // Finishes the chunk under way, commits the resolved offsets, leaves the group.
       await consumer?.disconnect();
+      await admin.disconnect();
       ownership.assign([]);
       await resuming;
       if (sinkClosed) await closeProducer();

@@ -198,3 +198,21 @@ it('with partition ownership, checkpoints of another partition count are not use
   expect(idsOf(before)).toEqual(['c0', 'c1', 'c2', 'c3']);
   expect(idsOf(after)).toEqual(['c0', 'c1', 'c2', 'c3']);
 });
+
+it('publishes a call’s outcome from the relay of the partition its records came from, whatever its key', async () => {
+  const spec = callSpec();
+  const kafka = (partition: number) => ({ source: { kind: 'kafka' as const, topic: 't', partition, offset: '0' } });
+  // By their keys (the fallback) c0 would be on partition 0 and c1 on 1; their records say otherwise.
+  await spec.decider.apply('c0', fact.callBegun('c0'), kafka(1));
+  await spec.decider.apply('c0', fact.declined('c0'), kafka(1));
+  await spec.decider.apply('c1', fact.callBegun('c1'), kafka(0));
+  await spec.decider.apply('c1', fact.declined('c1'), kafka(0));
+  const byRecords = (initial: number[]): OwnedPartitions => ({ ...partitions(initial), partitionOf: (id, recorded) => recorded ?? Number(id.slice(1)) % 2 });
+  const [zeroSink, oneSink] = [recordingSink(0), recordingSink(0)];
+  const zero = await startOutcomeRelay({ store: spec.store, sink: zeroSink, ownership: byRecords([0]) });
+  relay = await startOutcomeRelay({ store: spec.store, sink: oneSink, ownership: byRecords([1]) });
+  await Promise.all([zero.caughtUp, relay.caughtUp]);
+  expect(idsOf(zeroSink)).toEqual(['c1']);
+  expect(idsOf(oneSink)).toEqual(['c0']);
+  await zero.stop();
+});

@@ -6,7 +6,7 @@
 // whose partitions it owns, with one checkpoint per partition, so N instances publish each outcome once and
 // a partition's new owner goes on from where its previous owner got to (DESIGN "Scaling out").
 import { decodeFact } from '../contracts/stored-facts.js';
-import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
+import { CALL_STREAM_PREFIX, externalCallIdOf, recordedPartitionOf } from '../decide/call-stream.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
 import { leastPosition } from '../store/global-order.js';
 import type { OwnedPartitions } from '../shared/owned-partitions.js';
@@ -42,10 +42,10 @@ export interface OutcomeRelayOptions {
 interface Progress {
   /** Where a subscription starts: the least position every relayed partition has reached. */
   start(): bigint | undefined;
-  /** Whether the event belongs to this relay and lies past what was published for its partition. */
-  due(externalCallId: string, position: bigint): boolean;
-  /** Everything of the event's partition up to `position` is published. */
-  published(externalCallId: string, position: bigint): Promise<void>;
+  /** Whether the event of this call belongs to this relay and lies past what was published for its partition. */
+  due(externalCallId: string, event: RecordedEvent): boolean;
+  /** Everything of the event's partition up to the event is published. */
+  published(externalCallId: string, event: RecordedEvent): Promise<void>;
   /** Everything of every relayed partition up to `position` is published. */
   passed(position: bigint): Promise<void>;
 }
@@ -57,7 +57,7 @@ async function loadProgress(store: EventStore, name: string, ownership: OwnedPar
       await store.storeCheckpoint(name, at);
       position = at;
     };
-    return { start: () => position, due: () => true, published: (_, at) => save(at), passed: save };
+    return { start: () => position, due: () => true, published: (_, event) => save(event.position), passed: save };
   }
   const owned = [...ownership.owned()];
   // The partition count is part of the name: a topic with more partitions maps calls to partitions anew, and a
@@ -72,13 +72,15 @@ async function loadProgress(store: EventStore, name: string, ownership: OwnedPar
     await store.storeCheckpoint(checkpointOf(partition), at);
     positions.set(partition, at);
   };
+  // The partition of the event that made the call final: the one the call's records came from by then.
+  const partitionOf = (externalCallId: string, event: RecordedEvent): number => ownership.partitionOf(externalCallId, recordedPartitionOf(event.metadata));
   return {
     start: () => leastPosition(positions.values()),
-    due(externalCallId, at) {
-      const partition = ownership.partitionOf(externalCallId);
-      return positions.has(partition) && at > (positions.get(partition) ?? -1n);
+    due(externalCallId, event) {
+      const partition = partitionOf(externalCallId, event);
+      return positions.has(partition) && event.position > (positions.get(partition) ?? -1n);
     },
-    published: (externalCallId, at) => save(ownership.partitionOf(externalCallId), at),
+    published: (externalCallId, event) => save(partitionOf(externalCallId, event), event.position),
     async passed(at) {
       for (const [partition, position] of positions) if (position === undefined || position < at) await save(partition, at);
     },
@@ -102,12 +104,12 @@ export async function startOutcomeRelay(options: OutcomeRelayOptions): Promise<O
   let sinceCheckpoint = 0;
   async function relay(progress: Progress, event: RecordedEvent): Promise<void> {
     const externalCallId = externalCallIdOf(event.streamName);
-    if (externalCallId !== undefined && progress.due(externalCallId, event.position) && (await becameFinal(event))) {
+    if (externalCallId !== undefined && progress.due(externalCallId, event) && (await becameFinal(event))) {
       const events = await store.readStream(event.streamName, { maxCount: event.revision + 1 });
       const snapshot = foldFacts(events.map((stored) => decodeFact(stored.type, stored.data)));
       await sink.publish(deflectionOutcomeOf(externalCallId, snapshot, event.recordedAt));
       published++;
-      await progress.published(externalCallId, event.position);
+      await progress.published(externalCallId, event);
     }
     if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
       await progress.passed(event.position);

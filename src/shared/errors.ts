@@ -21,6 +21,10 @@ export const ERRORS = {
   DEFLECT_STORE_CORRUPT_EVENT: { status: 500, message: 'a stored event does not decode' },
   // Deciding.
   DEFLECT_DECIDE_CONFLICT_RETRIES: { status: 503, message: 'gave up after repeated concurrent appends to the call' },
+  // Kafka.
+  DEFLECT_KAFKA_UNAVAILABLE: { status: 503, message: 'Kafka did not take the events; retry' },
+  // Kafka warnings: the record is applied, but the operator should know.
+  DEFLECT_KAFKA_CALL_CHANGED_PARTITION: { status: 409, message: "a call's record came from another partition than its earlier records; the call moves to that partition's owner" },
   // Configuration and usage.
   DEFLECT_CONFIG_INVALID: { status: 500, message: 'invalid configuration' },
   DEFLECT_USAGE: { status: 400, message: 'bad usage' },

@@ -14,8 +14,9 @@ export function becameFinal(decision: Decision): boolean {
   return decision.appended.some((fact) => fact.type !== 'CallEnded');
 }
 
-export function createDecisionMetrics(metrics: Pick<DeflectMetrics, 'calls' | 'acceptToInvite' | 'inviteAttempts'>): (decision: Decision) => void {
+export function createDecisionMetrics(metrics: Pick<DeflectMetrics, 'calls' | 'acceptToInvite' | 'inviteAttempts' | 'callPartitionChanges'>): (decision: Decision) => void {
   return (decision) => {
+    if (decision.partitionChangedFrom !== undefined) metrics.callPartitionChanges.inc();
     for (const fact of decision.appended) {
       if (fact.type === 'InviteSent') metrics.inviteAttempts.inc({ classification: 'SENT' });
       else if (fact.type === 'InviteAttemptFailed') metrics.inviteAttempts.inc({ classification: fact.classification });

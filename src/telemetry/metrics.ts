@@ -12,6 +12,8 @@ export interface DeflectMetrics {
   readonly acceptToInvite: Histogram;
   /** deflect_invite_attempts_total{classification}: finished invite attempts by how they ended. */
   readonly inviteAttempts: Counter<'classification'>;
+  /** deflect_kafka_call_partition_changes_total: records of a call read from another partition than its earlier ones. */
+  readonly callPartitionChanges: Counter;
   /** Read at scrape time: attempts in flight and calls with pending work. */
   watchRunner(runner: { readonly inFlight: number; pendingCalls(): number }): void;
   /** Read at scrape time: consumer lag and dead letters from the Kafka runtime. */
@@ -45,6 +47,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Defle
     name: 'deflect_invite_attempts_total',
     help: 'Finished invite attempts by classification (SENT, IN_DOUBT, or the failure classification).',
     labelNames: ['classification'] as const,
+    registers: [registry],
+  });
+  const callPartitionChanges = new Counter({
+    name: 'deflect_kafka_call_partition_changes_total',
+    help: "Call-events records read from another partition than the call's earlier records (a producer whose partitioning changed); the call moves to the new partition's owner.",
     registers: [registry],
   });
   new Gauge({
@@ -90,6 +97,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Defle
     calls,
     acceptToInvite,
     inviteAttempts,
+    callPartitionChanges,
     watchRunner(source) {
       runner = source;
     },

@@ -9,7 +9,7 @@ import { describeKafka, startTestKafka } from '../kafka/broker.js';
 import { accepted, callBegun, offered } from '../kafka/call-traffic.js';
 import { createKafkaTestBed, type KafkaTestBed } from '../kafka/kafka-test-bed.js';
 import { killAllDeflects } from '../cli/spawn-deflect.js';
-import { finalCall, getJson, pollUntil, startDeflect } from './helpers.js';
+import { finalCall, getJson, pollUntil, postEvents, startDeflect } from './helpers.js';
 
 const kafka = await startTestKafka();
 
@@ -49,6 +49,14 @@ describeKafka('deflect start on Kafka', kafka, (k) => {
     const metrics = await (await fetch(`${listening.url}/metrics`)).text();
     expect(metrics).toContain(`deflect_kafka_consumer_lag{topic="${bed.topics.callEvents}"`);
     expect(metrics).toContain('deflect_calls_total{outcome="INVITE_SENT"');
+
+    // Posted over HTTP with Kafka on, events go onto the topic, and the owner of their partition decides them.
+    const posted = 'kafka-e2e-http';
+    const before = await bed.recordCount(bed.topics.callEvents);
+    const answer = await postEvents(listening.url, [callBegun(posted), accepted(posted)]);
+    expect(answer).toMatchObject({ status: 202, body: { accepted: [`${posted}-begun`, `${posted}-accepted`], publishedTo: bed.topics.callEvents } });
+    expect(await bed.recordCount(bed.topics.callEvents)).toBe(before + 2);
+    expect(await finalCall(listening.url, posted, 30_000)).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1 });
 
     service.child.kill('SIGTERM');
     expect(await service.exited).toEqual({ code: 0, signal: null });

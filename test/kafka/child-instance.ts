@@ -4,6 +4,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SANDBOX_CREDENTIALS } from '../../src/liveperson/sandbox/credentials.js';
+import { SITE_ID } from './call-traffic.js';
 import type { LogLine } from './kafka-test-bed.js';
 import { within } from './until.js';
 
@@ -75,4 +77,26 @@ export function tail(lines: LogLine[], count = 30): string {
     .slice(-count)
     .map((line) => JSON.stringify(line))
     .join('\n');
+}
+
+/** The environment of a `deflect start`-like instance in one consumer group on the bed's topics, a shared store, and the sandbox. */
+export function instanceEnv(bed: { brokers: string; groupId: string; topics: { callEvents: string; outcomes: string; deadLetter: string } }, options: { store: string; dataDir: string; sandboxUrl: string; env?: Record<string, string> }): Record<string, string> {
+  return {
+    KAFKA_BROKERS: bed.brokers,
+    KAFKA_GROUP_ID: bed.groupId,
+    KAFKA_TOPIC_CALL_EVENTS: bed.topics.callEvents,
+    KAFKA_TOPIC_OUTCOMES: bed.topics.outcomes,
+    KAFKA_TOPIC_DEAD_LETTER: bed.topics.deadLetter,
+    DEFLECT_STORE: options.store,
+    DEFLECT_DATA_DIR: options.dataDir,
+    LIVEPERSON_BASE_URL: options.sandboxUrl,
+    LIVEPERSON_CONSUMER_KEY: SANDBOX_CREDENTIALS.consumerKey,
+    LIVEPERSON_CONSUMER_SECRET: SANDBOX_CREDENTIALS.consumerSecret,
+    LIVEPERSON_ACCESS_TOKEN: SANDBOX_CREDENTIALS.accessToken,
+    LIVEPERSON_ACCESS_TOKEN_SECRET: SANDBOX_CREDENTIALS.accessTokenSecret,
+    LIVEPERSON_SITE_ID: SITE_ID,
+    LIVEPERSON_SKILL: 'sales',
+    DEFLECT_LOG_LEVEL: 'info',
+    ...options.env,
+  };
 }

@@ -10,12 +10,8 @@ import { createLogger } from '../../src/telemetry/logger.js';
 
 const config = loadConfig(process.env);
 const logger = createLogger({ level: 'info', destination: pino.destination({ fd: 2, sync: true }), name: process.env['INSTANCE_NAME'] ?? 'instance' });
-const runtime = await createKafkaRuntime(config, {
-  logger,
-  sessionTimeoutMs: Number(process.env['INSTANCE_SESSION_TIMEOUT_MS'] ?? 30_000),
-  heartbeatIntervalMs: 1_000,
-});
-const service = await createService(config, { logger, outcomeSink: runtime.outcomeSink, ownsCall: runtime.ownsCall, ownedPartitions: runtime.ownedPartitions });
+const runtime = await createKafkaRuntime(config, { logger });
+const service = await createService(config, { logger, outcomeSink: runtime.outcomeSink, ownsCall: runtime.ownsCall, holdsTimers: runtime.holdsTimers, ownedPartitions: runtime.ownedPartitions });
 await service.start({ resume: false });
 await runtime.attach(service);
 process.stdout.write(`${JSON.stringify({ event: 'attached', pid: process.pid })}\n`);

@@ -160,6 +160,7 @@ export async function createKafkaTestBed(kafka: TestKafka, options: { partitions
         logger,
         outcomeSink: outcomeSink === null ? null : runtime.outcomeSink,
         ownsCall: runtime.ownsCall,
+        holdsTimers: runtime.holdsTimers,
         ownedPartitions: runtime.ownedPartitions,
       });
       // As `deflect start` does: the first assignment resumes the owned partitions' work.

@@ -1,7 +1,7 @@
 // Kafka: where call events come from and outcomes go in production. No brokers configured means Kafka is
 // off and the embedded mode (HTTP ingest, NDJSON outcomes) is used.
 import { defineKey, defineSection, type ReportProblem } from '../key.js';
-import { boolean, hostAndPort, httpUrl, identifier, list, oneOf, secretText, text } from '../parse.js';
+import { boolean, hostAndPort, httpUrl, identifier, integer, list, oneOf, secretText, text } from '../parse.js';
 import type { Secret } from '../secret.js';
 
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -31,7 +31,15 @@ export type KafkaConfig =
       readonly schemaRegistryUrl: string | undefined;
       readonly ssl: boolean;
       readonly sasl: KafkaSasl | undefined;
+      readonly group: KafkaGroupTimeouts;
     };
+
+/** How fast the consumer group notices a dead member and hands its partitions on (DESIGN "Scaling out"). */
+export interface KafkaGroupTimeouts {
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+}
 
 export const kafkaSection = defineSection(
   [
@@ -72,6 +80,29 @@ export const kafkaSection = defineSection(
       whenUnset: 'Avro single-object encoding only',
       description: 'Confluent schema registry; enables the Confluent wire format.',
     }),
+    defineKey({
+      name: 'KAFKA_SESSION_TIMEOUT_MS',
+      group: 'kafka',
+      // Kafka brokers refuse less than group.min.session.timeout.ms (6 s by default).
+      parser: integer(6_000, 300_000),
+      default: '10000',
+      description:
+        "How long the group waits for a member's heartbeat before it counts the member dead and hands its partitions on: a killed instance's calls move within about this long. Shorter moves them sooner, but an instance whose event loop stalls this long is dropped from the group (a rebalance, never a duplicate SMS).",
+    }),
+    defineKey({
+      name: 'KAFKA_HEARTBEAT_INTERVAL_MS',
+      group: 'kafka',
+      parser: integer(100, 60_000),
+      default: '1000',
+      description: 'How often a member heartbeats; also how soon the others notice a rebalance. At most a third of the session timeout.',
+    }),
+    defineKey({
+      name: 'KAFKA_REBALANCE_TIMEOUT_MS',
+      group: 'kafka',
+      parser: integer(1_000, 600_000),
+      default: '30000',
+      description: 'How long a rebalance waits for every live member to rejoin; a member that takes longer (a long batch) is dropped from the group.',
+    }),
     defineKey({ name: 'KAFKA_SSL', group: 'kafka', parser: boolean, default: 'false', description: 'Connect to the brokers over TLS.' }),
     defineKey({
       name: 'KAFKA_SASL_MECHANISM',
@@ -110,9 +141,16 @@ export const kafkaSection = defineSection(
       schemaRegistryUrl: values.KAFKA_SCHEMA_REGISTRY_URL,
       ssl: values.KAFKA_SSL,
       sasl: buildSasl(values.KAFKA_SASL_MECHANISM, values.KAFKA_SASL_USERNAME, values.KAFKA_SASL_PASSWORD, report),
+      group: groupTimeouts(values.KAFKA_SESSION_TIMEOUT_MS, values.KAFKA_HEARTBEAT_INTERVAL_MS, values.KAFKA_REBALANCE_TIMEOUT_MS, report),
     };
   },
 );
+
+function groupTimeouts(sessionTimeoutMs: number, heartbeatIntervalMs: number, rebalanceTimeoutMs: number, report: ReportProblem): KafkaGroupTimeouts {
+  // Kafka's own rule: a member that heartbeats less often than a third of its session timeout risks being dropped.
+  if (heartbeatIntervalMs * 3 > sessionTimeoutMs) report('KAFKA_HEARTBEAT_INTERVAL_MS', `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${sessionTimeoutMs})`);
+  return { sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs };
+}
 
 function buildSasl(
   mechanism: SaslMechanism | undefined,

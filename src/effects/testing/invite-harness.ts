@@ -34,7 +34,7 @@ export async function createInviteHarness(
     /** Share a clock and a running sandbox with an earlier harness (LivePerson outlives our process); not closed here. */
     shared?: { clock: ManualClock; sandbox: Sandbox };
     policy?: Partial<DecisionPolicy>;
-    runner?: Partial<Pick<EffectsRunnerOptions, 'concurrency' | 'siteRatePerSecond'>>;
+    runner?: Partial<Pick<EffectsRunnerOptions, 'concurrency' | 'siteRatePerSecond' | 'ownsCall' | 'holdsTimers'>>;
     wrapGateway?: (gateway: InviteGateway) => InviteGateway;
     /** Wraps the decider the (first) runner uses, e.g. to count its loads; the harness's own calls bypass it. */
     wrapDecider?: (decider: Decider) => Decider;
@@ -61,6 +61,8 @@ export async function createInviteHarness(
       inviteDefaults: { skill: 'sales' },
       concurrency: options.runner?.concurrency ?? 8,
       siteRatePerSecond: options.runner?.siteRatePerSecond ?? 0,
+      ...(options.runner?.ownsCall ? { ownsCall: options.runner.ownsCall } : {}),
+      ...(options.runner?.holdsTimers ? { holdsTimers: options.runner.holdsTimers } : {}),
     });
     return { decider, runner };
   };

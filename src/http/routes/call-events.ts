@@ -8,12 +8,17 @@ import { HTTP_ROUTES } from '../routes.js';
 import type { RouteModule } from './route-module.js';
 
 export interface CallEventsAccepted {
-  /** Events recorded in their call's stream (including those the state could not take, listed in `rejected`). */
+  /**
+   * Events recorded in their call's stream (including those the state could not take, listed in `rejected`); with
+   * Kafka on, events now on the call-events topic (`publishedTo`), which their partition's owner decides.
+   */
   accepted: string[];
-  /** Events whose eventId the call already had: nothing changed. */
+  /** Events whose eventId the call already had: nothing changed. With Kafka on, the call's history tells. */
   duplicates: string[];
   /** Recorded as InputRejected: the call's state could not take them (e.g. after a final outcome). */
   rejected: string[];
+  /** With Kafka on: the topic the events were published to. */
+  publishedTo?: string;
 }
 
 export function summarizeDecisions(eventIds: string[], decisions: Decision[]): CallEventsAccepted {
@@ -29,11 +34,16 @@ export function summarizeDecisions(eventIds: string[], decisions: Decision[]): C
   return result;
 }
 
-export const callEventsRoutes: RouteModule = (app, { service }) => {
+export const callEventsRoutes: RouteModule = (app, { service, publishCallEvents }) => {
   app.post(HTTP_ROUTES.postCallEvents, async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const events = decodeCallEvents(request.headers['content-type'], body);
     const traceparent = requestTraceparent(request);
+    if (publishCallEvents) {
+      const { topic } = await publishCallEvents(events, traceparent);
+      const answer: CallEventsAccepted = { accepted: events.map((event) => event.eventId), duplicates: [], rejected: [], publishedTo: topic };
+      return reply.status(202).send(answer);
+    }
     // Started together: the decider keeps each call's events in request order, and different calls share
     // group commits. A store failure part-way leaves a prefix applied; a retry is idempotent (eventIds).
     const decisions = await Promise.all(events.map((event) => service.ingest.apply(event, { source: { kind: 'http' }, ...(traceparent ? { traceparent } : {}) })));
