@@ -20,6 +20,11 @@ export interface KafkaBroker {
   readonly logFile: string;
   /** SIGTERM, bounded wait, SIGKILL; then removes the temp folder. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * A broker crash and restart, for chaos runs: SIGKILL, then the same broker (ports, data, topics, committed
+   * offsets) started again; resolves once it answers. Not after stop().
+   */
+  restart(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -70,24 +75,34 @@ export async function startKafka(options: StartOptions = {}): Promise<KafkaBroke
       path.join(libsDir, '*'),
     ];
     await formatStorage(jvm, files.serverProperties, Math.max(1_000, deadline - Date.now()));
-    const proc = spawnWatched(javaExecutable(), [...jvm, 'kafka.Kafka', files.serverProperties], {
-      workDir,
-      outputFile: files.stdout,
-      graceSeconds: TERM_GRACE_SECONDS,
-    });
-    const stop = stopper(proc, workDir, options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
-    try {
-      await waitUntilReady({
-        brokers,
-        deadline,
-        abortReason: () => (proc.hasExited() ? 'the broker process exited during startup' : undefined),
-      });
-    } catch (err) {
-      const tail = await describeBrokerLogs(files);
-      await stop();
-      throw new Error(`Kafka failed to start: ${err instanceof Error ? err.message : String(err)}\n${tail}`, { cause: err });
-    }
-    return { brokers, logFile: files.serverLog, stop };
+    const launch = () => spawnWatched(javaExecutable(), [...jvm, 'kafka.Kafka', files.serverProperties], { workDir, outputFile: files.stdout, graceSeconds: TERM_GRACE_SECONDS });
+    let proc = launch();
+    const stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    let stop = stopper(proc, workDir, stopTimeoutMs);
+    const ready = async (until: number): Promise<void> => {
+      const current = proc;
+      try {
+        await waitUntilReady({ brokers, deadline: until, abortReason: () => (current.hasExited() ? 'the broker process exited during startup' : undefined) });
+      } catch (err) {
+        const tail = await describeBrokerLogs(files);
+        await stop();
+        throw new Error(`Kafka failed to start: ${err instanceof Error ? err.message : String(err)}\n${tail}`, { cause: err });
+      }
+    };
+    await ready(deadline);
+    return {
+      brokers,
+      logFile: files.serverLog,
+      stop: () => stop(),
+      async restart() {
+        // Killed as a whole group, the watchdog does not remove the folder: the data survives, as on a crash.
+        proc.killGroup();
+        await proc.exited;
+        proc = launch();
+        stop = stopper(proc, workDir, stopTimeoutMs);
+        await ready(Date.now() + (options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS));
+      },
+    };
   } catch (err) {
     await rm(workDir, { recursive: true, force: true });
     throw err;

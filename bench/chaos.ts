@@ -1,0 +1,62 @@
+// `npm run chaos -- --calls N --kills K`: the production topology under faults (test/kafka/chaos.ts): instances
+// in one consumer group on a broker of their own, one shared store, the sandbox with latency and faults; calls
+// stream in while instances are SIGKILLed at random and restarted and the broker is killed and restarted. Prints
+// calls, kills, SMS per call, lost, stuck and wrong outcomes, the time to settle and the longest pause in
+// consumption; exits 1 if any call was texted twice, lost, stuck or ended wrong.
+//   --calls 5000 --kills 5 --broker-restarts 1 --instances 3 --rate 50 --partitions 12 [--store DEFLECT_STORE]
+import { parseArgs } from 'node:util';
+import { runChaos } from '../test/kafka/chaos.js';
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '5000' },
+    kills: { type: 'string', default: '5' },
+    'broker-restarts': { type: 'string', default: '1' },
+    instances: { type: 'string', default: '3' },
+    rate: { type: 'string', default: '50' },
+    partitions: { type: 'string', default: '12' },
+    store: { type: 'string' },
+    seed: { type: 'string' },
+  },
+});
+
+const started = Date.now();
+const log = (line: string) => console.log(`[chaos ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+const report = await runChaos({
+  calls: Number(values.calls),
+  kills: Number(values.kills),
+  brokerRestarts: Number(values['broker-restarts']),
+  instances: Number(values.instances),
+  ratePerSecond: Number(values.rate),
+  partitions: Number(values.partitions),
+  ...(values.store ? { store: values.store } : {}),
+  ...(values.seed ? { seed: Number(values.seed) } : {}),
+  log,
+});
+
+const rows: Array<[string, string]> = [
+  ['calls', `${report.calls} (${report.events} events; ${Object.entries(report.expected).map(([outcome, n]) => `${n} ${outcome}`).join(', ')})`],
+  ['instances', String(report.instances)],
+  ['instance kills (SIGKILL)', String(report.kills)],
+  ['broker restarts', String(report.brokerRestarts)],
+  ['SMS', `${report.sms.total} for ${report.expected['INVITE_SENT'] ?? 0} calls to text`],
+  ['calls texted twice or more', String(report.sms.callsWithTwoOrMore)],
+  ['calls to text with no SMS', String(report.sms.missing)],
+  ['calls texted that should not be', String(report.sms.unexpected)],
+  ['events lost', String(report.lost)],
+  ['calls stuck (not final)', `${report.stuck.length}${report.stuck.length > 0 ? `: ${report.stuck.slice(0, 10).join(', ')}` : ''}`],
+  ['wrong outcomes', `${report.wrong.length}${report.wrong.length > 0 ? `: ${report.wrong.slice(0, 5).map((w) => `${w.externalCallId} ${w.got} (want ${w.expected})`).join('; ')}` : ''}`],
+  ['instances that exited by themselves', `${report.exitedOnTheirOwn.length}${report.exitedOnTheirOwn.map((line) => `\n    ${line}`).join('')}`],
+  ['instance starts refused while the broker was down (started again)', String(report.startFailures)],
+  ['in-doubt attempts reconciled', String(report.inDoubtReconciled)],
+  ['calls whose records changed partition', String(report.partitionChanges)],
+  ['produced in', `${(report.producedInMs / 1000).toFixed(1)} s`],
+  ['settled (last record produced → every call final)', `${(report.settledInMs / 1000).toFixed(1)} s`],
+  ['longest pause in consumption (one partition)', `${(report.longestPauseMs / 1000).toFixed(1)} s`],
+  ['longest record produced → stored', `${(report.longestRecordDelayMs / 1000).toFixed(1)} s`],
+];
+const width = Math.max(...rows.map(([name]) => name.length));
+for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
+const failed = report.sms.callsWithTwoOrMore + report.sms.missing + report.sms.unexpected + report.lost + report.stuck.length + report.wrong.length + report.exitedOnTheirOwn.length;
+console.log(failed === 0 ? 'verdict: every call ended as its events call for, with one SMS per sent call' : 'verdict: FAILED');
+process.exit(failed === 0 ? 0 : 1);
