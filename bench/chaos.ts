@@ -17,6 +17,7 @@ const { values } = parseArgs({
     partitions: { type: 'string', default: '12' },
     store: { type: 'string' },
     seed: { type: 'string' },
+    'log-dir': { type: 'string' },
   },
 });
 
@@ -31,6 +32,7 @@ const report = await runChaos({
   partitions: Number(values.partitions),
   ...(values.store ? { store: values.store } : {}),
   ...(values.seed ? { seed: Number(values.seed) } : {}),
+  ...(values['log-dir'] ? { logDir: values['log-dir'] } : {}),
   log,
 });
 
@@ -52,7 +54,7 @@ const rows: Array<[string, string]> = [
   ['calls whose records changed partition', String(report.partitionChanges)],
   ['produced in', `${(report.producedInMs / 1000).toFixed(1)} s`],
   ['settled (last record produced → every call final)', `${(report.settledInMs / 1000).toFixed(1)} s`],
-  ['longest pause in consumption (one partition)', `${(report.longestPauseMs / 1000).toFixed(1)} s`],
+  ['longest pause in consumption (records waiting, none stored)', `${(report.longestPause.ms / 1000).toFixed(1)} s (partition ${report.longestPause.partition}, from ${report.longestPause.fromS} s)`],
   ['longest record produced → stored', `${(report.longestRecordDelayMs / 1000).toFixed(1)} s`],
 ];
 const width = Math.max(...rows.map(([name]) => name.length));

@@ -5,7 +5,7 @@
 // killed and restarted. Then every call must be final with the outcome its events call for, with one SMS per
 // sent call, none for the others, and no produced event lost. `npm run chaos` prints the report; a small run is
 // part of `npm test` (test/kafka/chaos.kafka.test.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from 'kafkajs';
@@ -39,6 +39,8 @@ export interface ChaosOptions {
   store?: string;
   seed?: number;
   log?: (line: string) => void;
+  /** Where to write each instance's log lines (one file per instance) at the end. */
+  logDir?: string;
 }
 
 export interface ChaosReport {
@@ -54,10 +56,10 @@ export interface ChaosReport {
   stuck: string[];
   wrong: Array<{ externalCallId: string; expected: string; got: string }>;
   producedInMs: number;
-  /** From the last record produced to the last call final. */
+  /** From the last record produced to the last call made final (as the store recorded it). */
   settledInMs: number;
-  /** The longest time a partition went without a record stored while records were waiting for it. */
-  longestPauseMs: number;
+  /** The longest time a partition had a record waiting (produced, not stored) and stored nothing; when, in s after the start. */
+  longestPause: { ms: number; partition: number; fromS: number };
   /** The longest time from a record's production to its facts being stored. */
   longestRecordDelayMs: number;
   partitionChanges: number;
@@ -87,29 +89,32 @@ const kindOf = (i: number): Kind => {
 const UK_LANDLINE = { e164: '+442079460000' };
 
 interface Timed {
+  /** When it is produced, in ms after the run's start. */
   at: number;
+  /** When its call began, in ms after the run's start: its events' `occurredAt` is stamped from it when sent. */
+  callStartsAt: number;
   event: InboundCallEvent;
 }
 
 /** A call's events with the time (ms after the start) each is produced. */
 function callEvents(i: number, startsAt: number): Timed[] {
   const id = `chaos-${i}`;
-  const now = Date.now();
+  const now = 0;
   switch (kindOf(i)) {
     case 'sent':
-      return [callBegun(id, now), offered(id, now), accepted(id, now)].map((event) => ({ at: startsAt, event }));
+      return [callBegun(id, now), offered(id, now), accepted(id, now)].map((event) => ({ at: startsAt, callStartsAt: startsAt, event }));
     case 'acceptedFirst':
       // The CallBegun follows 1–4 s later: the acceptance waits out part of its grace period.
       return [
-        { at: startsAt, event: accepted(id, now) },
-        { at: startsAt + 1_000 + (i % 4) * 1_000, event: callBegun(id, now) },
+        { at: startsAt, callStartsAt: startsAt, event: accepted(id, now) },
+        { at: startsAt + 1_000 + (i % 4) * 1_000, callStartsAt: startsAt, event: callBegun(id, now) },
       ];
     case 'declined':
-      return [callBegun(id, now), offered(id, now), declined(id, now)].map((event) => ({ at: startsAt, event }));
+      return [callBegun(id, now), offered(id, now), declined(id, now)].map((event) => ({ at: startsAt, callStartsAt: startsAt, event }));
     case 'endedBeforeAccept':
-      return [callBegun(id, now), offered(id, now), ended(id, now)].map((event) => ({ at: startsAt, event }));
+      return [callBegun(id, now), offered(id, now), ended(id, now)].map((event) => ({ at: startsAt, callStartsAt: startsAt, event }));
     case 'landline':
-      return [{ ...callBegun(id, now), customer: UK_LANDLINE, lineType: 'LANDLINE' as const }, offered(id, now), accepted(id, now)].map((event) => ({ at: startsAt, event }));
+      return [{ ...callBegun(id, now), customer: UK_LANDLINE, lineType: 'LANDLINE' as const }, offered(id, now), accepted(id, now)].map((event) => ({ at: startsAt, callStartsAt: startsAt, event }));
   }
 }
 
@@ -120,6 +125,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const dir = mkdtempSync(join(tmpdir(), 'deflect-chaos-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   const instances: ChildInstance[] = [];
+  const everyInstance: ChildInstance[] = [];
   let finishing = false;
   try {
     const broker = await startKafka();
@@ -138,6 +144,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const startInstance = (slot: number): ChildInstance => {
       const child = startChildInstance(`i${slot}-${++started}`, env);
       instances[slot] = child;
+      everyInstance.push(child);
       let attached = false;
       child.attached.then(() => (attached = true), () => undefined);
       void child.exited.then(async ({ code, signal }) => {
@@ -166,7 +173,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const plan: Timed[] = [];
     for (let i = 0; i < options.calls; i++) plan.push(...callEvents(i, Math.round(i * spacing)));
     plan.sort((a, b) => a.at - b.at);
-    const toMessage = ({ event }: Timed): InboundCallEvent | Message => {
+    const toMessage = ({ event: planned, callStartsAt }: Timed): InboundCallEvent | Message => {
+      // Timed as the call really happened: the grace period and the deadline count from these times.
+      const event = { ...planned, occurredAt: begin + callStartsAt };
       const index = Number(event.externalCallId.slice('chaos-'.length));
       return index % 2 === 0 ? event : { ...callEventMessage(event), partition: librdkafkaPartition(event.externalCallId, options.partitions) };
     };
@@ -183,9 +192,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const chaosWork: Array<Promise<void>> = [];
     while (next < plan.length) {
       const elapsed = Date.now() - begin;
-      if (kills < killAt.length && elapsed >= (killAt[kills] ?? Infinity)) {
-        const slot = Math.floor(random() * options.instances);
-        const victim = instances[slot];
+      // A random instance among those that own partitions now; while none does (a rebalance), the kill waits.
+      const owners = instances.map((child, slot) => ({ child, slot })).filter(({ child }) => child.partitions().length > 0 && !killed.has(child));
+      if (kills < killAt.length && elapsed >= (killAt[kills] ?? Infinity) && owners.length > 0) {
+        const { child: victim, slot } = owners[Math.floor(random() * owners.length)] ?? { child: undefined, slot: 0 };
         kills++;
         if (victim) {
           log(`${elapsed} ms: SIGKILL ${victim.name} (partitions ${victim.partitions().join(',')})`);
@@ -265,7 +275,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     } catch {
       log(`${open.length} calls not final after ${settleBound} ms${describe()}`);
     }
-    const settledInMs = Date.now() - (begin + producedInMs);
 
     // The verdicts, from each call's stream and the sandbox's ledger.
     const expected: Record<string, number> = {};
@@ -277,7 +286,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let partitionChanges = 0;
     let inDoubtReconciled = 0;
     let longestRecordDelayMs = 0;
-    const storedByPartition = new Map<number, number[]>();
+    let lastFinalAt = 0;
+    /** Per partition, its records' production and storage times. */
+    const storedByPartition = new Map<number, Array<{ sentAt: number; storedAt: number }>>();
     const events = new Map<string, InboundCallEvent[]>();
     for (const { event } of plan) events.set(event.externalCallId, [...(events.get(event.externalCallId) ?? []), event]);
     for (let i = 0; i < options.calls; i++) {
@@ -286,6 +297,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       expected[want] = (expected[want] ?? 0) + 1;
       const stored = await store.readStream(callStreamName(id));
       const facts = stored.map((event) => decodeFact(event.type, event.data));
+      const madeFinal = stored.find((event) => FINAL_STATE_NAMES.has(String(event.metadata.stateAfter)));
+      if (madeFinal) lastFinalAt = Math.max(lastFinalAt, madeFinal.recordedAt);
       const summary = summarize(foldFacts(facts));
       const got = summary.reason ? `${summary.outcome}/${summary.reason}` : summary.outcome;
       if (summary.outcome === 'IN_PROGRESS') stuck.push(id);
@@ -304,15 +317,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         partition = source.partition;
         const fact = decodeFact(event.type, event.data);
         const sentAt = producedAt.get(eventIdOf(fact) ?? '');
-        if (sentAt !== undefined) longestRecordDelayMs = Math.max(longestRecordDelayMs, event.recordedAt - sentAt);
-        storedByPartition.set(source.partition, [...(storedByPartition.get(source.partition) ?? []), event.recordedAt]);
+        if (sentAt === undefined) continue;
+        longestRecordDelayMs = Math.max(longestRecordDelayMs, event.recordedAt - sentAt);
+        const stored = storedByPartition.get(source.partition) ?? [];
+        stored.push({ sentAt, storedAt: event.recordedAt });
+        storedByPartition.set(source.partition, stored);
       }
     }
     // A pause: the longest gap between two records stored for one partition while it was being produced to.
-    let longestPauseMs = 0;
-    for (const times of storedByPartition.values()) {
-      times.sort((a, b) => a - b);
-      for (let k = 1; k < times.length; k++) longestPauseMs = Math.max(longestPauseMs, (times[k] ?? 0) - (times[k - 1] ?? 0));
+    // A record waits from when it was produced, or from when the record before it was stored if that was later.
+    const longestPause = { ms: 0, partition: -1, fromS: 0 };
+    for (const [partition, records] of storedByPartition) {
+      records.sort((a, b) => a.storedAt - b.storedAt);
+      let previous = 0;
+      for (const { sentAt, storedAt } of records) {
+        const from = Math.max(sentAt, previous);
+        if (storedAt - from > longestPause.ms) Object.assign(longestPause, { ms: storedAt - from, partition, fromS: Math.round((from - begin) / 100) / 10 });
+        previous = storedAt;
+      }
     }
     const counts = sandbox.ledger.smsCounts();
     finishing = true;
@@ -330,8 +352,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       stuck,
       wrong,
       producedInMs,
-      settledInMs,
-      longestPauseMs,
+      settledInMs: lastFinalAt - (begin + producedInMs),
+      longestPause,
       longestRecordDelayMs,
       partitionChanges,
       inDoubtReconciled,
@@ -339,6 +361,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   } finally {
     finishing = true;
     for (const child of instances) await child.stop(5_000);
+    if (options.logDir) {
+      mkdirSync(options.logDir, { recursive: true });
+      for (const child of everyInstance) writeFileSync(join(options.logDir, `${child.name}.log`), child.lines.map((line) => JSON.stringify(line)).join('\n'));
+    }
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
 }
