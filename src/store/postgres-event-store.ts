@@ -18,7 +18,7 @@ import { createCommitSignal } from './commit-signal.js';
 import { createCommitListener } from './postgres-commit-listener.js';
 import { assertSchemaName, parsePostgresConnectionString, withDefaultUser } from './postgres-connection.js';
 import { createGlobalOrderReader } from './postgres-global-order.js';
-import { createPostgresGroupCommit, type GroupCommitStats, type PreparedEvent } from './postgres-group-commit.js';
+import { createPostgresGroupCommit, type BatchHooks, type GroupCommitStats, type PreparedEvent } from './postgres-group-commit.js';
 import { migrate } from './postgres-schema.js';
 import { buildStatements, toRecordedEvent, type EventRow } from './postgres-statements.js';
 import { storeUnavailable } from './store-errors.js';
@@ -38,6 +38,8 @@ export interface PostgresEventStoreOptions {
   connectTimeoutMs?: number;
   /** Hears of a lost listening connection (it reconnects) and of idle connections dropped by the server. */
   onBackgroundError?(error: unknown): void;
+  /** For tests: hold a write batch at a chosen step, to make another writer overtake it. */
+  batchHooks?: BatchHooks;
 }
 
 export interface PostgresStoreStats extends GroupCommitStats {
@@ -89,7 +91,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   const statements = buildStatements(schema);
   const channel = `deflect_events_${schema}`;
   const signal = createCommitSignal();
-  const groupCommit = createPostgresGroupCommit({ pool: writePool, statements, maxBatch: Math.max(1, options.maxBatch ?? 1000), channel, onCommitted: () => signal.notify() });
+  const groupCommit = createPostgresGroupCommit({ pool: writePool, statements, maxBatch: Math.max(1, options.maxBatch ?? 1000), channel, onCommitted: () => signal.notify(), ...(options.batchHooks ? { hooks: options.batchHooks } : {}) });
   const listener = createCommitListener({ clientConfig, channel, signal, onError: onBackgroundError });
   let horizonWaits = 0;
   const readGlobalOrder = createGlobalOrderReader({ pool: readPool, statements, waitLimitMs: options.horizonWaitMs ?? 30_000, onWait: () => (horizonWaits += 1) });

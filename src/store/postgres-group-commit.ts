@@ -74,6 +74,13 @@ export interface GroupCommitDeps {
   channel: string;
   /** Called after each commit that wrote events, to wake this process's subscriptions at once. */
   onCommitted(): void;
+  /** Where tests hold a batch: after its transaction id is assigned, and after its streams are locked. */
+  hooks?: BatchHooks;
+}
+
+export interface BatchHooks {
+  afterBegin?(xid: bigint): Promise<void> | void;
+  afterLock?(xid: bigint): Promise<void> | void;
 }
 
 interface StreamHead {
@@ -189,6 +196,7 @@ export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupC
     const xid = BigInt(lastResult(begun)?.rows[0]?.xid ?? Number.NaN);
     if (xid >= MAX_TRANSACTION_ID) throw new Error(`transaction id ${xid} is beyond what positions can hold (${MAX_TRANSACTION_ID})`);
     const base = xid << ORDINAL_BITS;
+    await deps.hooks?.afterBegin?.(xid);
 
     const streamNames = [...new Set(batch.flatMap((write) => (write.kind === 'append' ? [write.streamName] : [])))];
     const heads = new Map<string, StreamHead>();
@@ -196,6 +204,7 @@ export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupC
       const locked = await client.query<{ name: string; revision: string; position: string }>(deps.statements.lockStreams, [streamNames]);
       for (const row of locked.rows) heads.set(row.name, { revision: Number(row.revision), position: BigInt(row.position) });
     }
+    await deps.hooks?.afterLock?.(xid);
     // Streams a later transaction has written to: their appends wait for the next batch (see the header).
     const held = new Set([...heads].filter(([, head]) => head.position >= base).map(([name]) => name));
 
