@@ -198,11 +198,11 @@ function prepareEvent(event: EventData): PreparedEvent {
  * PostgreSQL text holds no NUL character and no lone surrogate; one such value would fail the whole batch, so it is
  * refused alone, here. (Metadata needs no check: JSON.stringify escapes both, and the column is `json`, kept as text.)
  */
-/** A NUL, or a surrogate half without its other half. */
-const NOT_STORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A surrogate half without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function assertStorableText(what: string, value: string): void {
-  if (NOT_STORABLE.test(value)) {
+  if (value.includes('\u0000') || LONE_SURROGATE.test(value)) {
     throw new DeflectError('DEFLECT_USAGE', `the ${what} holds a NUL character or a lone surrogate, which PostgreSQL text cannot store`);
   }
 }

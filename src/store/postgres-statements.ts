@@ -41,7 +41,7 @@ export function buildStatements(schema: string) {
       FROM (SELECT pg_current_snapshot() AS snapshot) c
     )
     SELECT h.xmin::text AS xmin, h.xmax::text AS xmax,
-      EXISTS (SELECT 1 FROM ${s}.events b WHERE b.position >= (h.xmin << ${shift})) AS beyond,
+      coalesce((SELECT max(b.position) FROM ${s}.events b) >= (h.xmin << ${shift}), false) AS beyond,
       page.*
     FROM h LEFT JOIN LATERAL (
       SELECT ${COLUMNS} FROM ${s}.events e
