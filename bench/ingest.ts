@@ -10,7 +10,7 @@
 // --window records in flight (0, the default: one decider.apply per record). The storage floor replays the appends
 // the pipeline actually made (recorded as they succeeded), so a coalesced append is one append there too.
 // --store postgres runs the same pipeline and storage floor on PostgreSQL too (a fresh schema on
-// DEFLECT_TEST_POSTGRES_URL, default postgres://127.0.0.1:5432/test, dropped after), beside SQLite in the same run:
+// TEST_POSTGRES_URL, default postgres://127.0.0.1:5432/test, dropped after), beside SQLite in the same run:
 // events/s, appends per commit and p99 append latency (call → durable) for each, and PostgreSQL's ratio to SQLite.
 // Usage: npm run bench:ingest [-- --calls 50000 --window 2000 --chunk 0 --store postgres]
 import { mkdtempSync, rmSync } from 'node:fs';

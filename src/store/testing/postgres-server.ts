@@ -1,4 +1,4 @@
-// The test side of PostgreSQL: the local server (DEFLECT_TEST_POSTGRES_URL, default postgres://127.0.0.1:5432/test,
+// The test side of PostgreSQL: the local server (TEST_POSTGRES_URL, default postgres://127.0.0.1:5432/test,
 // which .ci/run starts), one fresh schema per test file so runs never see each other's rows, and a visible skip
 // where no server answers. Under CI=true a server that does not answer fails the run instead.
 //
@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, describe, it } from 'vitest';
 import { withDefaultUser } from '../postgres-connection.js';
 
-export const TEST_POSTGRES_URL = process.env['DEFLECT_TEST_POSTGRES_URL'] ?? 'postgres://127.0.0.1:5432/test';
+export const TEST_POSTGRES_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://127.0.0.1:5432/test';
 
 export interface TestPostgres {
   readonly url: string;
@@ -35,7 +35,7 @@ export async function findTestPostgres(url = TEST_POSTGRES_URL): Promise<TestPos
     await client.query('SELECT 1');
     return { available: true, url };
   } catch (error) {
-    const reason = `no PostgreSQL answers at ${url} (${error instanceof Error ? error.message : String(error)}); start it (pg_ctlcluster --skip-systemctl-redirect <version> main start) or set DEFLECT_TEST_POSTGRES_URL`;
+    const reason = `no PostgreSQL answers at ${url} (${error instanceof Error ? error.message : String(error)}); start it (pg_ctlcluster --skip-systemctl-redirect <version> main start) or set TEST_POSTGRES_URL`;
     if (isCi()) throw new Error(`[postgres] CI=true requires the PostgreSQL suites: ${reason}`);
     console.warn(`[postgres] PostgreSQL suites are skipped: ${reason}`);
     return { available: false, reason };
