@@ -1,6 +1,6 @@
 // The shared production adapter: PostgreSQL through node-postgres (`pg`), one row per event, one schema per
-// deployment. Several processes may append to one schema at once: appends are group-committed on one writer
-// connection per process (postgres-group-commit.ts), each stream's writers are ordered by a row lock, and the
+// deployment. Several processes may append to one schema at once: appends are group-committed on a few writer
+// connections per process (postgres-group-commit.ts), each stream's writers are ordered by a row lock, and the
 // global order is read up to a horizon that no running transaction can write below (postgres-global-order.ts),
 // so a catch-up subscription never skips an event. Tables and migrations: postgres-schema.ts; SQL:
 // postgres-statements.ts; cross-process wake-ups: postgres-commit-listener.ts (LISTEN/NOTIFY).
@@ -32,6 +32,8 @@ export interface PostgresEventStoreOptions {
   readConnections?: number;
   /** Appends (and checkpoints) per transaction at most. Default 1000. */
   maxBatch?: number;
+  /** Writer connections: batches in flight at once. Default 2. */
+  writers?: number;
   /** How long a read of the global order waits for an older transaction to end. Default 30000. */
   horizonWaitMs?: number;
   /** How long connecting may take before the store counts as unavailable. Default 5000. */
@@ -68,7 +70,8 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   };
   const onBackgroundError = options.onBackgroundError ?? (() => undefined);
   const readPool = new pg.Pool({ ...clientConfig, max: options.readConnections ?? 8 });
-  const writePool = new pg.Pool({ ...clientConfig, max: 1 });
+  const writers = Math.max(1, options.writers ?? 2);
+  const writePool = new pg.Pool({ ...clientConfig, max: writers });
   // An idle connection the server closed: the pool drops it and opens another when needed.
   readPool.on('error', onBackgroundError);
   writePool.on('error', onBackgroundError);
@@ -91,7 +94,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   const statements = buildStatements(schema);
   const channel = `deflect_events_${schema}`;
   const signal = createCommitSignal();
-  const groupCommit = createPostgresGroupCommit({ pool: writePool, statements, maxBatch: Math.max(1, options.maxBatch ?? 1000), channel, onCommitted: () => signal.notify(), ...(options.batchHooks ? { hooks: options.batchHooks } : {}) });
+  const groupCommit = createPostgresGroupCommit({ pool: writePool, writers, statements, maxBatch: Math.max(1, options.maxBatch ?? 1000), channel, onCommitted: () => signal.notify(), ...(options.batchHooks ? { hooks: options.batchHooks } : {}) });
   const listener = createCommitListener({ clientConfig, channel, signal, onError: onBackgroundError });
   let horizonWaits = 0;
   const readGlobalOrder = createGlobalOrderReader({ pool: readPool, statements, waitLimitMs: options.horizonWaitMs ?? 30_000, onWait: () => (horizonWaits += 1) });

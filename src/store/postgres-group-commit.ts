@@ -1,6 +1,8 @@
-// Group commit on PostgreSQL: every append (and checkpoint) queued while the previous batch was committing goes
-// into ONE transaction on the writer connection, so one commit (one WAL flush) covers hundreds of appends of many
-// streams. Each append keeps its own expected-revision check and outcome: a conflict rejects that append alone;
+// Group commit on PostgreSQL: every append (and checkpoint) queued while the previous batches were committing goes
+// into ONE transaction on a writer connection, so one commit (one WAL flush) covers hundreds of appends of many
+// streams. A few writer connections take turns (while one batch waits for its commit, the next is being written);
+// two batches in flight never hold writes of the same stream or checkpoint, so those keep the order they were
+// issued in. Each append keeps its own expected-revision check and outcome: a conflict rejects that append alone;
 // a failed transaction rejects the whole batch and writes nothing. Promises settle only after COMMIT returned.
 //
 // Positions are (transaction id << 20) + ordinal (postgres-schema.ts), and readers stop below the oldest running
@@ -65,8 +67,10 @@ export interface PostgresGroupCommit {
 }
 
 export interface GroupCommitDeps {
-  /** The writer: batches run one after another on one connection of it. */
+  /** The writers: one batch at a time on each of its connections. */
   pool: Pool;
+  /** Batches in flight at once, at most (the pool's size). */
+  writers: number;
   statements: PostgresStatements;
   /** Appends (and checkpoints) per transaction at most. */
   maxBatch: number;
@@ -97,40 +101,64 @@ type Decision =
 
 export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupCommit {
   let queue: PendingWrite[] = [];
-  let running: Promise<void> | undefined;
   const stats: GroupCommitStats = { transactions: 0, failedTransactions: 0, appends: 0, events: 0, conflicts: 0, deferred: 0 };
+
+  /** Streams (`s:`) and checkpoints (`c:`) with a write in a batch in flight. */
+  const inFlight = new Set<string>();
+  let active = 0;
+  let scheduled = false;
+  let idle: { promise: Promise<void>; resolve(): void } | undefined;
 
   function enqueue(write: PendingWrite): void {
     queue.push(write);
+    if (scheduled) return;
+    scheduled = true;
     // setImmediate: the appends issued by the promise continuations of this turn join the first batch too.
-    running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(runUntilEmpty);
+    setImmediate(() => {
+      scheduled = false;
+      pump();
+    });
   }
 
-  async function runUntilEmpty(): Promise<void> {
-    try {
-      while (queue.length > 0) {
-        const batch = takeBatch();
-        const deferred = await commit(batch);
+  function pump(): void {
+    while (active < deps.writers && queue.length > 0) {
+      const batch = takeBatch();
+      if (batch.length === 0) break;
+      active += 1;
+      for (const write of batch) inFlight.add(keyOf(write));
+      void commit(batch).then((deferred) => {
+        for (const write of batch) inFlight.delete(keyOf(write));
         // Deferred writes go first, in their order, so appends to one stream keep theirs.
         if (deferred.length > 0) queue = [...deferred, ...queue];
-      }
-    } finally {
-      running = undefined;
+        active -= 1;
+        pump();
+      });
+    }
+    if (active === 0 && queue.length === 0 && idle !== undefined) {
+      idle.resolve();
+      idle = undefined;
     }
   }
 
+  /** The next batch: writes in queue order, leaving (with every later write of theirs) those whose stream is in flight. */
   function takeBatch(): PendingWrite[] {
+    const batch: PendingWrite[] = [];
+    const left: PendingWrite[] = [];
+    const waiting = new Set<string>();
     let events = 0;
-    let taken = 0;
-    while (taken < queue.length && taken < deps.maxBatch) {
-      const write = queue[taken];
-      const size = write?.kind === 'append' ? write.events.length : 0;
-      if (taken > 0 && events + size > MAX_EVENTS_PER_TRANSACTION) break;
+    for (const write of queue) {
+      const key = keyOf(write);
+      const size = write.kind === 'append' ? write.events.length : 0;
+      const full = batch.length >= deps.maxBatch || (batch.length > 0 && events + size > MAX_EVENTS_PER_TRANSACTION);
+      if (full || waiting.has(key) || inFlight.has(key)) {
+        waiting.add(key);
+        left.push(write);
+        continue;
+      }
       events += size;
-      taken += 1;
+      batch.push(write);
     }
-    const batch = queue.slice(0, taken);
-    queue = queue.slice(taken);
+    queue = left;
     return batch;
   }
 
@@ -278,11 +306,21 @@ export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupC
     storeCheckpoint(name, position) {
       return new Promise((resolve, reject) => enqueue({ kind: 'checkpoint', name, position, resolve, reject }));
     },
-    async drain() {
-      while (running !== undefined) await running;
+    drain() {
+      if (active === 0 && queue.length === 0 && !scheduled) return Promise.resolve();
+      if (idle === undefined) {
+        let resolve: () => void = () => undefined;
+        const promise = new Promise<void>((r) => (resolve = r));
+        idle = { promise, resolve };
+      }
+      return idle.promise;
     },
     stats: () => ({ ...stats }),
   };
+}
+
+function keyOf(write: PendingWrite): string {
+  return write.kind === 'append' ? `s:${write.streamName}` : `c:${write.name}`;
 }
 
 /** A multi-statement query answers with one result per statement; the last is the one that returns rows. */
