@@ -139,7 +139,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       const backwards = readOptions.direction === 'backwards';
       const sql = backwards ? statements.readBackwards : statements.readForwards;
       const from = readOptions.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
-      const result = await unavailableOnFailure(`reading ${streamName}`, () => readPool.query<EventRow>(sql, [streamName, from, limit]));
+      const result = await unavailableOnFailure(`reading ${streamName}`, () => readPool.query<EventRow>({ ...sql, values: [streamName, from, limit] }));
       return result.rows.map(toRecordedEvent);
     },
 
@@ -156,7 +156,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
 
     async readCheckpoint(name) {
       assertOpen();
-      const result = await unavailableOnFailure(`reading checkpoint ${name}`, () => readPool.query<{ position: string }>(statements.readCheckpoint, [name]));
+      const result = await unavailableOnFailure(`reading checkpoint ${name}`, () => readPool.query<{ position: string }>({ ...statements.readCheckpoint, values: [name] }));
       const row = result.rows[0];
       return row === undefined ? undefined : BigInt(row.position);
     },

@@ -67,8 +67,8 @@ export function createGlobalOrderReader(deps: GlobalOrderReaderDeps): (options: 
     const limit = options.maxCount ?? null;
     const result =
       options.streamPrefix === undefined
-        ? await deps.pool.query<HorizonRow>(deps.statements.readAll, [after, limit])
-        : await deps.pool.query<HorizonRow>(deps.statements.readAllWithPrefix, [after, limit, options.streamPrefix]);
+        ? await deps.pool.query<HorizonRow>({ ...deps.statements.readAll, values: [after, limit] })
+        : await deps.pool.query<HorizonRow>({ ...deps.statements.readAllWithPrefix, values: [after, limit, options.streamPrefix] });
     return result.rows;
   }
 }

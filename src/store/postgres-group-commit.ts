@@ -229,7 +229,7 @@ export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupC
     const streamNames = [...new Set(batch.flatMap((write) => (write.kind === 'append' ? [write.streamName] : [])))];
     const heads = new Map<string, StreamHead>();
     if (streamNames.length > 0) {
-      const locked = await client.query<{ name: string; revision: string; position: string }>(deps.statements.lockStreams, [streamNames]);
+      const locked = await client.query<{ name: string; revision: string; position: string }>({ ...deps.statements.lockStreams, values: [streamNames] });
       for (const row of locked.rows) heads.set(row.name, { revision: Number(row.revision), position: BigInt(row.position) });
     }
     await deps.hooks?.afterLock?.(xid);
@@ -271,7 +271,9 @@ export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupC
 
     const created = [...touched].filter(([name]) => !heads.has(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const moved = [...touched].filter(([name]) => heads.has(name));
-    const written = await client.query<{ created: string[] }>(deps.statements.writeBatch, [
+    const written = await client.query<{ created: string[] }>({
+      ...deps.statements.writeBatch,
+      values: [
       created.map(([name]) => name),
       created.map(([, head]) => String(head.revision)),
       created.map(([, head]) => String(head.position)),
@@ -289,7 +291,8 @@ export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupC
       [...checkpoints.keys()],
       [...checkpoints.values()].map(String),
       deps.channel,
-    ]);
+      ],
+    });
     await client.query('COMMIT');
 
     // A stream another writer created while this batch ran: none of its events went in; all its writes wait.

@@ -25,7 +25,14 @@ const COLUMNS = `e.position::text AS position, e.stream, e.revision::text AS rev
 
 export type PostgresStatements = ReturnType<typeof buildStatements>;
 
+/** A statement the server prepares once per connection (named), so a hot path pays no parse and plan each time. */
+export interface NamedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
 export function buildStatements(schema: string) {
+  const named = (name: string, text: string): NamedStatement => ({ name: `deflect_${schema}_${name}`, text });
   const s = quote(schema);
   const shift = String(ORDINAL_BITS);
   /**
@@ -50,22 +57,22 @@ export function buildStatements(schema: string) {
       LIMIT $2
     ) page ON true`;
   return {
-    readAll: readAll(false),
-    readAllWithPrefix: readAll(true),
+    readAll: named('read_all', readAll(false)),
+    readAllWithPrefix: named('read_all_prefix', readAll(true)),
     /** The horizon alone, to wait for running transactions to end without reading events. */
-    horizon: `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`,
-    readForwards: `SELECT ${COLUMNS} FROM ${s}.events e WHERE e.stream = $1 AND e.revision >= $2 ORDER BY e.revision LIMIT $3`,
-    readBackwards: `SELECT ${COLUMNS} FROM ${s}.events e WHERE e.stream = $1 AND e.revision <= $2 ORDER BY e.revision DESC LIMIT $3`,
+    horizon: named('horizon', `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`),
+    readForwards: named('read_forwards', `SELECT ${COLUMNS} FROM ${s}.events e WHERE e.stream = $1 AND e.revision >= $2 ORDER BY e.revision LIMIT $3`),
+    readBackwards: named('read_backwards', `SELECT ${COLUMNS} FROM ${s}.events e WHERE e.stream = $1 AND e.revision <= $2 ORDER BY e.revision DESC LIMIT $3`),
     /** The transaction id that makes this batch's positions; assigning it now also fixes the batch's place. */
     beginBatch: `BEGIN; SELECT pg_current_xact_id()::text AS xid`,
     /** Locks the batch's streams in name order (so two batches never wait on each other in a cycle). */
-    lockStreams: `SELECT name, revision::text AS revision, position::text AS position FROM ${s}.streams WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE`,
+    lockStreams: named('lock_streams', `SELECT name, revision::text AS revision, position::text AS position FROM ${s}.streams WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE`),
     /**
      * One statement writes the batch: new streams (sorted by name; one created meanwhile by another writer is
      * skipped and reported missing from `created`), the events of the streams it holds, the new heads of the
      * streams it locked, the checkpoints, and a notification delivered at commit.
      */
-    writeBatch: `
+    writeBatch: named('write_batch', `
       WITH created AS (
         INSERT INTO ${s}.streams (name, revision, position)
         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) ORDER BY 1
@@ -92,8 +99,8 @@ export function buildStatements(schema: string) {
       SELECT (SELECT coalesce(array_agg(name), '{}') FROM created) AS created,
         (SELECT count(*) FROM appended)::int AS appended,
         (SELECT count(*) FROM stored)::int AS stored,
-        CASE WHEN (SELECT count(*) FROM appended) > 0 THEN pg_notify($17, '') END AS notified`,
-    readCheckpoint: `SELECT position::text AS position FROM ${s}.checkpoints WHERE name = $1`,
+        CASE WHEN (SELECT count(*) FROM appended) > 0 THEN pg_notify($17, '') END AS notified`),
+    readCheckpoint: named('read_checkpoint', `SELECT position::text AS position FROM ${s}.checkpoints WHERE name = $1`),
   };
 }
 

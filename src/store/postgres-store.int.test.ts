@@ -126,7 +126,7 @@ describePostgres('PostgreSQL store', server, (pg) => {
     await Promise.all(Array.from({ length: 40 }, (_, s) => store.appendToStream(`${prefix}bulk${s}`, Array.from({ length: 100 }, (__, k) => testEvent(`b${k}`)))));
     const client = await pg.client();
     await client.query(`ANALYZE "${pg.schema}".events`);
-    const plan = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${buildStatements(pg.schema).readAll}`, [String(early.position), 1]);
+    const plan = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${buildStatements(pg.schema).readAll.text}`, [String(early.position), 1]);
     const text = JSON.stringify(plan.rows[0]?.['QUERY PLAN']);
     expect(text).toContain('events_pkey');
     expect(text).not.toContain('Seq Scan');
