@@ -63,6 +63,9 @@ describePostgres('deflect start on PostgreSQL, end to end', server, (pg) => {
     expect((await ledgerOf(sandbox.listening.url)).sms).toEqual({ [calls.mobile]: 1 });
     service.child.kill('SIGTERM');
     expect((await service.exited).code).toBe(0);
+    // The outcome relay followed the store's global order from its checkpoint there: each outcome once, across the restart.
+    const outcomes = readFileSync(join(dir, 'outcomes.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { externalCallId?: string });
+    expect(outcomes.map((outcome) => outcome.externalCallId).sort()).toEqual(Object.values(calls).sort());
   });
 
   it('the CLI reads the same histories: calls (and --since), history, replay --verify, export', async () => {
