@@ -9,7 +9,10 @@
 // --chunk N feeds the pipeline as a consumer's batches: N records decoded, then one decider.applyMany, at most
 // --window records in flight (0, the default: one decider.apply per record). The storage floor replays the appends
 // the pipeline actually made (recorded as they succeeded), so a coalesced append is one append there too.
-// Usage: npm run bench:ingest [-- --calls 50000 --window 2000 --chunk 0]
+// --store postgres runs the same pipeline and storage floor on PostgreSQL too (a fresh schema on
+// TEST_POSTGRES_URL, default postgres://127.0.0.1:5432/test, dropped after), beside SQLite in the same run:
+// events/s, appends per commit and p99 append latency (call → durable) for each, and PostgreSQL's ratio to SQLite.
+// Usage: npm run bench:ingest [-- --calls 50000 --window 2000 --chunk 0 --store postgres]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +25,10 @@ import { createDecider } from '../src/decide/decider.js';
 import { DEFAULT_POLICY } from '../src/decide/policy.js';
 import type { EventData, EventStore, RecordedEvent } from '../src/store/event-store.js';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
+import { openPostgresEventStore } from '../src/store/postgres-event-store.js';
+import { TEST_POSTGRES_URL, testSchemaName } from '../src/store/testing/postgres-server.js';
+import { withDefaultUser } from '../src/store/postgres-connection.js';
+import pg from 'pg';
 import { systemClock } from '../src/shared/clock.js';
 import { createInFlightWindow } from '../src/shared/in-flight-window.js';
 import { parsePhoneUncached } from '../src/shared/phone.js';
@@ -29,8 +36,15 @@ import { encodeFact } from '../src/contracts/stored-facts.js';
 import { INITIAL_CALL_SNAPSHOT, foldFact, type CallSnapshot } from '../state-machines/call-state.js';
 
 const { values } = parseArgs({
-  options: { calls: { type: 'string', default: '50000' }, window: { type: 'string', default: '2000' }, chunk: { type: 'string', default: '0' } },
+  options: {
+    calls: { type: 'string', default: '50000' },
+    window: { type: 'string', default: '2000' },
+    chunk: { type: 'string', default: '0' },
+    store: { type: 'string', default: 'sqlite' },
+  },
 });
+const WITH_POSTGRES = values.store === 'postgres';
+if (!['sqlite', 'postgres'].includes(values.store)) throw new Error(`--store must be sqlite or postgres, got ${values.store}`);
 const CALLS = Number(values.calls);
 const WINDOW = Number(values.window);
 const CHUNK = Number(values.chunk);
@@ -72,22 +86,65 @@ async function windowed<T>(items: T[], window: number, work: (item: T) => Promis
 }
 
 const tempDir = mkdtempSync(join(tmpdir(), 'deflect-bench-ingest-'));
+const benchSchema = testSchemaName().replace('deflect_test_', 'deflect_bench_');
+
+type StoreKind = 'sqlite' | 'postgres';
+/** A store under measure, with the counters both adapters keep: transactions committed, appends in them. */
+type BenchStore = EventStore & { stats(): { transactions: number; appends: number } };
+
+let opened = 0;
+async function openStore(kind: StoreKind): Promise<BenchStore> {
+  opened += 1;
+  if (kind === 'sqlite') return createSqliteEventStore({ path: join(tempDir, `store-${opened}.sqlite`) });
+  // Its own schema per store, so the floor does not meet the pipeline's streams.
+  return openPostgresEventStore({ connectionString: TEST_POSTGRES_URL, schema: `${benchSchema}_${opened}` });
+}
+
+async function dropBenchSchemas(): Promise<void> {
+  const client = new pg.Client({ connectionString: withDefaultUser(TEST_POSTGRES_URL) });
+  await client.connect();
+  const { rows } = await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [benchSchema]);
+  for (const { nspname } of rows) await client.query(`DROP SCHEMA "${nspname}" CASCADE`);
+  await client.end();
+}
+
+/** Wraps appendToStream to time each append (call → durable), in ms. */
+function timed(store: BenchStore, latenciesMs: number[], onAppended?: (stream: string, count: number) => void): BenchStore {
+  return {
+    ...store,
+    appendToStream: (stream, events, options) => {
+      const start = process.hrtime.bigint();
+      return store.appendToStream(stream, events, options).then((result) => {
+        latenciesMs.push(Number(process.hrtime.bigint() - start) / 1e6);
+        onAppended?.(stream, events.length);
+        return result;
+      });
+    },
+  };
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
 const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
 
 /** One append the pipeline made: its stream and how many events it carried, in the order they committed. */
 type AppendShape = { stream: string; count: number };
 
-async function pipeline(traffic: Uint8Array[]): Promise<{ seconds: number; store: EventStore; appends: AppendShape[] }> {
-  const sqlite = createSqliteEventStore({ path: join(tempDir, 'pipeline.sqlite') });
+interface PipelineRun {
+  seconds: number;
+  store: BenchStore;
+  appends: AppendShape[];
+  latenciesMs: number[];
+  commits: number;
+}
+
+async function pipeline(kind: StoreKind, traffic: Uint8Array[]): Promise<PipelineRun> {
+  const inner = await openStore(kind);
   const appends: AppendShape[] = [];
-  const store: EventStore = {
-    ...sqlite,
-    appendToStream: (stream, events, options) =>
-      sqlite.appendToStream(stream, events, options).then((result) => {
-        appends.push({ stream, count: events.length });
-        return result;
-      }),
-  };
+  const latenciesMs: number[] = [];
+  const store = timed(inner, latenciesMs, (stream, count) => appends.push({ stream, count }));
   const decider = createDecider({ store, clock: systemClock, policy: DEFAULT_POLICY, cacheSize: 2 * BLOCK + WINDOW });
   const source = { kind: 'kafka', topic: 'telephony.call-events', partition: 0, offset: '0' } as const;
   const decode = (bytes: Uint8Array): InboundCallEvent => {
@@ -114,7 +171,8 @@ async function pipeline(traffic: Uint8Array[]): Promise<{ seconds: number; store
       return decider.apply(event.externalCallId, event, { source });
     });
   }
-  return { seconds: seconds(start), store: sqlite, appends };
+  const elapsed = seconds(start);
+  return { seconds: elapsed, store: inner, appends, latenciesMs, commits: inner.stats().transactions };
 }
 
 async function readEverything(store: EventStore): Promise<RecordedEvent[]> {
@@ -144,13 +202,22 @@ function appendsOf(events: RecordedEvent[], shapes: AppendShape[]): Array<{ stre
   });
 }
 
-async function storageFloor(appends: ReturnType<typeof appendsOf>): Promise<number> {
-  const store = createSqliteEventStore({ path: join(tempDir, 'floor.sqlite') });
+interface FloorRun {
+  seconds: number;
+  latenciesMs: number[];
+  appendsPerCommit: number;
+}
+
+async function storageFloor(kind: StoreKind, appends: ReturnType<typeof appendsOf>): Promise<FloorRun> {
+  const inner = await openStore(kind);
+  const latenciesMs: number[] = [];
+  const store = timed(inner, latenciesMs);
   const start = process.hrtime.bigint();
   await windowed(appends, WINDOW, (append) => store.appendToStream(append.stream, append.events, { expectedRevision: append.expected < 0 ? 'no_stream' : append.expected }));
   const elapsed = seconds(start);
-  await store.close();
-  return elapsed;
+  const stats = inner.stats();
+  await inner.close();
+  return { seconds: elapsed, latenciesMs, appendsPerCommit: stats.appends / Math.max(1, stats.transactions) };
 }
 
 function machineFloor(events: RecordedEvent[]): number {
@@ -198,11 +265,12 @@ try {
   const eventCount = traffic.length;
   const feed = CHUNK > 0 ? `decider.applyMany per chunk of ${CHUNK} records` : 'decider.apply per record';
   console.log(`bench/ingest: ${CALLS} calls, ${eventCount} inbound events (Avro single-object), window ${WINDOW}, ${feed}, Node ${process.version}`);
-  const run = await pipeline(traffic);
+  const run = await pipeline('sqlite', traffic);
   const stored = await readEverything(run.store);
   await run.store.close();
   const appends = appendsOf(stored, run.appends);
-  const storageSeconds = await storageFloor(appends);
+  const floor = await storageFloor('sqlite', appends);
+  const storageSeconds = floor.seconds;
   const machineSeconds = machineFloor(stored);
   const decodeSeconds = decodeFloor(traffic);
   const classifySeconds = classifyFloor();
@@ -224,6 +292,36 @@ try {
   console.log(`stored rows: ${stored.length} in ${appends.length} appends, ${(stored.length / appends.length).toFixed(2)} rows per append (${Math.round(stored.length / storageSeconds)} rows/s at the floor)`);
   console.log(`ratio to the lower floor: ${(pipelineRate / lowerFloor).toFixed(2)} (target >= 0.5); absolute target >= 50,000 events/s: ${pipelineRate >= 50_000 ? 'met' : 'not met'}`);
   console.log(`pipeline / single-thread bound: ${(pipelineRate / rate(boundSeconds)).toFixed(2)} (the bound counts no GC, no scheduling, no cache)`);
+
+  if (WITH_POSTGRES) {
+    const pgRun = await pipeline('postgres', traffic);
+    const pgStored = await readEverything(pgRun.store);
+    const pgStats = pgRun.store.stats();
+    await pgRun.store.close();
+    if (pgStored.length !== stored.length) throw new Error(`PostgreSQL stored ${pgStored.length} rows, SQLite ${stored.length}`);
+    const pgFloor = await storageFloor('postgres', appendsOf(pgStored, pgRun.appends));
+    const row = (label: string, r: PipelineRun | undefined, f: FloorRun, stats: { transactions: number; appends: number }) => ({
+      [`${label}: pipeline`]: {
+        'events/s': r ? rate(r.seconds) : NaN,
+        'appends/commit': Number((stats.appends / Math.max(1, stats.transactions)).toFixed(1)),
+        'p50 append ms': r ? Number(percentile(r.latenciesMs, 50).toFixed(2)) : NaN,
+        'p99 append ms': r ? Number(percentile(r.latenciesMs, 99).toFixed(2)) : NaN,
+      },
+      [`${label}: storage floor`]: {
+        'events/s': rate(f.seconds),
+        'appends/commit': Number(f.appendsPerCommit.toFixed(1)),
+        'p50 append ms': Number(percentile(f.latenciesMs, 50).toFixed(2)),
+        'p99 append ms': Number(percentile(f.latenciesMs, 99).toFixed(2)),
+      },
+    });
+    console.log(`\nthe same pipeline on PostgreSQL (${TEST_POSTGRES_URL}, schema ${benchSchema}_*), beside SQLite:`);
+    console.table({
+      ...row('SQLite', run, floor, run.store.stats()),
+      ...row('PostgreSQL', pgRun, pgFloor, pgStats),
+    });
+    console.log(`PostgreSQL / SQLite, pipeline: ${(rate(pgRun.seconds) / pipelineRate).toFixed(2)} (target >= 0.5); storage floor: ${(rate(pgFloor.seconds) / rate(storageSeconds)).toFixed(2)}`);
+  }
 } finally {
   rmSync(tempDir, { recursive: true, force: true });
+  if (WITH_POSTGRES) await dropBenchSchemas();
 }

@@ -6,7 +6,9 @@
 // stalls, which a real LiveDeflect would have in its latency). Also this process's GC pauses and event-loop delay,
 // which is where a tail comes from. First, as a floor, the bare client: the same signed requests through the same
 // gateway, C at a time, with no store, decider or runner. Not a test: figures go in the issue note.
-// Usage: npm run bench:invite [-- --calls 10000 --concurrency 64 --latency 50]
+// --store postgres runs the invite step on PostgreSQL (a fresh schema on TEST_POSTGRES_URL, default
+// postgres://127.0.0.1:5432/test, dropped after) instead of SQLite.
+// Usage: npm run bench:invite [-- --calls 10000 --concurrency 64 --latency 50 --store sqlite|postgres]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,16 +24,23 @@ import type { InviteGateway } from '../src/effects/invite-gateway.js';
 import { createLiveDeflectGateway, createOAuth1Authorizer } from '../src/liveperson/index.js';
 import { SANDBOX_CREDENTIALS } from '../src/liveperson/sandbox/credentials.js';
 import { inviteRequest } from '../src/liveperson/testing/invite-request.js';
+import pg from 'pg';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
+import { openPostgresEventStore } from '../src/store/postgres-event-store.js';
+import { withDefaultUser } from '../src/store/postgres-connection.js';
+import { TEST_POSTGRES_URL, testSchemaName } from '../src/store/testing/postgres-server.js';
 import { systemClock } from '../src/shared/clock.js';
 
 const { values } = parseArgs({
-  options: { calls: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '64' }, latency: { type: 'string', default: '50' }, sync: { type: 'string', default: 'full' } },
+  options: { calls: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '64' }, latency: { type: 'string', default: '50' }, sync: { type: 'string', default: 'full' }, store: { type: 'string', default: 'sqlite' } },
 });
 const CALLS = Number(values.calls);
 const CONCURRENCY = Number(values.concurrency);
 const LATENCY_MS = Number(values.latency);
 const SYNC = values.sync === 'normal' ? 'normal' : 'full';
+if (values.store !== 'sqlite' && values.store !== 'postgres') throw new Error(`--store must be sqlite or postgres, got ${values.store}`);
+const STORE = values.store;
+const PG_SCHEMA = testSchemaName().replace('deflect_test_', 'deflect_bench_');
 
 interface SandboxProcess {
   url: string;
@@ -99,7 +108,10 @@ async function bareClient(baseUrl: string): Promise<{ seconds: number; exchangeM
 const dir = mkdtempSync(join(tmpdir(), 'deflect-bench-invite-'));
 const sandbox = await startSandboxProcess();
 try {
-  const store = createSqliteEventStore({ path: join(dir, 'invite.sqlite'), synchronous: SYNC });
+  const store =
+    STORE === 'postgres'
+      ? await openPostgresEventStore({ connectionString: TEST_POSTGRES_URL, schema: PG_SCHEMA })
+      : createSqliteEventStore({ path: join(dir, 'invite.sqlite'), synchronous: SYNC });
   const decider = createDecider({ store, clock: systemClock, policy: { ...DEFAULT_POLICY, inviteDeadlineMs: 3_600_000 }, cacheSize: CALLS + 100 });
   const gateway = createLiveDeflectGateway({
     baseUrl: sandbox.url,
@@ -146,15 +158,23 @@ try {
 
   // Accepted calls, decided and durable before the clock starts; their invites are due at once.
   const now = Date.now();
+  // 500 calls at a time, so the set-up is group-committed (a PostgreSQL round trip per call would take minutes).
   const accepted: Decision[] = [];
-  for (let i = 0; i < CALLS; i++) {
-    const id = `bench-${i}`;
-    await decider.apply(id, { type: 'CallBegun', eventId: `${id}-b`, externalCallId: id, occurredAt: now, siteId: '38856538', customer: { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` }, dialed: { e164: '+14029742345' } });
-    accepted.push(await decider.apply(id, { type: 'DeflectionAccepted', eventId: `${id}-a`, externalCallId: id, occurredAt: now }));
+  for (let from = 0; from < CALLS; from += 500) {
+    const wave = Array.from({ length: Math.min(500, CALLS - from) }, (_, k) => from + k);
+    accepted.push(
+      ...(await Promise.all(
+        wave.map(async (i) => {
+          const id = `bench-${i}`;
+          await decider.apply(id, { type: 'CallBegun', eventId: `${id}-b`, externalCallId: id, occurredAt: now, siteId: '38856538', customer: { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` }, dialed: { e164: '+14029742345' } });
+          return decider.apply(id, { type: 'DeflectionAccepted', eventId: `${id}-a`, externalCallId: id, occurredAt: now });
+        }),
+      )),
+    );
   }
 
   const bare = await bareClient(sandbox.url);
-  console.log(`bench/invite: ${CALLS} accepted calls, concurrency ${CONCURRENCY}, sandbox latency ${LATENCY_MS} ms (own process), SQLite store (synchronous=${SYNC}), Node ${process.version}`);
+  console.log(`bench/invite: ${CALLS} accepted calls, concurrency ${CONCURRENCY}, sandbox latency ${LATENCY_MS} ms (own process), ${STORE === 'postgres' ? `PostgreSQL store (${TEST_POSTGRES_URL}, schema ${PG_SCHEMA})` : `SQLite store (synchronous=${SYNC})`}, Node ${process.version}`);
   const gcPausesMs: number[] = [];
   const gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcPausesMs.push(entry.duration);
@@ -224,4 +244,10 @@ try {
 } finally {
   sandbox.stop();
   rmSync(dir, { recursive: true, force: true });
+  if (STORE === 'postgres') {
+    const client = new pg.Client({ connectionString: withDefaultUser(TEST_POSTGRES_URL) });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${PG_SCHEMA}" CASCADE`);
+    await client.end();
+  }
 }

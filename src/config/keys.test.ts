@@ -34,14 +34,18 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
       ['sqlite:/tmp/d.sqlite', { kind: 'sqlite', path: '/tmp/d.sqlite' }],
       ['esdb://localhost:2113?tls=false', { kind: 'esdb', connectionString: 'esdb://localhost:2113?tls=false' }],
       ['esdb+discover://a:2113,b:2113', { kind: 'esdb', connectionString: 'esdb+discover://a:2113,b:2113' }],
+      ['postgres://db/deflect', { kind: 'postgres', connectionString: 'postgres://db/deflect' }],
+      ['postgresql://u:p@db:5433/x?sslmode=require', { kind: 'postgres', connectionString: 'postgresql://u:p@db:5433/x?sslmode=require' }],
     ],
     bad: [
       ['sqlite:', 'sqlite: needs a file path'],
-      ['postgres://db', 'must be "memory", "sqlite:PATH"'],
+      ['mysql://db', 'must be "memory", "sqlite:PATH"'],
+      ['postgres:/db', 'must be "memory", "sqlite:PATH"'],
       ['esdb://', 'must be "memory"'],
       ['MEMORY', 'must be "memory"'],
     ],
   },
+  DEFLECT_POSTGRES_SCHEMA: { good: [['deflect', 'deflect'], ['calls_2', 'calls_2']], bad: [['Deflect', 'must be a lower-case SQL name'], ['a-b', 'must be a lower-case SQL name'], ['9x', 'must be a lower-case SQL name']] },
   DEFLECT_SQLITE_SYNC: { good: [['normal', 'normal'], ['full', 'full']], bad: [['off', 'must be one of "full", "normal", got "off"']] },
   DEFLECT_HTTP_HOST: {
     good: [

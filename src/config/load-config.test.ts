@@ -97,7 +97,7 @@ describe('loadConfig', () => {
     const { error, lines } = problemsOf(() =>
       loadConfig({
         DEFLECT_HTTP_PORT: 'abc',
-        DEFLECT_STORE: 'postgres://db',
+        DEFLECT_STORE: 'mysql://db',
         KAFKA_BROKERS: 'localhost:9092,nohost',
         LIVEPERSON_TIME_UNIT: 'minutes',
         DEFLECT_RETRY_JITTER: '1.5',
@@ -108,7 +108,7 @@ describe('loadConfig', () => {
     expect(error.status).toBe(500);
     expect(error.message).toMatch(/^invalid configuration: 6 problems\n/);
     expect(lines).toEqual([
-      'DEFLECT_STORE: must be "memory", "sqlite:PATH" or an esdb:// / esdb+discover:// connection string',
+      'DEFLECT_STORE: must be "memory", "sqlite:PATH", a postgres:// / postgresql:// or an esdb:// / esdb+discover:// connection string',
       'DEFLECT_HTTP_PORT: must be an integer 0–65535, got "abc"',
       'KAFKA_BROKERS: item 2: must be host:port, got "nohost"',
       'LIVEPERSON_TIME_UNIT: must be one of "ms", "s", got "minutes"',

@@ -3,5 +3,7 @@
 import { SECRET_MASK } from './secret.js';
 
 export function maskUrlCredentials(value: string): string {
-  return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@/?#]*@/, `$1${SECRET_MASK}@`);
+  const masked = value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@/?#]*@/, `$1${SECRET_MASK}@`);
+  // libpq's URI form also takes the password as a parameter (`postgres://db/x?password=…`).
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(masked) ? masked.replace(/([?&]password=)[^&#]*/gi, `$1${SECRET_MASK}`) : masked;
 }

@@ -48,3 +48,26 @@ describe('openEventStore', () => {
     expect(isDeflectError(error, 'DEFLECT_CONFIG_INVALID')).toBe(true);
   });
 });
+
+describe('openEventStore on PostgreSQL', () => {
+  it('fails start-up as unavailable, within the connect timeout and without the password, when no server answers', async () => {
+    const config = loadConfig({ DEFLECT_STORE: 'postgres://deflect:s3cret-pw@127.0.0.1:1/deflect' }).store;
+    expect(config).toEqual({ kind: 'postgres', connectionString: 'postgres://deflect:s3cret-pw@127.0.0.1:1/deflect', schema: 'deflect' });
+    const error = await openEventStore(config).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDeflectError(error, 'DEFLECT_STORE_UNAVAILABLE')).toBe(true);
+    expect(error instanceof Error && error.message).toContain('127.0.0.1:1');
+    expect(error instanceof Error && error.message).not.toContain('s3cret-pw');
+  });
+
+  it('refuses a connection string that is not a URL, without quoting its password', async () => {
+    const error = await openEventStore({ kind: 'postgres', connectionString: 'postgres://u:s3cret-pw@[bad/x', schema: 'deflect' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isDeflectError(error, 'DEFLECT_CONFIG_INVALID')).toBe(true);
+    expect(error instanceof Error && error.message).not.toContain('s3cret-pw');
+  });
+});

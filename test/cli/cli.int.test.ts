@@ -52,7 +52,7 @@ describe('deflect config', () => {
     expect(entries.find((entry) => entry.key === 'DEFLECT_SHUTDOWN_TIMEOUT_MS')).toMatchObject({ value: '15000', source: 'default' });
     expect(entries.find((entry) => entry.key === 'LIVEPERSON_CONSUMER_SECRET')).toMatchObject({ value: '••••', source: 'env' });
     expect(json.stdout).not.toContain('do-not-print-me');
-    const invalid = await runDeflect(['config'], { env: { DEFLECT_STORE: 'postgres://db' } });
+    const invalid = await runDeflect(['config'], { env: { DEFLECT_STORE: 'mysql://db' } });
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('DEFLECT_STORE');
   });

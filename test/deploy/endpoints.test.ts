@@ -107,9 +107,9 @@ describe('probes and ports', () => {
     const collectorConfig = parseYamlFile('deploy/otel-collector.yaml').documents[0];
     for (const [name, service] of Object.entries(deflectServices())) {
       const env = serviceEnvironment(service, name);
-      const store = /^esdb:\/\/([^:/?]+):(\d+)/.exec(env['DEFLECT_STORE'] ?? '');
+      const store = /^postgres:\/\/(?:[^@/]*@)?([^:/?]+):(\d+)/.exec(env['DEFLECT_STORE'] ?? '');
       expect(services, `${name} DEFLECT_STORE host`).toHaveProperty([store?.[1] ?? 'none']);
-      expect(asArray(at(services[store?.[1] ?? ''], 'ports'), 'eventstore ports').map(String)).toContain(`${store?.[2]}:${store?.[2]}`);
+      expect(asArray(at(services[store?.[1] ?? ''], 'ports'), 'postgres ports').map(String)).toContain(`${store?.[2]}:${store?.[2]}`);
       for (const broker of (env['KAFKA_BROKERS'] ?? '').split(',')) {
         const [host, port] = broker.split(':');
         expect(services, `${name} broker ${broker}`).toHaveProperty([host ?? 'none']);

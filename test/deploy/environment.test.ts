@@ -45,12 +45,12 @@ function envFileText(path: string, required: boolean): string | undefined {
 }
 
 /** A compose instance's environment: its env files first, `environment` over them, as compose merges them. */
-function composeInstanceEnv(name: string): Record<string, string> {
+function composeInstanceEnv(name: string, shell: Record<string, string> = {}): Record<string, string> {
   const service = deflectServices()[name];
   if (service === undefined) throw new Error(`no service ${name}`);
   const env: Record<string, string> = {};
   for (const { path, required } of serviceEnvFiles(service)) Object.assign(env, parseEnvFile(envFileText(path, required) ?? ''));
-  return { ...env, ...serviceEnvironment(service, name) };
+  return { ...env, ...serviceEnvironment(service, name, shell) };
 }
 
 /** The pod's environment: envFrom sources in order, then `env`, as the kubelet builds it. */
@@ -129,19 +129,22 @@ describe('environment variables in deploy/', () => {
 });
 
 describe('configurations deploy/ builds load through the real loader', () => {
-  it.each(Object.keys(deflectServices()))('compose service %s: Kafka on, EventStoreDB, an authenticated 0.0.0.0 listener', (name) => {
+  it.each(Object.keys(deflectServices()))('compose service %s: Kafka on, PostgreSQL, an authenticated 0.0.0.0 listener', (name) => {
     const env = composeInstanceEnv(name);
     expect(problemsLoading(env)).toBeUndefined();
     const config = loadConfig(env);
     expect(config.kafka.enabled).toBe(true);
     expect(config.http.host).toBe('0.0.0.0');
     expect(config.http.token).toBeDefined();
-    expect(config.store.kind).toBe('esdb');
-    if (config.store.kind === 'esdb') expect(parseEsdbConnectionString(config.store.connectionString).tls).toBe(false);
+    expect(config.store.kind).toBe('postgres');
     expect(config.telemetry.otlpEndpoint).toBe('http://otel-collector:4318');
+    // The alternative: EventStoreDB, chosen from the shell, as the compose header says.
+    const esdb = loadConfig(composeInstanceEnv(name, { DEFLECT_STORE: 'esdb://eventstore:2113?tls=false' }));
+    expect(esdb.store.kind).toBe('esdb');
+    if (esdb.store.kind === 'esdb') expect(parseEsdbConnectionString(esdb.store.connectionString).tls).toBe(false);
   });
 
-  it('the pod (ConfigMap + Secret templates): real LivePerson with OAuth 1.0, EventStoreDB over TLS, Kafka', () => {
+  it('the pod (ConfigMap + Secret templates): real LivePerson with OAuth 1.0, PostgreSQL over verified TLS, Kafka', () => {
     const env = podEnv();
     expect(problemsLoading(env)).toBeUndefined();
     const config = loadConfig(env);
@@ -150,11 +153,11 @@ describe('configurations deploy/ builds load through the real loader', () => {
     expect(config.kafka.enabled).toBe(true);
     expect(isLoopbackHost(config.http.host)).toBe(false);
     expect(config.http.token).toBeDefined();
-    expect(config.store.kind).toBe('esdb');
-    if (config.store.kind === 'esdb') {
-      const connection = parseEsdbConnectionString(config.store.connectionString);
-      expect(connection.tls).toBe(true);
-      expect(connection.tlsCAFile).toBe('/etc/deflect/esdb-ca/ca.crt');
+    expect(config.store.kind).toBe('postgres');
+    if (config.store.kind === 'postgres') {
+      const url = new URL(config.store.connectionString);
+      expect(url.searchParams.get('sslmode')).toBe('verify-full');
+      expect(url.searchParams.get('sslrootcert')).toBe('/etc/deflect/store-ca/ca.crt');
     }
   });
 
@@ -162,7 +165,7 @@ describe('configurations deploy/ builds load through the real loader', () => {
     const deployment = k8sObject('Deployment', 'deflect');
     const [container] = containers(podSpec(deployment), deployment.file);
     const env = podEnv();
-    const caFile = /tlsCAFile=([^&]+)/.exec(env['DEFLECT_STORE'] ?? '')?.[1] ?? '';
+    const caFile = /(?:sslrootcert|tlsCAFile)=([^&]+)/.exec(env['DEFLECT_STORE'] ?? '')?.[1] ?? '';
     const mounts = asArray(container?.['volumeMounts'], 'volumeMounts').map((m) => asString(at(m, 'mountPath'), 'mountPath'));
     expect(mounts.some((mount) => caFile.startsWith(`${mount}/`))).toBe(true);
   });

@@ -20,11 +20,14 @@ function parseImage(image: string): { name: string; tag: string | undefined; dig
 /** An exact release: three numeric parts, optionally a `v` and a variant suffix (`-bookworm-slim`). */
 const EXACT_TAG = /^v?\d+\.\d+\.\d+(?:[-+][A-Za-z0-9.-]+)?$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** PostgreSQL numbers its releases MAJOR.MINOR since version 10: `17.5` is one exact release, `17` floats. */
+const POSTGRES_EXACT_TAG = /^\d+\.\d+(?:-[A-Za-z0-9.-]+)?$/;
 
 function isPinned(image: string): boolean {
-  const { tag, digest } = parseImage(image);
+  const { name, tag, digest } = parseImage(image);
   if (digest !== undefined) return DIGEST.test(digest);
-  return tag !== undefined && tag !== 'latest' && EXACT_TAG.test(tag);
+  if (tag === undefined || tag === 'latest') return false;
+  return EXACT_TAG.test(tag) || ((name === 'postgres' || name.endsWith('/postgres')) && POSTGRES_EXACT_TAG.test(tag));
 }
 
 function allImages(): ImageRef[] {
@@ -46,7 +49,8 @@ describe('pinned images', () => {
     expect(isPinned('registry.example.com:5000/team/ivr-deflect:0.1.0')).toBe(true);
     expect(isPinned(`node@sha256:${'a'.repeat(64)}`)).toBe(true);
     expect(isPinned(`node:22@sha256:${'b'.repeat(64)}`)).toBe(true);
-    for (const floating of ['node', 'node:latest', 'node:22', 'node:22-slim', 'apache/kafka:3.9', 'localhost:5000/x', 'x:lts', 'node@sha256:short']) {
+    expect(isPinned('postgres:17.5-bookworm')).toBe(true);
+    for (const floating of ['node', 'node:latest', 'node:22', 'node:22-slim', 'apache/kafka:3.9', 'localhost:5000/x', 'x:lts', 'node@sha256:short', 'postgres:17', 'postgres:17-bookworm']) {
       expect(isPinned(floating), floating).toBe(false);
     }
   });

@@ -109,11 +109,12 @@ describe('compose', () => {
     const services = composeServices();
     for (const [name, service] of Object.entries(deflectServices())) {
       expect(at(service, 'depends_on.kafka-topics.condition'), name).toBe('service_completed_successfully');
-      expect(at(service, 'depends_on.eventstore.condition'), name).toBe('service_healthy');
+      expect(at(service, 'depends_on.postgres.condition'), name).toBe('service_healthy');
       const env = serviceEnvironment(service, name);
       const grace = /^(\d+)s$/.exec(asString(service['stop_grace_period'], 'stop_grace_period'));
       expect(Number(grace?.[1]) * 1000).toBeGreaterThan(Number(env['DEFLECT_SHUTDOWN_TIMEOUT_MS'] ?? configDefault('DEFLECT_SHUTDOWN_TIMEOUT_MS')));
     }
+    expect(at(services['postgres'], 'healthcheck.test')).toBeDefined();
     expect(at(services['eventstore'], 'healthcheck.test')).toBeDefined();
     expect(at(services['kafka'], 'healthcheck.test')).toBeDefined();
     expect(at(services['kafka'], 'environment.KAFKA_PROCESS_ROLES')).toBe('broker,controller');

@@ -26,7 +26,7 @@ describe('Secret templates', () => {
     const data = secretData(k8sObject('Secret', 'deflect-service'));
     expect(Object.keys(data).sort()).toEqual(['DEFLECT_HTTP_TOKEN', 'DEFLECT_STORE']);
     expect(data['DEFLECT_HTTP_TOKEN']).toMatch(PLACEHOLDER);
-    expect(data['DEFLECT_STORE']).toMatch(/^esdb(\+discover)?:\/\/deflect:REPLACE_WITH_PASSWORD@/);
+    expect(data['DEFLECT_STORE']).toMatch(/^postgres:\/\/deflect:REPLACE_WITH_PASSWORD@/);
   });
 
   it('every Secret lives in a template, and no template is applied by kustomization', () => {

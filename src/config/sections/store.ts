@@ -1,6 +1,6 @@
-// Which event store holds the call streams: memory (tests), embedded SQLite (the default) or EventStoreDB.
+// Which event store holds the call streams: memory (tests), embedded SQLite (the default), PostgreSQL or EventStoreDB.
 import { defineKey, defineSection } from '../key.js';
-import { fail, oneOf, ok, type Parser } from '../parse.js';
+import { fail, oneOf, ok, pattern, type Parser } from '../parse.js';
 import { inDataDir } from './data.js';
 
 /** When SQLite fsyncs: `full` at every commit (survives power loss), `normal` at checkpoints (survives a crash). */
@@ -9,11 +9,16 @@ export type SqliteSync = 'full' | 'normal';
 export type StoreConfig =
   | { readonly kind: 'memory' }
   | { readonly kind: 'sqlite'; readonly path: string; readonly synchronous: SqliteSync }
+  | { readonly kind: 'postgres'; readonly connectionString: string; readonly schema: string }
   | { readonly kind: 'esdb'; readonly connectionString: string };
 
-const EXPECTS = '"memory", "sqlite:PATH" or an esdb:// / esdb+discover:// connection string';
+const EXPECTS = '"memory", "sqlite:PATH", a postgres:// / postgresql:// or an esdb:// / esdb+discover:// connection string';
 
-type StoreLocation = { readonly kind: 'memory' } | { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'esdb'; readonly connectionString: string };
+type StoreLocation =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly connectionString: string }
+  | { readonly kind: 'esdb'; readonly connectionString: string };
 
 export const storeSpec: Parser<StoreLocation> = {
   expects: EXPECTS,
@@ -23,6 +28,8 @@ export const storeSpec: Parser<StoreLocation> = {
       const path = raw.slice('sqlite:'.length).trim();
       return path === '' ? fail('sqlite: needs a file path, as in "sqlite:./data/deflect.sqlite"') : ok({ kind: 'sqlite', path });
     }
+    // libpq's URI form; what it leaves out (even the host) comes from the PG* variables, as with psql.
+    if (/^postgres(ql)?:\/\//.test(raw)) return ok({ kind: 'postgres', connectionString: raw });
     // The connection string may hold several hosts and credentials; EventStoreDB's client parses the rest.
     const esdb = /^esdb(\+discover)?:\/\/./.exec(raw);
     if (esdb) return ok({ kind: 'esdb', connectionString: raw });
@@ -38,7 +45,15 @@ export const storeSection = defineSection(
       group: 'store',
       parser: storeSpec,
       default: { describe: 'sqlite:<DEFLECT_DATA_DIR>/deflect.sqlite', derive: (raw) => `sqlite:${inDataDir(raw('DEFLECT_DATA_DIR'), 'deflect.sqlite')}` },
-      description: 'Event store: `memory` (lost on exit), `sqlite:PATH` (embedded, durable) or an EventStoreDB connection string (`esdb://…`, `esdb+discover://…`).',
+      description:
+        'Event store: `memory` (lost on exit), `sqlite:PATH` (embedded, durable), a PostgreSQL connection string (`postgres://…`; the PG* variables fill in what it leaves out) or an EventStoreDB connection string (`esdb://…`, `esdb+discover://…`).',
+    }),
+    defineKey({
+      name: 'DEFLECT_POSTGRES_SCHEMA',
+      group: 'store',
+      parser: pattern('a lower-case SQL name (letters, digits, "_")', /^[a-z_][a-z0-9_]{0,47}$/),
+      default: 'deflect',
+      description: 'PostgreSQL only. The schema holding the event tables; created, and migrated, at start-up. Instances that share calls share it.',
     }),
     defineKey({
       name: 'DEFLECT_SQLITE_SYNC',
@@ -49,5 +64,10 @@ export const storeSection = defineSection(
         'SQLite only. `full` fsyncs the log at every commit, so an appended attempt survives power loss (each commit then costs an fsync, ~2.5 ms here, on the invite path); `normal` fsyncs at checkpoints: it survives a process crash but may lose the last commits on power loss.',
     }),
   ],
-  (values): StoreConfig => (values.DEFLECT_STORE.kind === 'sqlite' ? { ...values.DEFLECT_STORE, synchronous: values.DEFLECT_SQLITE_SYNC } : values.DEFLECT_STORE),
+  (values): StoreConfig => {
+    const store = values.DEFLECT_STORE;
+    if (store.kind === 'sqlite') return { ...store, synchronous: values.DEFLECT_SQLITE_SYNC };
+    if (store.kind === 'postgres') return { ...store, schema: values.DEFLECT_POSTGRES_SCHEMA };
+    return store;
+  },
 );
