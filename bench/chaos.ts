@@ -3,8 +3,13 @@
 // stream in while instances are SIGKILLed at random and restarted and the broker is killed and restarted. Prints
 // calls, kills, SMS per call, lost, stuck and wrong outcomes, the time to settle and the longest pause in
 // consumption; exits 1 if any call was texted twice, lost, stuck or ended wrong.
-//   --calls 5000 --kills 5 --broker-restarts 1 --instances 3 --rate 50 --partitions 12 [--store DEFLECT_STORE]
+//   --calls 5000 --kills 5 --broker-restarts 1 --instances 3 --rate 50 --partitions 12 [--store postgres://127.0.0.1/test]
+// With --store postgres://…, the instances share a schema of this run's own (dropped at the end); by default one
+// SQLite file.
 import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { withDefaultUser } from '../src/store/postgres-connection.js';
+import { testSchemaName } from '../src/store/testing/postgres-server.js';
 import { runChaos } from '../test/kafka/chaos.js';
 
 const { values } = parseArgs({
@@ -21,6 +26,7 @@ const { values } = parseArgs({
   },
 });
 
+const schema = values.store?.startsWith('postgres') ? testSchemaName().replace('deflect_test_', 'deflect_chaos_') : undefined;
 const started = Date.now();
 const log = (line: string) => console.log(`[chaos ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
 const report = await runChaos({
@@ -30,7 +36,7 @@ const report = await runChaos({
   instances: Number(values.instances),
   ratePerSecond: Number(values.rate),
   partitions: Number(values.partitions),
-  ...(values.store ? { store: values.store } : {}),
+  ...(values.store ? { storeEnv: { DEFLECT_STORE: values.store, ...(schema ? { DEFLECT_POSTGRES_SCHEMA: schema } : {}) } } : {}),
   ...(values.seed ? { seed: Number(values.seed) } : {}),
   ...(values['log-dir'] ? { logDir: values['log-dir'] } : {}),
   log,
@@ -55,10 +61,19 @@ const rows: Array<[string, string]> = [
   ['produced in', `${(report.producedInMs / 1000).toFixed(1)} s`],
   ['settled (last record produced → every call final)', `${(report.settledInMs / 1000).toFixed(1)} s`],
   ['longest pause in consumption (records waiting, none stored)', `${(report.longestPause.ms / 1000).toFixed(1)} s (partition ${report.longestPause.partition}, from ${report.longestPause.fromS} s)`],
+  ['outcome records', `${report.outcomes.records} (calls with none: ${report.outcomes.missing}; with two that disagree: ${report.outcomes.conflicting})`],
+  ['consumer lag left', String(report.lagLeft)],
   ['longest record produced → stored', `${(report.longestRecordDelayMs / 1000).toFixed(1)} s`],
 ];
+if (values.store && schema) {
+  const client = new pg.Client({ connectionString: withDefaultUser(values.store) });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+}
+rows.unshift(['store', values.store ? `${values.store}${schema ? ` (schema ${schema})` : ''}` : 'SQLite, one file shared by the instances']);
 const width = Math.max(...rows.map(([name]) => name.length));
 for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
-const failed = report.sms.callsWithTwoOrMore + report.sms.missing + report.sms.unexpected + report.lost + report.stuck.length + report.wrong.length + report.exitedOnTheirOwn.length;
+const failed = report.outcomes.missing + report.outcomes.conflicting + report.lagLeft + report.sms.callsWithTwoOrMore + report.sms.missing + report.sms.unexpected + report.lost + report.stuck.length + report.wrong.length + report.exitedOnTheirOwn.length;
 console.log(failed === 0 ? 'verdict: every call ended as its events call for, with one SMS per sent call' : 'verdict: FAILED');
 process.exit(failed === 0 ? 0 : 1);

@@ -15,6 +15,7 @@ import { decodeFact } from '../../src/contracts/stored-facts.js';
 import { CALL_STREAM_PREFIX, callStreamName, externalCallIdOf } from '../../src/decide/call-stream.js';
 import { eventIdOf } from '../../src/decide/decider.js';
 import { callEventMessage } from '../../src/kafka/call-event-message.js';
+import { OUTCOME_EVENT_ID_HEADER } from '../../src/kafka/kafka-outcome-sink.js';
 import { startSandbox } from '../../src/liveperson/sandbox/index.js';
 import { seededRandom } from '../../src/liveperson/sandbox/seeded-random.js';
 import type { EventStore } from '../../src/store/event-store.js';
@@ -35,8 +36,8 @@ export interface ChaosOptions {
   /** Calls begun per second. */
   ratePerSecond: number;
   partitions: number;
-  /** DEFLECT_STORE for the instances; default an SQLite file in the run's folder. */
-  store?: string;
+  /** The store's configuration for the instances (DEFLECT_STORE and its keys); default an SQLite file in the run's folder. */
+  storeEnv?: Record<string, string>;
   seed?: number;
   log?: (line: string) => void;
   /** Where to write each instance's log lines (one file per instance) at the end. */
@@ -62,6 +63,10 @@ export interface ChaosReport {
   longestPause: { ms: number; partition: number; fromS: number };
   /** The longest time from a record's production to its facts being stored. */
   longestRecordDelayMs: number;
+  /** Records on the outcomes topic, calls with none, and calls with two records that disagree (another eventId). */
+  outcomes: { records: number; missing: number; conflicting: number };
+  /** Records of the call-events topic not committed by the group once every call was final (and a bounded wait). */
+  lagLeft: number;
   partitionChanges: number;
   inDoubtReconciled: number;
   /** Instances that exited without being killed, with their first raw output lines. */
@@ -135,8 +140,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     cleanups.push(() => sandbox.close());
     const bed = await createKafkaTestBed({ brokers: broker.brokers, shared: false }, { partitions: options.partitions });
     cleanups.push(() => bed.close());
-    const storeSpec = options.store ?? `sqlite:${join(dir, 'shared.sqlite')}`;
-    const env = instanceEnv(bed, { store: storeSpec, dataDir: dir, sandboxUrl: sandbox.url });
+    const storeEnv = options.storeEnv ?? { DEFLECT_STORE: `sqlite:${join(dir, 'shared.sqlite')}` };
+    const env = instanceEnv(bed, { store: storeEnv['DEFLECT_STORE'] ?? '', dataDir: dir, sandboxUrl: sandbox.url, env: storeEnv });
     let started = 0;
     let startFailures = 0;
     const killed = new Set<ChildInstance>();
@@ -243,7 +248,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await Promise.all(chaosWork);
 
     // Settling: follow the store's global order until every call is final.
-    const store: EventStore = await openEventStore(loadConfig({ DEFLECT_STORE: storeSpec, DEFLECT_DATA_DIR: dir }).store);
+    const store: EventStore = await openEventStore(loadConfig({ ...storeEnv, DEFLECT_DATA_DIR: dir }).store);
     cleanups.push(() => store.close());
     const lastState = new Map<string, string>();
     let after: bigint | undefined;
@@ -336,6 +341,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         previous = storedAt;
       }
     }
+    // Every call's outcome on the outcomes topic, once (a repeat carries the same eventId).
+    const outcomeRecords = await bed.readTopicUntil(bed.topics.outcomes, (records) => new Set(records.map((record) => record.key?.toString())).size >= options.calls, 60_000).catch(() => []);
+    const eventIdsOf = new Map<string, Set<string>>();
+    for (const record of outcomeRecords) {
+      const key = record.key?.toString() ?? '';
+      eventIdsOf.set(key, (eventIdsOf.get(key) ?? new Set()).add(String(record.headers?.[OUTCOME_EVENT_ID_HEADER] ?? '')));
+    }
+    const outcomes = {
+      records: outcomeRecords.length,
+      missing: Array.from({ length: options.calls }, (_, i) => `chaos-${i}`).filter((id) => !eventIdsOf.has(id)).length,
+      conflicting: [...eventIdsOf.values()].filter((ids) => ids.size > 1).length,
+    };
+    // No lag left: the group committed every record once the calls were final.
+    const lagOf = async () => {
+      const [committed, ends] = await Promise.all([bed.committedOffsets(), bed.endOffsets()]);
+      return ends.reduce((sum, end, partition) => sum + Math.max(0, end - Math.max(0, committed[partition] ?? 0)), 0);
+    };
+    let lagLeft = await lagOf();
+    await until(async () => (lagLeft = await lagOf()) === 0, () => 'no lag', 30_000, 500).catch(() => undefined);
+
     const counts = sandbox.ledger.smsCounts();
     finishing = true;
     return {
@@ -355,6 +380,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       settledInMs: lastFinalAt - (begin + producedInMs),
       longestPause,
       longestRecordDelayMs,
+      outcomes,
+      lagLeft,
       partitionChanges,
       inDoubtReconciled,
     };
