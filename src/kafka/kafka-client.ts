@@ -27,8 +27,9 @@ export function createKafkaClient(config: EnabledKafkaConfig, logger: Logger, le
  * kafkajs's retries with the longest pause capped at 5 s (its default is 30 s). After a broker outage a crashed
  * consumer restarts after its last pause: with the default that was 13 s after the broker was back in the chaos
  * run, on top of the outage. A shorter cap costs one more connection attempt every 5 s while a broker is down.
+ * `retries` stays kafkajs's own (an idempotent producer warns when it is set).
  */
-export const KAFKA_RETRY = { initialRetryTime: 300, retries: 5, maxRetryTime: 5_000 } as const;
+export const KAFKA_RETRY = { initialRetryTime: 300, maxRetryTime: 5_000 } as const;
 
 /**
  * Answers of the group coordinator that are part of a normal rebalance (a member joined, left or died): kafkajs

@@ -342,7 +342,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     }
     // Every call's outcome on the outcomes topic, once (a repeat carries the same eventId).
-    const outcomeRecords = await bed.readTopicUntil(bed.topics.outcomes, (records) => new Set(records.map((record) => record.key?.toString())).size >= options.calls, 60_000).catch(() => []);
+    // The relays publish after the calls are final: wait (bounded) for at least one record per call, then read them all.
+    let onTopic = 0;
+    await until(async () => (onTopic = await bed.recordCount(bed.topics.outcomes)) >= options.calls, () => `${options.calls} outcome records (${onTopic})`, 120_000, 1_000).catch(() => undefined);
+    const outcomeRecords = onTopic === 0 ? [] : await bed.readTopicUntil(bed.topics.outcomes, (records) => records.length >= onTopic, 120_000);
     const eventIdsOf = new Map<string, Set<string>>();
     for (const record of outcomeRecords) {
       const key = record.key?.toString() ?? '';
