@@ -26,7 +26,7 @@ export function traceparentOf(span: Span): string | undefined {
 
 export function startAttemptSpan(parentTraceparent: string | undefined, attributes: { attempt: number; siteId: string; gateway: string; externalCallId: string }): AttemptSpan {
   const span = tracer().startSpan(
-    'LiveDeflect contextAndInvite',
+    attributes.gateway === 'liveperson-c2m' ? 'C2M eligibility and invite' : 'LiveDeflect contextAndInvite',
     {
       kind: SpanKind.CLIENT,
       attributes: {
