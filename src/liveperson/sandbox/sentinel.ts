@@ -2,7 +2,7 @@
 // real JWTs (HS256, signed with a key made at start-up and never shown) and verifies them on every request: the
 // signature, the issuer, the account and the expiry on the sandbox's clock. JWTs are made and checked with `jose`
 // (its algorithm allowlist and claim checks rather than hand-written ones).
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createSecretKey, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Clock } from '../../shared/clock.js';
 import type { ClientCredentials } from '../oauth2-authorizer.js';
@@ -34,7 +34,8 @@ export interface Sentinel {
 }
 
 export function createSentinel(options: SentinelOptions): Sentinel {
-  const key = randomBytes(32);
+  // A KeyObject made once: jose would otherwise import raw key bytes again for every signature it checks.
+  const key = createSecretKey(randomBytes(32));
   let lifetime = options.tokenLifetimeSeconds ?? 3_600;
   let issued = 0;
 

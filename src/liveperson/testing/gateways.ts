@@ -21,7 +21,8 @@ export const TEST_C2M_APP = 'deflect';
 export interface TestGatewayOptions {
   api: GatewayApi;
   auth?: GatewayAuth;
-  sandbox: Sandbox;
+  /** The sandbox (or any server answering as LivePerson) by its URL. */
+  sandbox: Pick<Sandbox, 'url'>;
   clock: Clock;
   timeoutMs?: number;
   clientCredentials?: Partial<ClientCredentials>;
