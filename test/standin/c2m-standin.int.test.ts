@@ -85,7 +85,9 @@ describe.skipIf(!availability.available)('Connect to Messaging with OAuth 2.0 ag
       LIVEPERSON_C2M_HANDOFF_ID: 'standin-handoff',
       LIVEPERSON_C2M_APP: 'standin-app',
       LIVEPERSON_SITE_ID: SITE,
-      LIVEPERSON_TIMEOUT_MS: '500',
+      // Generous for a shared, loaded machine (a JVM warming up): the attempt timeout that delays reconciling the
+      // dropped invite is 8 × this + 5 s.
+      LIVEPERSON_TIMEOUT_MS: '1500',
       DEFLECT_RETRY_BASE_MS: '100',
       DEFLECT_RETRY_MAX_MS: '1000',
       DEFLECT_SITE_RATE_PER_SECOND: '0',
@@ -117,7 +119,7 @@ describe.skipIf(!availability.available)('Connect to Messaging with OAuth 2.0 ag
     const sms = smsPerCallId();
     for (const [id, { n, outcome: expected }] of Object.entries(SCENARIOS)) expect(sms.get(callIdOf(n)) ?? 0, id).toBe(expected === 'INVITE_SENT' ? 1 : 0);
     for (let i = 0; i < ARRIVING; i++) {
-      expect(await outcome(`arriving-${i}`)).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1 });
+      expect(await outcome(`arriving-${i}`)).toMatchObject({ outcome: 'INVITE_SENT' });
       expect(sms.get(`arriving-+4479110001${String(i).padStart(2, '0')}`)).toBe(1);
     }
     expect([...sms.values()].every((count) => count === 1)).toBe(true);
@@ -129,20 +131,27 @@ describe.skipIf(!availability.available)('Connect to Messaging with OAuth 2.0 ag
   });
 
   it('503 twice: three invites with the same callId, after backoff; 429: the second invite waited its Retry-After', async () => {
-    expect(journal.filter((e) => toC2m('invite')(e) && bodyOf(e)['callId'] === callIdOf(4)).map((e) => e.responseDefinition.status)).toEqual(expect.arrayContaining([503, 503, 200]));
-    const limited = (await facts('429-retry-after')).find((f) => f.type === 'RetryScheduled');
-    expect(limited && limited.type === 'RetryScheduled' && limited.dueAt - limited.at).toBeGreaterThanOrEqual(2_000);
+    const statuses = journal.filter((e) => toC2m('invite')(e) && bodyOf(e)['callId'] === callIdOf(4)).map((e) => e.responseDefinition.status);
+    expect(statuses.filter((status) => status === 503)).toHaveLength(2);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    const history = await facts('429-retry-after');
+    const rateLimited = history.findIndex((f) => f.type === 'InviteAttemptFailed' && f.classification === 'RATE_LIMITED');
+    expect(history[rateLimited]).toMatchObject({ httpStatus: 429, retryAfterMs: 2_000, lpErrorCode: 1029 });
+    const scheduled = history[rateLimited + 1];
+    expect(scheduled?.type === 'RetryScheduled' && scheduled.dueAt - scheduled.at).toBeGreaterThanOrEqual(2_000);
   });
 
   it("400: REJECTED with LivePerson's errorCode in the history", async () => {
-    expect((await facts('400')).find((f) => f.type === 'InviteAttemptFailed')).toMatchObject({ classification: 'REJECTED', httpStatus: 400, lpErrorCode: 1400 });
+    expect((await facts('400')).findLast((f) => f.type === 'InviteAttemptFailed')).toMatchObject({ classification: 'REJECTED', httpStatus: 400, lpErrorCode: 1400 });
   });
 
   it('invite dropped after sending: in doubt, found on the second page of reporting by its callId, never retried', async () => {
     const history = await facts('invite-dropped');
     expect(history.map((f) => f.type)).toEqual(expect.arrayContaining(['EligibilityConfirmed', 'InviteAttemptInDoubt', 'InDoubtReconciled']));
     expect(history.find((f) => f.type === 'InDoubtReconciled')).toMatchObject({ found: true, lpCallId: callIdOf(7) });
-    expect(history.some((f) => f.type === 'RetryScheduled')).toBe(false);
+    // Nothing after the reconciliation: no retry, and the stand-in saw exactly the one invite it dropped.
+    expect(history.findLast((f) => f.type !== 'CallEnded')?.type).toBe('InDoubtReconciled');
+    expect(journal.filter((e) => toC2m('invite')(e) && bodyOf(e)['callId'] === callIdOf(7))).toHaveLength(1);
     const pages = journal.filter((e) => path(e).endsWith('/transactions/')).map((e) => new URL(e.request.url, wiremock.url).searchParams.get('offset'));
     expect(pages).toEqual(expect.arrayContaining(['0', '2']));
   });
