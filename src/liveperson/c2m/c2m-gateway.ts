@@ -2,13 +2,13 @@
 // invite naming that callId; reconciliation through C2M's transactions reporting, paged, matched on the callId;
 // and the analytics the funnel shows beside our own counts. Hosts come from the Domain API unless configured.
 import { performance } from 'node:perf_hooks';
-import type { EligibilityResult, FindInviteQuery, FindInviteResult, InviteGateway, InviteRequest, InviteResult } from '../../effects/invite-gateway.js';
+import type { EligibilityResult, FindInviteQuery, FindInviteResult, InviteFailure, InviteGateway, InviteRequest, InviteResult } from '../../effects/invite-gateway.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { DeflectError, isDeflectError } from '../../shared/errors.js';
 import { exchangeAuthorized, notAuthorizedFailure, type AuthorizedOutcome } from '../authorized-exchange.js';
 import type { RequestAuthorizer } from '../authorizer.js';
 import type { HostResolver } from '../domain-discovery.js';
-import { createHttpExchange, type HttpExchange } from '../http-exchange.js';
+import { createHttpExchange, type ExchangeOutcome, type HttpExchange } from '../http-exchange.js';
 import { toC2mInviteBody, toEligibilityBody } from './bodies.js';
 import { classifyC2mInvite, classifyEligibility, describeC2mAnswer, isTokenRejected } from './classify.js';
 import { findInvitedTransaction, parseAnalytics, parseTransactionsPage, type C2mAnalytics } from './reporting.js';
@@ -40,6 +40,11 @@ export interface C2mGateway extends InviteGateway {
 }
 
 const MAX_ANSWER_BYTES = 64 * 1024;
+
+/** A failure before anything reached LivePerson. */
+function notSent(classification: 'REJECTED' | 'RETRYABLE', error: DeflectError): Omit<InviteFailure, 'latencyMs'> {
+  return { kind: 'failed', classification, code: error.code, message: error.message };
+}
 const MAX_REPORT_ANSWER_BYTES = 16 * 1024 * 1024;
 /** A bound on paging, far above any window reconciliation asks about. */
 const MAX_PAGES = 1_000;
@@ -115,43 +120,47 @@ export function createC2mGateway(options: C2mGatewayOptions): C2mGateway {
     return outcome.body;
   };
 
+  /**
+   * One C2M POST: the body built (a body that cannot be built is REJECTED, nothing sent), the host found and the
+   * request authorized (failures there sent nothing either), then the exchange's outcome for the caller to classify.
+   */
+  const post = async (
+    request: InviteRequest,
+    step: 'eligibility' | 'invite',
+    body: () => object,
+    signal: AbortSignal | undefined,
+  ): Promise<Omit<InviteFailure, 'latencyMs'> | { outcome: ExchangeOutcome }> => {
+    let text: string;
+    try {
+      text = JSON.stringify(body());
+    } catch (error) {
+      if (!isDeflectError(error)) throw error;
+      return notSent('REJECTED', error);
+    }
+    const outcome = await exchange(request.siteId, `${account(request.siteId)}/${step}?v=2.0`, { method: 'POST', body: text, maxResponseBytes: MAX_ANSWER_BYTES, ...(signal ? { signal } : {}) });
+    if (outcome.type === 'noHost') return notSent('RETRYABLE', outcome.error);
+    if (outcome.type === 'notAuthorized') return { kind: 'failed', ...notAuthorizedFailure(outcome.error) };
+    return { outcome };
+  };
+
   return {
     name: 'liveperson-c2m',
 
     async checkEligibility(request, sendOptions) {
       const started = monotonicNow();
-      const latencyMs = (): number => Math.max(0, Math.round(monotonicNow() - started));
-      let body: string;
-      try {
-        body = JSON.stringify(toEligibilityBody(request, { handoffId: options.handoffId, ...(options.templateVariables ? { templateVariables: options.templateVariables } : {}) }));
-      } catch (error) {
-        if (!isDeflectError(error)) throw error;
-        return { kind: 'failed', classification: 'REJECTED', code: error.code, message: error.message, latencyMs: latencyMs() };
-      }
-      const outcome = await exchange(request.siteId, `${account(request.siteId)}/eligibility?v=2.0`, { method: 'POST', body, maxResponseBytes: MAX_ANSWER_BYTES, ...(sendOptions?.signal ? { signal: sendOptions.signal } : {}) });
-      if (outcome.type === 'noHost') return { kind: 'failed', classification: 'RETRYABLE', code: outcome.error.code, message: outcome.error.message, latencyMs: latencyMs() };
-      if (outcome.type === 'notAuthorized') return { kind: 'failed', ...notAuthorizedFailure(outcome.error), latencyMs: latencyMs() };
-      return { ...classifyEligibility(outcome, clock.now()), latencyMs: latencyMs() };
+      const sent = await post(request, 'eligibility', () => toEligibilityBody(request, { handoffId: options.handoffId, ...(options.templateVariables ? { templateVariables: options.templateVariables } : {}) }), sendOptions?.signal);
+      const latencyMs = Math.max(0, Math.round(monotonicNow() - started));
+      return 'kind' in sent ? { ...sent, latencyMs } : { ...classifyEligibility(sent.outcome, clock.now()), latencyMs };
     },
 
     async sendInvite(request, sendOptions): Promise<InviteResult> {
       const started = monotonicNow();
       const latencyMs = (): number => Math.max(0, Math.round(monotonicNow() - started));
+      const { lpCallId } = request;
       // The callId is the recorded eligibility's: without one there is nothing the invite could name.
-      if (!request.lpCallId) {
-        return { kind: 'failed', classification: 'REJECTED', code: 'DEFLECT_LP_REJECTED', message: new DeflectError('DEFLECT_LP_REJECTED', 'no eligibility callId recorded; not sent').message, latencyMs: latencyMs() };
-      }
-      let body: string;
-      try {
-        body = JSON.stringify(toC2mInviteBody(request, request.lpCallId));
-      } catch (error) {
-        if (!isDeflectError(error)) throw error;
-        return { kind: 'failed', classification: 'REJECTED', code: error.code, message: error.message, latencyMs: latencyMs() };
-      }
-      const outcome = await exchange(request.siteId, `${account(request.siteId)}/invite?v=2.0`, { method: 'POST', body, maxResponseBytes: MAX_ANSWER_BYTES, ...(sendOptions?.signal ? { signal: sendOptions.signal } : {}) });
-      if (outcome.type === 'noHost') return { kind: 'failed', classification: 'RETRYABLE', code: outcome.error.code, message: outcome.error.message, latencyMs: latencyMs() };
-      if (outcome.type === 'notAuthorized') return { kind: 'failed', ...notAuthorizedFailure(outcome.error), latencyMs: latencyMs() };
-      return { ...classifyC2mInvite(outcome, clock.now(), request.lpCallId), latencyMs: latencyMs() };
+      if (!lpCallId) return { ...notSent('REJECTED', new DeflectError('DEFLECT_LP_REJECTED', 'no eligibility callId recorded; not sent')), latencyMs: latencyMs() };
+      const sent = await post(request, 'invite', () => toC2mInviteBody(request, lpCallId), sendOptions?.signal);
+      return 'kind' in sent ? { ...sent, latencyMs: latencyMs() } : { ...classifyC2mInvite(sent.outcome, clock.now(), lpCallId), latencyMs: latencyMs() };
     },
 
     async findInvite(query: FindInviteQuery): Promise<FindInviteResult> {
