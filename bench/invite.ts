@@ -8,7 +8,10 @@
 // gateway, C at a time, with no store, decider or runner. Not a test: figures go in the issue note.
 // --store postgres runs the invite step on PostgreSQL (a fresh schema on TEST_POSTGRES_URL, default
 // postgres://127.0.0.1:5432/test, dropped after) instead of SQLite.
-// Usage: npm run bench:invite [-- --calls 10000 --concurrency 64 --latency 50 --store sqlite|postgres]
+// `--api c2m` runs Connect to Messaging (eligibility, the callId appended, then the invite: two round trips per
+// SMS, so the bound is C ÷ 2 × latency) with OAuth 2.0 tokens from the sandbox's Sentinel; it also prints the
+// time the second round trip adds to accept → SMS (the callId's append plus the invite exchange).
+// Usage: npm run bench:invite [-- --calls 10000 --concurrency 64 --latency 50 --api livedeflect|c2m --auth oauth1|oauth2 --store sqlite|postgres]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +24,7 @@ import { createDecider, type Decision } from '../src/decide/decider.js';
 import { DEFAULT_POLICY } from '../src/decide/policy.js';
 import { createEffectsRunner } from '../src/effects/effects-runner.js';
 import type { InviteGateway } from '../src/effects/invite-gateway.js';
-import { createLiveDeflectGateway, createOAuth1Authorizer } from '../src/liveperson/index.js';
-import { SANDBOX_CREDENTIALS } from '../src/liveperson/sandbox/credentials.js';
+import { openTestGateway, type ClosableGateway, type GatewayApi, type GatewayAuth } from '../src/liveperson/testing/gateways.js';
 import { inviteRequest } from '../src/liveperson/testing/invite-request.js';
 import pg from 'pg';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
@@ -32,8 +34,20 @@ import { TEST_POSTGRES_URL, testSchemaName } from '../src/store/testing/postgres
 import { systemClock } from '../src/shared/clock.js';
 
 const { values } = parseArgs({
-  options: { calls: { type: 'string', default: '10000' }, concurrency: { type: 'string', default: '64' }, latency: { type: 'string', default: '50' }, sync: { type: 'string', default: 'full' }, store: { type: 'string', default: 'sqlite' } },
+  options: {
+    calls: { type: 'string', default: '10000' },
+    concurrency: { type: 'string', default: '64' },
+    latency: { type: 'string', default: '50' },
+    sync: { type: 'string', default: 'full' },
+    store: { type: 'string', default: 'sqlite' },
+    api: { type: 'string', default: 'livedeflect' },
+    auth: { type: 'string' },
+  },
 });
+const API: GatewayApi = values.api === 'c2m' ? 'c2m' : 'livedeflect';
+const AUTH: GatewayAuth = values.auth === 'oauth2' || values.auth === 'bearer' || values.auth === 'oauth1' ? values.auth : API === 'c2m' ? 'oauth2' : 'oauth1';
+/** Round trips to LivePerson per SMS: C2M asks eligibility first. */
+const ROUND_TRIPS = API === 'c2m' ? 2 : 1;
 const CALLS = Number(values.calls);
 const CONCURRENCY = Number(values.concurrency);
 const LATENCY_MS = Number(values.latency);
@@ -44,7 +58,7 @@ const PG_SCHEMA = testSchemaName().replace('deflect_test_', 'deflect_bench_');
 
 interface SandboxProcess {
   url: string;
-  /** Each invited call's time inside the sandbox, ms. */
+  /** Each invited call's time inside the sandbox, ms (LiveDeflect: by externalCallId; C2M: by callId). */
   timings(): Promise<Map<string, number>>;
   stop(): void;
 }
@@ -78,14 +92,14 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-/** The floor: N signed requests through the gateway, C at a time, nothing else; each exchange's time, by call. */
+/** The gateway under test, against the sandbox process (its Sentinel and Domain API too, for OAuth 2.0 and C2M). */
+function benchGateway(url: string): ClosableGateway {
+  return openTestGateway({ api: API, auth: AUTH, sandbox: { url }, clock: systemClock, maxSockets: CONCURRENCY, timeoutMs: 10_000 });
+}
+
+/** The floor: N authorized requests (C2M: eligibility then invite) through the gateway, C at a time, nothing else. */
 async function bareClient(baseUrl: string): Promise<{ seconds: number; exchangeMs: Map<string, number> }> {
-  const gateway = createLiveDeflectGateway({
-    baseUrl,
-    authorizer: createOAuth1Authorizer({ credentials: SANDBOX_CREDENTIALS, clock: systemClock }),
-    clock: systemClock,
-    maxSockets: CONCURRENCY,
-  });
+  const gateway = benchGateway(baseUrl);
   const exchangeMs = new Map<string, number>();
   let next = 0;
   const start = process.hrtime.bigint();
@@ -94,9 +108,13 @@ async function bareClient(baseUrl: string): Promise<{ seconds: number; exchangeM
       for (let i = next++; i < CALLS; i = next++) {
         const externalCallId = `bare-${i}`;
         const sentAt = process.hrtime.bigint();
-        const result = await gateway.sendInvite(inviteRequest({ externalCallId, customer: { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` } }));
+        const request = inviteRequest({ externalCallId, customer: { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` } });
+        const eligibility = gateway.checkEligibility ? await gateway.checkEligibility(request) : undefined;
+        if (eligibility && eligibility.kind !== 'eligible') throw new Error(`bare client: ${externalCallId} was not eligible (${eligibility.kind})`);
+        const result = await gateway.sendInvite(eligibility ? { ...request, lpCallId: eligibility.lpCallId } : request);
         if (result.kind !== 'sent') throw new Error(`bare client: ${externalCallId} was not sent (${result.kind})`);
-        exchangeMs.set(externalCallId, Number(process.hrtime.bigint() - sentAt) / 1e6);
+        // Keyed as the sandbox keys its timings: C2M's requests carry the callId, not ours.
+        exchangeMs.set(eligibility ? eligibility.lpCallId : externalCallId, Number(process.hrtime.bigint() - sentAt) / 1e6);
       }
     }),
   );
@@ -113,12 +131,7 @@ try {
       ? await openPostgresEventStore({ connectionString: TEST_POSTGRES_URL, schema: PG_SCHEMA })
       : createSqliteEventStore({ path: join(dir, 'invite.sqlite'), synchronous: SYNC });
   const decider = createDecider({ store, clock: systemClock, policy: { ...DEFAULT_POLICY, inviteDeadlineMs: 3_600_000 }, cacheSize: CALLS + 100 });
-  const gateway = createLiveDeflectGateway({
-    baseUrl: sandbox.url,
-    authorizer: createOAuth1Authorizer({ credentials: SANDBOX_CREDENTIALS, clock: systemClock }),
-    clock: systemClock,
-    maxSockets: CONCURRENCY,
-  });
+  const gateway = benchGateway(sandbox.url);
   const fenceAt = new Map<string, bigint>();
   const overheadsMs: number[] = [];
   // Fence durable → outcome durable, per call, to subtract the sandbox's own time for that call's request.
@@ -127,13 +140,37 @@ try {
   // own work around the request (fence, signing, outcome append), with the sandbox's processing and queueing out.
   const exchangeMs = new Map<string, number>();
   const ownWorkMs: number[] = [];
+  // C2M: the callId of each call, and what the second round trip adds to accept → SMS: from eligibility's answer
+  // (the callId appended meanwhile) to the invite's answer.
+  const callIdOf = new Map<string, string>();
+  const eligibilityAnsweredAt = new Map<string, bigint>();
+  const secondTripMs: number[] = [];
+  const appendGapMs: number[] = [];
   const timedGateway: InviteGateway = {
     name: gateway.name,
     findInvite: (query) => gateway.findInvite(query),
+    ...(gateway.checkEligibility
+      ? {
+          async checkEligibility(request: Parameters<NonNullable<InviteGateway['checkEligibility']>>[0]) {
+            const start = process.hrtime.bigint();
+            const result = await (gateway.checkEligibility?.(request) ?? Promise.reject(new Error('no eligibility step')));
+            const answered = process.hrtime.bigint();
+            eligibilityAnsweredAt.set(request.externalCallId, answered);
+            exchangeMs.set(request.externalCallId, Number(answered - start) / 1e6);
+            return result;
+          },
+        }
+      : {}),
     async sendInvite(request, options) {
       const start = process.hrtime.bigint();
       const result = await gateway.sendInvite(request, options);
-      exchangeMs.set(request.externalCallId, Number(process.hrtime.bigint() - start) / 1e6);
+      const end = process.hrtime.bigint();
+      exchangeMs.set(request.externalCallId, (exchangeMs.get(request.externalCallId) ?? 0) + Number(end - start) / 1e6);
+      const eligible = eligibilityAnsweredAt.get(request.externalCallId);
+      if (eligible !== undefined) {
+        secondTripMs.push(Number(end - eligible) / 1e6);
+        appendGapMs.push(Number(start - eligible) / 1e6);
+      }
       return result;
     },
   };
@@ -143,11 +180,12 @@ try {
   const onDecision = (decision: Decision): void => {
     const first = decision.appended[0];
     if (first?.type === 'InviteAttemptStarted') fenceAt.set(decision.externalCallId, process.hrtime.bigint());
+    if (first?.type === 'EligibilityConfirmed') callIdOf.set(decision.externalCallId, first.lpCallId);
     if (first?.type === 'InviteSent') {
       const fence = fenceAt.get(decision.externalCallId);
       if (fence !== undefined) {
         const totalMs = Number(process.hrtime.bigint() - fence) / 1e6;
-        overheadsMs.push(totalMs - LATENCY_MS);
+        overheadsMs.push(totalMs - ROUND_TRIPS * LATENCY_MS);
         totalMsOf.set(decision.externalCallId, totalMs);
         ownWorkMs.push(totalMs - (exchangeMs.get(decision.externalCallId) ?? totalMs));
       }
@@ -174,7 +212,7 @@ try {
   }
 
   const bare = await bareClient(sandbox.url);
-  console.log(`bench/invite: ${CALLS} accepted calls, concurrency ${CONCURRENCY}, sandbox latency ${LATENCY_MS} ms (own process), ${STORE === 'postgres' ? `PostgreSQL store (${TEST_POSTGRES_URL}, schema ${PG_SCHEMA})` : `SQLite store (synchronous=${SYNC})`}, Node ${process.version}`);
+  console.log(`bench/invite: ${API} with ${AUTH}, ${CALLS} accepted calls, concurrency ${CONCURRENCY}, sandbox latency ${LATENCY_MS} ms per round trip (own process), ${STORE === 'postgres' ? `PostgreSQL store (${TEST_POSTGRES_URL}, schema ${PG_SCHEMA})` : `SQLite store (synchronous=${SYNC})`}, Node ${process.version}`);
   const gcPausesMs: number[] = [];
   const gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcPausesMs.push(entry.duration);
@@ -195,13 +233,13 @@ try {
   await store.close();
 
   const rate = CALLS / seconds;
-  const bound = CONCURRENCY / (LATENCY_MS / 1000);
+  const bound = CONCURRENCY / ((ROUND_TRIPS * LATENCY_MS) / 1000);
   overheadsMs.sort((a, b) => a - b);
   ownWorkMs.sort((a, b) => a - b);
   const sandboxMs: number[] = [];
   const aboveSandboxMs: number[] = [];
   for (const [externalCallId, totalMs] of totalMsOf) {
-    const inSandbox = sandboxMsOf.get(externalCallId);
+    const inSandbox = sandboxMsOf.get(callIdOf.get(externalCallId) ?? externalCallId);
     if (inSandbox === undefined) continue;
     sandboxMs.push(inSandbox);
     aboveSandboxMs.push(totalMs - inSandbox);
@@ -219,11 +257,11 @@ try {
   const ms = (value: number): number => Number(value.toFixed(2));
   console.table({
     'bare client: requests/s': { value: Math.round(bareRate) },
-    'bare client: ratio to the bound': { value: Number((bareRate / (CONCURRENCY / (LATENCY_MS / 1000))).toFixed(3)) },
+    'bare client: ratio to the bound': { value: Number((bareRate / bound).toFixed(3)) },
     "bare client: overhead above the sandbox's own time p50 ms": { value: ms(percentile(bareAboveSandboxMs, 50)) },
     "bare client: overhead above the sandbox's own time p99 ms": { value: ms(percentile(bareAboveSandboxMs, 99)) },
     'invites/s': { value: Math.round(rate) },
-    'bound C ÷ latency': { value: Math.round(bound) },
+    [`bound C ÷ (${ROUND_TRIPS} × latency)`]: { value: Math.round(bound) },
     'ratio (target >= 0.9)': { value: Number((rate / bound).toFixed(3)) },
     'overhead above the nominal latency p50 ms': { value: ms(percentile(overheadsMs, 50)) },
     'overhead above the nominal latency p99 ms (target < 5)': { value: ms(percentile(overheadsMs, 99)) },
@@ -239,6 +277,14 @@ try {
     'GC pause max ms': { value: ms(gcPausesMs.at(-1) ?? 0) },
     'event-loop delay p99 ms': { value: ms(loopDelay.percentile(99) / 1e6) },
     'event-loop delay max ms': { value: ms(loopDelay.max / 1e6) },
+    ...(secondTripMs.length > 0
+      ? {
+          'C2M: second round trip added to accept → SMS p50 ms': { value: ms(percentile(secondTripMs.sort((a, b) => a - b), 50)) },
+          'C2M: second round trip added to accept → SMS p99 ms': { value: ms(percentile(secondTripMs, 99)) },
+          'C2M: of it, the callId append before the invite p50 ms': { value: ms(percentile(appendGapMs.sort((a, b) => a - b), 50)) },
+          'C2M: of it, the callId append before the invite p99 ms': { value: ms(percentile(appendGapMs, 99)) },
+        }
+      : {}),
   });
   if (sandboxMs.length < CALLS) console.log(`note: the sandbox reported its own time for ${sandboxMs.length} of ${CALLS} calls`);
 } finally {

@@ -1,9 +1,12 @@
 // Records the call histories kept in test/fixtures/histories/: real runs of the invite step (decider, effects
-// runner, LiveDeflect gateway over HTTP to the sandbox, manual clock), one per path an auditor asks about —
-// a retry, an attempt in doubt then reconciled, an invite that expired, a declined offer. The tests replay
-// these files; re-record them only on purpose (a new machine version keeps the old files: they are history).
+// runner, LiveDeflect or Connect to Messaging gateway over HTTP to the sandbox, manual clock), one per path an
+// auditor asks about — a retry, an attempt in doubt then reconciled, an invite that expired, a declined offer,
+// C2M's eligibility then invite, refused, or in doubt. The tests replay these files. A file that exists is kept:
+// recorded histories are history (a new machine version records new files beside the old ones); delete one to
+// record it again on purpose.
 // Usage: npx tsx scripts/record-fixtures.ts
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CallFact } from '../src/contracts/generated/schemas.js';
@@ -23,6 +26,8 @@ interface Scenario {
   /** LivePerson's behaviour for this call, set on the sandbox before the acceptance. */
   prepare?: (harness: InviteHarness) => void;
   declines?: boolean;
+  /** Which LivePerson API; LiveDeflect (OAuth 1.0) by default, C2M with OAuth 2.0. */
+  api?: 'livedeflect' | 'c2m';
 }
 
 const SCENARIOS: Scenario[] = [
@@ -51,6 +56,33 @@ const SCENARIOS: Scenario[] = [
     description: 'The caller declined the offer to continue by text; no invite was attempted.',
     declines: true,
   },
+  {
+    file: 'c2m-sent.json',
+    externalCallId: 'fixture-c2m-sent',
+    description: "Connect to Messaging: LivePerson confirmed eligibility with its callId, recorded before the invite that named it; one SMS.",
+    api: 'c2m',
+  },
+  {
+    file: 'c2m-not-eligible.json',
+    externalCallId: 'fixture-c2m-not-eligible',
+    description: 'Connect to Messaging: LivePerson said the caller cannot be reached by messaging; no invite, the call failed NOT_ELIGIBLE.',
+    api: 'c2m',
+    prepare: (h) => h.sandbox.nextResponses([{ kind: 'status', status: 200, body: { eligible: false, callId: '5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f', availableChannels: [] }, endpoint: 'c2mEligibility' }]),
+  },
+  {
+    file: 'c2m-in-doubt-reconciled.json',
+    externalCallId: 'fixture-c2m-in-doubt',
+    description: "Connect to Messaging: the invite's answer was lost; C2M's transactions, matched on the recorded callId, showed the SMS, so nothing was retried.",
+    api: 'c2m',
+    prepare: (h) => h.sandbox.nextResponses([{ kind: 'responseLost', endpoint: 'c2mInvite' }]),
+  },
+  {
+    file: 'c2m-eligibility-lost.json',
+    externalCallId: 'fixture-c2m-eligibility-lost',
+    description: "Connect to Messaging: the first eligibility answer was lost (harmless: it sends nothing); the retry's eligibility and invite sent one SMS.",
+    api: 'c2m',
+    prepare: (h) => h.sandbox.nextResponses([{ kind: 'responseLost', endpoint: 'c2mEligibility' }]),
+  },
 ];
 
 /** Inbound events arrive from Kafka, each with the producer's trace (ids derived from the call, so re-recording is stable). */
@@ -63,7 +95,9 @@ function fromKafka(callNumber: number, offset: number): ApplyOptions {
 }
 
 async function record(scenario: Scenario, callNumber: number): Promise<string> {
-  const h = await createInviteHarness(scenario.policy ? { policy: scenario.policy } : {});
+  const path = join(directory, scenario.file);
+  if (existsSync(path)) return `${path} (kept: recorded histories are history)`;
+  const h = await createInviteHarness({ ...(scenario.policy ? { policy: scenario.policy } : {}), ...(scenario.api ? { api: scenario.api } : {}) });
   try {
     const id = scenario.externalCallId;
     let offset = 0;
@@ -79,12 +113,11 @@ async function record(scenario: Scenario, callNumber: number): Promise<string> {
     }
     h.clock.set(Math.max(h.clock.now(), T0 + 40_000) + 1_000);
     await inbound(fact.ended(id, { occurredAt: h.clock.now() - 500 }));
-    const path = join(directory, scenario.file);
     await writeRecordedHistory(path, await recordHistory(h.store, id, scenario.description));
-    return path;
+    return `wrote ${path}`;
   } finally {
     await h.close();
   }
 }
 
-for (const [index, scenario] of SCENARIOS.entries()) console.log(`wrote ${await record(scenario, index + 1)}`);
+for (const [index, scenario] of SCENARIOS.entries()) console.log(`${await record(scenario, index + 1)}`);

@@ -30,6 +30,35 @@ describe('the call-deflection machine', () => {
     expect(stateName(INITIAL_CALL_SNAPSHOT)).toBe('awaitingCall');
   });
 
+  describe("Connect to Messaging's eligibility step (version 2)", () => {
+    const inviting = [fact.callBegun('c1'), fact.accepted('c1'), { type: 'EligibilityAssessed' as const, verdict: 'ELIGIBLE' as const, basis: 'lineType:MOBILE', at: 1 }];
+
+    it("records LivePerson's callId inside the attempt, which a retry keeps and a sent invite follows", () => {
+      const confirmed = foldFacts([...inviting, fact.attemptStarted('a1'), fact.eligibilityConfirmed('a1', 'lp-uuid-1')]);
+      expect(stateName(confirmed)).toBe('accepted.inviting.attempting');
+      expect(confirmed.context.lpEligibility).toEqual({ callId: 'lp-uuid-1', channel: 'sms' });
+      const retried = foldFacts(
+        [fact.attemptFailed('a1', 'RETRYABLE'), { type: 'RetryScheduled', attempt: 2, dueAt: 5, at: 4 }, fact.retryDue(2, 5), fact.attemptStarted('a2', 2)],
+        confirmed,
+      );
+      expect(stateName(retried)).toBe('accepted.inviting.attempting');
+      expect(retried.context.lpEligibility).toEqual({ callId: 'lp-uuid-1', channel: 'sms' });
+      expect(summarize(foldFacts([fact.sent('a2', 'lp-uuid-1')], retried))).toMatchObject({ outcome: 'INVITE_SENT', lpCallId: 'lp-uuid-1', attempts: 2 });
+    });
+
+    it('ends the call FAILED NOT_ELIGIBLE when LivePerson says the caller cannot be reached', () => {
+      const refused = foldFacts([...inviting, fact.attemptStarted('a1'), fact.notEligible('a1', 'NO_CHANNEL')]);
+      expect(summarize(refused)).toMatchObject({ outcome: 'FAILED', reason: 'NOT_ELIGIBLE', state: 'failed' });
+    });
+
+    it("takes neither fact for another attempt, nor outside an attempt", () => {
+      const attempting = foldFacts([...inviting, fact.attemptStarted('a2')]);
+      expect(canTake(attempting, fact.eligibilityConfirmed('a1'))).toBe(false);
+      expect(canTake(attempting, fact.notEligible('a1'))).toBe(false);
+      expect(canTake(foldFacts(inviting), fact.eligibilityConfirmed('a2'))).toBe(false);
+    });
+  });
+
   it('detects inputs a state cannot take (snapshot.can)', () => {
     const declined = foldFacts([fact.callBegun('c1'), fact.declined('c1')]);
     expect(isFinal(declined)).toBe(true);

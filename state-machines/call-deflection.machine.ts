@@ -12,13 +12,18 @@ import type {
   FailureClassification,
 } from '../src/contracts/generated/schemas.js';
 
-export const CALL_MACHINE_VERSION = 1;
+/**
+ * 2: Connect to Messaging's eligibility step inside an attempt (EligibilityConfirmed, NotEligible). Version 1
+ * histories never contain these facts, so they read the same under 2.
+ */
+export const CALL_MACHINE_VERSION = 2;
 
 export type CallOutcome = 'IN_PROGRESS' | 'INVITE_SENT' | 'FAILED' | 'NOT_DEFLECTED';
 
 export type FailureReason =
   | 'INELIGIBLE_NUMBER'
   | 'SUPPRESSED'
+  | 'NOT_ELIGIBLE'
   | 'MISSING_CALL_CONTEXT'
   | 'REJECTED'
   | 'AUTH_FAILED'
@@ -46,6 +51,11 @@ export interface CallContext {
   /** When that attempt started (service clock): an attempt still unanswered well past its timeout was abandoned. */
   attemptStartedAt?: number;
   lastFailure?: { classification: FailureClassification; code: string; retryAfterMs?: number };
+  /**
+   * Connect to Messaging only: LivePerson's callId from its eligibility answer. Once recorded it names every later
+   * invite of the call (a retry reuses it) and is what reconciliation matches in LivePerson's reporting.
+   */
+  lpEligibility?: { callId: string; channel?: string };
   retry?: { attempt: number; dueAt: number };
   lpCallId?: string;
   inviteSentAt?: number;
@@ -118,6 +128,11 @@ export const callDeflectionMachine = setup({
       outcome: 'FAILED' as const,
       reason: (event as Fact<'InviteAttemptFailed'>).classification as FailureReason,
     })),
+    recordLivePersonEligibility: assign(({ event }) => {
+      const confirmed = event as Fact<'EligibilityConfirmed'>;
+      return { lpEligibility: { callId: confirmed.lpCallId, ...(confirmed.channel ? { channel: confirmed.channel } : {}) } };
+    }),
+    failNotEligible: assign({ outcome: 'FAILED' as const, reason: 'NOT_ELIGIBLE' as const }),
     recordSent: assign(({ event }) => {
       const sent = event as Fact<'InviteSent'>;
       return { outcome: 'INVITE_SENT' as const, lpCallId: sent.lpCallId, inviteSentAt: sent.at };
@@ -198,10 +213,16 @@ export const callDeflectionMachine = setup({
                 DeadlineReached: { target: '#callDeflection.failed', actions: 'failExpired' },
               },
             },
-            /** A request is out. The deadline waits for its bounded outcome rather than cutting across it. */
+            /**
+             * A request is out. The deadline waits for its bounded outcome rather than cutting across it. With
+             * Connect to Messaging an attempt first asks LivePerson whether the caller can be reached: its callId is
+             * recorded (EligibilityConfirmed) before the invite naming it leaves, and a refusal ends the call.
+             */
             attempting: {
               tags: ['effect:attemptInFlight'],
               on: {
+                EligibilityConfirmed: { guard: 'currentAttempt', actions: 'recordLivePersonEligibility' },
+                NotEligible: { guard: 'currentAttempt', target: '#callDeflection.failed', actions: 'failNotEligible' },
                 InviteSent: { guard: 'currentAttempt', target: '#callDeflection.inviteSent', actions: 'recordSent' },
                 InviteAttemptFailed: [
                   { guard: 'currentAttemptPermanentFailure', target: '#callDeflection.failed', actions: ['recordAttemptFailure', 'failForAttempt'] },

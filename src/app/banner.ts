@@ -47,7 +47,8 @@ export function startBanner(running: RunningService): string {
   else lines.push(`  Outcomes:          ${config.data.outcomesFile}`);
   if (config.http.token) lines.push('  Auth:              Authorization: Bearer <DEFLECT_HTTP_TOKEN> required');
   const endpoint = config.livePerson.endpoint;
-  lines.push(endpoint.kind === 'sandbox' ? '' : `  LiveDeflect:       ${endpoint.baseUrl}`);
+  const api = config.livePerson.api === 'c2m' ? 'Connect to Messaging' : 'LiveDeflect';
+  lines.push(`  LivePerson:        ${api}, ${config.livePerson.auth.kind}${endpoint.kind === 'sandbox' ? ' (the sandbox)' : ` at ${endpoint.baseUrl}`}`);
   if (running.sandboxUrl) lines.push(sandboxBanner(running.sandboxUrl));
   lines.push('Stop with Ctrl-C (SIGTERM/SIGINT): in-flight invites finish or are parked; a second signal exits at once.');
   return lines.filter((line) => line !== '').join('\n');

@@ -1,24 +1,34 @@
-// The invite gateway the configuration asks for: the real LiveDeflect, or the sandbox started in-process
-// (LIVEPERSON_BASE_URL and LIVEPERSON_DOMAIN unset), signed with the configured authorization scheme.
+// The invite gateway the configuration asks for: LiveDeflect or Connect to Messaging (LIVEPERSON_API), at the real
+// LivePerson or at the sandbox started in-process (no LivePerson host configured), authorized with the configured
+// scheme: OAuth 1.0, a static bearer token, or OAuth 2.0 client credentials from Sentinel.
 import type { DeflectConfig } from '../config/index.js';
 import type { InviteGateway } from '../effects/invite-gateway.js';
+import { createC2mGateway, type C2mGateway } from '../liveperson/c2m/c2m-gateway.js';
+import { createDomainDiscovery, type HostResolver } from '../liveperson/domain-discovery.js';
 import { createBearerAuthorizer, createLiveDeflectGateway, createOAuth1Authorizer, type RequestAuthorizer } from '../liveperson/index.js';
+import { createOAuth2Authorizer } from '../liveperson/oauth2-authorizer.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../liveperson/sandbox/index.js';
 import type { Clock } from '../shared/clock.js';
 
 export interface OpenedGateway {
   gateway: InviteGateway;
-  /** The in-process sandbox, when the configuration points at no real LiveDeflect. */
+  /** The C2M gateway, whose analytics the funnel reads; absent with LiveDeflect. */
+  c2m?: C2mGateway;
+  /** The in-process sandbox, when the configuration points at no real LivePerson. */
   sandbox?: Sandbox;
   close(): Promise<void>;
 }
 
-function authorizerOf(config: DeflectConfig, clock: Clock): RequestAuthorizer {
+function authorizerOf(config: DeflectConfig, clock: Clock, hosts: HostResolver): RequestAuthorizer {
   const auth = config.livePerson.auth;
   // Credentials are revealed here, where requests are signed, and nowhere else.
-  return auth.kind === 'bearer'
-    ? createBearerAuthorizer(auth.token.reveal())
-    : createOAuth1Authorizer({
+  switch (auth.kind) {
+    case 'bearer':
+      return createBearerAuthorizer(auth.token.reveal());
+    case 'oauth2':
+      return createOAuth2Authorizer({ credentials: { clientId: auth.clientId.reveal(), clientSecret: auth.clientSecret.reveal() }, hosts, clock, timeoutMs: config.livePerson.timeoutMs });
+    case 'oauth1':
+      return createOAuth1Authorizer({
         clock,
         credentials: {
           consumerKey: auth.consumerKey.reveal(),
@@ -27,42 +37,73 @@ function authorizerOf(config: DeflectConfig, clock: Clock): RequestAuthorizer {
           accessTokenSecret: auth.accessTokenSecret.reveal(),
         },
       });
+  }
+}
+
+/** The sandbox accepts exactly the credentials the service will present. */
+function sandboxCredentialsOf(config: DeflectConfig): SandboxOptions {
+  const auth = config.livePerson.auth;
+  switch (auth.kind) {
+    case 'bearer':
+      return { bearerToken: auth.token.reveal() };
+    case 'oauth2':
+      return { clientCredentials: { clientId: auth.clientId.reveal(), clientSecret: auth.clientSecret.reveal() } };
+    case 'oauth1':
+      return {
+        credentials: {
+          consumerKey: auth.consumerKey.reveal(),
+          consumerSecret: auth.consumerSecret.reveal(),
+          accessToken: auth.accessToken.reveal(),
+          accessTokenSecret: auth.accessTokenSecret.reveal(),
+        },
+      };
+  }
 }
 
 export async function openInviteGateway(config: DeflectConfig, clock: Clock, sandboxOptions: SandboxOptions = {}): Promise<OpenedGateway> {
   const lp = config.livePerson;
   let sandbox: Sandbox | undefined;
-  let baseUrl: string;
   if (lp.endpoint.kind === 'sandbox') {
-    const auth = lp.auth;
-    sandbox = await startSandbox({
-      clock,
-      ...(auth.kind === 'bearer'
-        ? { bearerToken: auth.token.reveal() }
-        : {
-            credentials: {
-              consumerKey: auth.consumerKey.reveal(),
-              consumerSecret: auth.consumerSecret.reveal(),
-              accessToken: auth.accessToken.reveal(),
-              accessTokenSecret: auth.accessTokenSecret.reveal(),
-            },
-          }),
-      ...sandboxOptions,
-    });
-    baseUrl = sandbox.url;
-  } else {
-    baseUrl = lp.endpoint.baseUrl;
+    sandbox = await startSandbox({ clock, ...sandboxCredentialsOf(config), ...(lp.c2m ? { c2m: { handoffId: lp.c2m.handoffId } } : {}), ...sandboxOptions });
   }
-  const gateway = createLiveDeflectGateway({
-    baseUrl,
-    authorizer: authorizerOf(config, clock),
-    timeUnit: lp.timeUnit,
-    textTagField: lp.textTagField,
-    timeoutMs: lp.timeoutMs,
-    clock,
-  });
+  // With the sandbox, every LivePerson service (Domain API, Sentinel, C2M, LiveDeflect) is the sandbox.
+  const hosts = createDomainDiscovery(
+    sandbox
+      ? { domainApiUrl: sandbox.url, clock, timeoutMs: lp.timeoutMs }
+      : {
+          domainApiUrl: lp.hosts.domainApiUrl,
+          clock,
+          timeoutMs: lp.timeoutMs,
+          fixed: { ...(lp.hosts.sentinelUrl ? { sentinel: lp.hosts.sentinelUrl } : {}), ...(lp.hosts.c2mUrl ? { connectToMessagingDomain: lp.hosts.c2mUrl } : {}) },
+        },
+  );
+  const authorizer = authorizerOf(config, clock, hosts);
+  let gateway: InviteGateway & { close(): void };
+  let c2m: C2mGateway | undefined;
+  if (lp.c2m) {
+    c2m = createC2mGateway({
+      hosts,
+      authorizer,
+      handoffId: lp.c2m.handoffId,
+      ...(lp.c2m.app ? { app: lp.c2m.app } : {}),
+      ...(lp.c2m.templateVariables ? { templateVariables: { ...lp.c2m.templateVariables } } : {}),
+      timeoutMs: lp.timeoutMs,
+      clock,
+    });
+    gateway = c2m;
+  } else {
+    gateway = createLiveDeflectGateway({
+      baseUrl: sandbox ? sandbox.url : lp.endpoint.kind === 'remote' ? lp.endpoint.baseUrl : '',
+      authorizer,
+      timeUnit: lp.timeUnit,
+      textTagField: lp.textTagField,
+      timeoutMs: lp.timeoutMs,
+      clock,
+    });
+  }
   return {
     gateway,
+    ...(c2m ? { c2m } : {}),
     ...(sandbox ? { sandbox } : {}),
     async close() {
       gateway.close();

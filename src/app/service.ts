@@ -69,12 +69,22 @@ export function decisionPolicyOf(config: DeflectConfig): DecisionPolicy {
   return {
     inviteDeadlineMs: config.invite.deadlineMs,
     gracePeriodMs: config.invite.graceMs,
-    // An attempt is out for at most the HTTP timeout (plus one nonce re-sign); then it is surely answered or dead.
-    attemptTimeoutMs: 2 * config.livePerson.timeoutMs + 5_000,
+    // An attempt is out for at most the HTTP timeout of each request it may make; then it is surely answered or dead.
+    attemptTimeoutMs: requestsPerAttempt(config) * config.livePerson.timeoutMs + 5_000,
     ambiguousLinePolicy: config.eligibility.ambiguousLinePolicy,
     suppressedNumbers: config.eligibility.suppressed,
     retry: { ...config.invite.retry },
   };
+}
+
+/**
+ * The most HTTP requests one attempt can make, each bounded by LIVEPERSON_TIMEOUT_MS: LiveDeflect's invite and one
+ * re-signed retry (a refused nonce, or a refused token); with Connect to Messaging the same for eligibility and for
+ * the invite; and with OAuth 2.0, per step, a token request and a renewal after a refused token.
+ */
+export function requestsPerAttempt(config: DeflectConfig): number {
+  const steps = config.livePerson.api === 'c2m' ? 2 : 1;
+  return steps * (2 + (config.livePerson.auth.kind === 'oauth2' ? 2 : 0));
 }
 
 export async function createService(config: DeflectConfig, options: ServiceOptions = {}): Promise<Service> {

@@ -21,10 +21,12 @@ export const PERSONAL_FIELDS: ReadonlySet<string> = new Set([
 export const SHARED_FIELDS: ReadonlySet<string> = new Set([
   'at',
   'attempt',
+  'availableChannels',
   'attemptId',
   'basis',
   'callBeginTime',
   'cause',
+  'channel',
   'classification',
   'code',
   'deadlineAt',
@@ -44,6 +46,7 @@ export const SHARED_FIELDS: ReadonlySet<string> = new Set([
   'latencyMs',
   'lineType',
   'lpCallId',
+  'lpErrorCode',
   // Built from LivePerson's answer with digit runs masked (src/liveperson/answer-text.ts).
   'message',
   'occurredAt',

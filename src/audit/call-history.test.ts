@@ -5,6 +5,7 @@ import { T0, fact } from '../decide/testing/facts.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { manualClock } from '../shared/clock.js';
 import { readCallHistory, traceIdOf } from './call-history.js';
+import { CALL_MACHINE_VERSION } from '../../state-machines/call-deflection.machine.js';
 import { renderHistoryTable } from './history-table.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -47,7 +48,7 @@ describe('a call history', () => {
       ['InputRejected', 'inviteSent', 'inviteSent'],
     ]);
     expect(rows.map((row) => row.revision)).toEqual([...rows.keys()]);
-    expect(rows.every((row) => row.machineVersion === 1 && row.time === new Date(row.recordedAt).toISOString())).toBe(true);
+    expect(rows.every((row) => row.machineVersion === CALL_MACHINE_VERSION && row.time === new Date(row.recordedAt).toISOString())).toBe(true);
   });
 
   it('numbers attempts, and maps each outcome to its attempt with the HTTP status and latency', async () => {

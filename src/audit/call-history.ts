@@ -33,7 +33,7 @@ export interface HistoryRow {
   attempt?: number;
   httpStatus?: number;
   latencyMs?: number;
-  /** SENT, IN_DOUBT, FOUND, NOT_FOUND, or the failure's classification (RETRYABLE, RATE_LIMITED, REJECTED, AUTH_FAILED). */
+  /** SENT, IN_DOUBT, FOUND, NOT_FOUND, ELIGIBLE, NOT_ELIGIBLE, or the failure's classification (RETRYABLE, RATE_LIMITED, REJECTED, AUTH_FAILED). */
   classification?: string;
   lpCallId?: string;
   /** The W3C trace id of the span that produced the event. */
@@ -103,6 +103,10 @@ function attemptFieldsOf(fact: CallFact, attemptOf: ReadonlyMap<string, number>)
       return { ...attempt(fact.attemptId), ...http(fact.httpStatus, fact.latencyMs), classification: fact.classification };
     case 'InviteAttemptInDoubt':
       return { ...attempt(fact.attemptId), ...http(fact.httpStatus, fact.latencyMs), classification: 'IN_DOUBT' };
+    case 'EligibilityConfirmed':
+      return { ...attempt(fact.attemptId), ...http(fact.httpStatus, fact.latencyMs), classification: 'ELIGIBLE', lpCallId: fact.lpCallId };
+    case 'NotEligible':
+      return { ...attempt(fact.attemptId), ...http(fact.httpStatus, fact.latencyMs), classification: 'NOT_ELIGIBLE', ...(fact.lpCallId ? { lpCallId: fact.lpCallId } : {}) };
     case 'InDoubtReconciled':
       return { ...attempt(fact.attemptId), classification: fact.found ? 'FOUND' : 'NOT_FOUND', ...(fact.lpCallId ? { lpCallId: fact.lpCallId } : {}) };
     case 'InputRejected':

@@ -89,7 +89,7 @@ describe('a changed machine, verified against histories the previous one recorde
     const [printed] = text.texts;
     expect(printed).toContain(`through machine version ${NEXT_VERSION}`);
     expect(printed).toContain('1 call diverge:');
-    expect(printed).toMatch(/retried-after-429 {2}revision 4 InviteAttemptFailed: recorded accepted\.inviting\.planningRetry, replayed failed \(recorded by v1\)/);
+    expect(printed).toMatch(new RegExp(`retried-after-429 {2}revision 4 InviteAttemptFailed: recorded accepted\\.inviting\\.planningRetry, replayed failed \\(recorded by v${CALL_MACHINE_VERSION}\\)`));
     expect(printed).not.toContain('retried-after-503');
     expect(printed).not.toContain('sent-at-once');
 
@@ -123,7 +123,7 @@ describe('a changed machine, verified against histories the previous one recorde
     const run = await runDeflect(['replay', '--verify'], { env: { DEFLECT_STORE: `sqlite:${path}` } });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/retried-after-429 {2}revision 4 InviteAttemptFailed: recorded failed, replayed accepted\.inviting\.planningRetry \(recorded by v2\)/);
+    expect(run.stdout).toMatch(new RegExp(`retried-after-429 {2}revision 4 InviteAttemptFailed: recorded failed, replayed accepted\\.inviting\\.planningRetry \\(recorded by v${NEXT_VERSION}\\)`));
     expect(run.stdout).not.toContain('sent-at-once');
 
     const json = await runDeflect(['replay', '--verify', '--json'], { env: { DEFLECT_STORE: `sqlite:${path}` } });

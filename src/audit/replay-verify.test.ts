@@ -10,10 +10,11 @@ import type { EventStore } from '../store/event-store.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { manualClock } from '../shared/clock.js';
 import { verifyReplay } from './replay-verify.js';
+import { CALL_MACHINE_VERSION } from '../../state-machines/call-deflection.machine.js';
 
 /** Appends facts as the decider would, with the state the current machine gives — unless `recorded` says otherwise. */
 const record = (store: EventStore, callId: string, facts: CallFact[], options: { recorded?: Record<number, string>; machineVersion?: number } = {}): Promise<void> =>
-  appendFacts(store, callId, facts, { causationId: 'test', machineVersion: options.machineVersion ?? 1, ...(options.recorded ? { recorded: options.recorded } : {}) });
+  appendFacts(store, callId, facts, { causationId: 'test', machineVersion: options.machineVersion ?? CALL_MACHINE_VERSION, ...(options.recorded ? { recorded: options.recorded } : {}) });
 
 const sentCall = (id: string): CallFact[] => [
   fact.callBegun(id),
@@ -30,7 +31,7 @@ describe('replay --verify', () => {
     const store = createMemoryEventStore();
     for (let i = 0; i < 20; i++) await record(store, `c${i}`, i % 3 === 0 ? declinedCall(`c${i}`) : sentCall(`c${i}`));
     const report = await verifyReplay(store, { pageSize: 7 });
-    expect(report).toMatchObject({ machineVersion: 1, streams: 20, divergentCalls: 0, divergences: [], recordedMachineVersions: { '1': report.events }, eventsFromOtherVersions: 0 });
+    expect(report).toMatchObject({ machineVersion: CALL_MACHINE_VERSION, streams: 20, divergentCalls: 0, divergences: [], recordedMachineVersions: { [String(CALL_MACHINE_VERSION)]: report.events }, eventsFromOtherVersions: 0 });
     expect(report.events).toBe(7 * 3 + 13 * 6);
   });
 
@@ -65,7 +66,7 @@ describe('replay --verify', () => {
     const report = await verifyReplay(store);
     expect(report.divergentCalls).toBe(1);
     expect(report.divergences).toEqual([
-      { externalCallId: 'odd', revision: 3, position: '10', type: 'InviteAttemptStarted', recorded: 'failed', replayed: 'accepted.inviting.attempting', recordedMachineVersion: 1 },
+      { externalCallId: 'odd', revision: 3, position: '10', type: 'InviteAttemptStarted', recorded: 'failed', replayed: 'accepted.inviting.attempting', recordedMachineVersion: CALL_MACHINE_VERSION },
     ]);
     expect(report.streams).toBe(3);
     expect(report.events).toBe(15);
@@ -89,7 +90,7 @@ describe('replay --verify', () => {
     await record(store, 'old', sentCall('old'), { machineVersion: 0 });
     await record(store, 'new', declinedCall('new'));
     const report = await verifyReplay(store);
-    expect(report).toMatchObject({ divergentCalls: 0, recordedMachineVersions: { '0': 6, '1': 3 }, eventsFromOtherVersions: 6 });
+    expect(report).toMatchObject({ divergentCalls: 0, recordedMachineVersions: { '0': 6, [String(CALL_MACHINE_VERSION)]: 3 }, eventsFromOtherVersions: 6 });
   });
 
   it('ignores streams that are not calls, reports progress after each page, and times itself on the clock it is given', async () => {

@@ -14,6 +14,7 @@ import { createSqliteEventStore, type SqliteEventStore } from '../store/sqlite-e
 import { manualClock } from '../shared/clock.js';
 import { currentCallFold } from '../../state-machines/call-state.js';
 import { verifyReplay, type ReplayReport } from './replay-verify.js';
+import { CALL_MACHINE_VERSION } from '../../state-machines/call-deflection.machine.js';
 
 const dirs: string[] = [];
 const stores: SqliteEventStore[] = [];
@@ -60,7 +61,7 @@ describe('replay --verify with workers', () => {
       ['c99', 2, 'notDeflected'],
       ['c50', 2, 'undecodable'],
     ]);
-    expect(inThread).toMatchObject({ streams: 120, events: 360, recordedMachineVersions: { '0': 3, '1': 357 } });
+    expect(inThread).toMatchObject({ streams: 120, events: 360, recordedMachineVersions: { '0': 3, [String(CALL_MACHINE_VERSION)]: 357 } });
   });
 
   it('uses none on a small store, and refuses a fold given as a function', async () => {

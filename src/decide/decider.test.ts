@@ -1,5 +1,6 @@
 // Specifications of a call's life: every transition, the policies, duplicates, out-of-order arrival and inputs
 // after a final outcome, each as given (the stream) / when (an input) / then (appended facts and state).
+import { CALL_MACHINE_VERSION } from '../../state-machines/call-deflection.machine.js';
 import { describe, expect, it } from 'vitest';
 import { decodeFact } from '../contracts/stored-facts.js';
 import { isDeflectError } from '../shared/errors.js';
@@ -353,7 +354,7 @@ describe('stored events', () => {
       $correlationId: 'c1',
       $causationId: begun.eventId,
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-      machineVersion: 1,
+      machineVersion: CALL_MACHINE_VERSION,
       stateAfter: 'inCall',
       source: { kind: 'http' },
     });

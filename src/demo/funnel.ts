@@ -1,5 +1,6 @@
-// The deflection funnel of a set of calls, folded from the store: offered, accepted, invited, failed and not
-// deflected by reason, and accept-to-invite latency percentiles. The demo ends with it as a table.
+// The deflection funnel of a set of calls, folded from the store: offered, accepted, eligible, invite attempted,
+// invite sent, failed and not deflected by reason, and accept-to-invite latency percentiles. The demo ends with it
+// as a table; `deflect funnel` prints it for a window, beside Connect to Messaging's own analytics.
 import { acceptTimeOf } from '../decide/policy.js';
 import type { CallListProjection } from '../projections/call-list.js';
 
@@ -7,6 +8,11 @@ export interface Funnel {
   calls: number;
   offered: number;
   accepted: number;
+  /** Passed our eligibility check and, with Connect to Messaging, LivePerson's. */
+  eligible: number;
+  /** At least one invite attempt started. */
+  inviteAttempted: number;
+  /** INVITE_SENT. */
   invited: number;
   failed: Record<string, number>;
   notDeflected: Record<string, number>;
@@ -24,7 +30,7 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 }
 
 export function funnelOf(projection: CallListProjection): Funnel {
-  const funnel: Funnel = { calls: 0, offered: 0, accepted: 0, invited: 0, failed: {}, notDeflected: {}, inProgress: 0, attempts: 0, acceptToInviteMs: { p50: null, p95: null, max: null } };
+  const funnel: Funnel = { calls: 0, offered: 0, accepted: 0, eligible: 0, inviteAttempted: 0, invited: 0, failed: {}, notDeflected: {}, inProgress: 0, attempts: 0, acceptToInviteMs: { p50: null, p95: null, max: null } };
   const latencies: number[] = [];
   for (const row of projection.rows()) {
     const context = projection.snapshot(row.externalCallId)?.context;
@@ -34,6 +40,8 @@ export function funnelOf(projection: CallListProjection): Funnel {
     // An acceptance implies the offer, even when the offer event itself never arrived.
     if (context.offers > 0 || context.accepted) funnel.offered++;
     if (context.accepted) funnel.accepted++;
+    if (context.eligibility?.verdict === 'ELIGIBLE' && context.reason !== 'NOT_ELIGIBLE') funnel.eligible++;
+    if (context.attempts > 0) funnel.inviteAttempted++;
     const reason = context.reason ?? 'UNKNOWN';
     switch (context.outcome) {
       case 'INVITE_SENT': {
@@ -67,6 +75,8 @@ export function funnelTable(funnel: Funnel): string {
     ['calls', funnel.calls, ''],
     ['offered', funnel.offered, share(funnel.offered, funnel.calls) + ' of calls'],
     ['accepted', funnel.accepted, share(funnel.accepted, funnel.offered) + ' of offered'],
+    ['eligible', funnel.eligible, share(funnel.eligible, funnel.accepted) + ' of accepted'],
+    ['invite attempted', funnel.inviteAttempted, share(funnel.inviteAttempted, funnel.accepted) + ' of accepted'],
     ['invite sent', funnel.invited, share(funnel.invited, funnel.accepted) + ' of accepted'],
     ['failed', sum(funnel.failed), ''],
     ...Object.entries(funnel.failed)

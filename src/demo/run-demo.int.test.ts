@@ -23,5 +23,15 @@ describe('runDemo', () => {
     expect(report.edge.duplicates).toBe(scripts.reduce((total, script) => total + script.duplicates, 0));
     expect(report.dataDir).toBeNull();
   }, 60_000);
+
+  it('works the same with Connect to Messaging and OAuth 2.0 out of the box (LIVEPERSON_API=c2m)', async () => {
+    const report = await runDemo({ calls: 40, seed: 7, callsPerSecond: 200, settleTimeoutMs: 30_000, env: { LIVEPERSON_API: 'c2m' } });
+    const { funnel } = report;
+    expect(report.settled).toBe(true);
+    expect(funnel.inProgress).toBe(0);
+    expect(funnel.invited).toBeGreaterThan(0);
+    expect(report.sandbox.smsRecorded).toBe(funnel.invited);
+    expect(report.sandbox.duplicateSms).toBe(0);
+  }, 60_000);
 });
 

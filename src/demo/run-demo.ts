@@ -96,7 +96,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const settled = await waitUntilSettled(running.service.runner, { timeoutMs: options.settleTimeoutMs, onWait: () => options.progress?.update(state) });
     options.progress?.done(state);
     const funnel = funnelOf(await readCallList(running.service.store));
-    const ledger = running.service.sandbox?.ledger;
+    const sandbox = running.service.sandbox;
+    const ledger = sandbox?.ledger;
+    // LiveDeflect's SMS are its transactions; C2M's are the invites accepted per eligibility callId.
+    const c2m = sandbox?.c2mTransactions() ?? [];
+    const c2mSms = c2m.reduce((total, tx) => total + tx.inviteTimes.length, 0);
+    const c2mDuplicates = c2m.filter((tx) => tx.inviteTimes.length > 1).length;
     return {
       seed: options.seed,
       durationMs: Date.now() - started,
@@ -104,7 +109,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       store: config.store.kind === 'sqlite' ? `sqlite:${config.store.path}` : config.store.kind,
       dataDir: options.keep ? dataDir : null,
       funnel,
-      sandbox: { smsRecorded: ledger?.transactions().length ?? 0, duplicateSms: ledger?.duplicates().length ?? 0, requests: ledger?.requestCount() ?? 0, faults },
+      sandbox: { smsRecorded: (ledger?.transactions().length ?? 0) + c2mSms, duplicateSms: (ledger?.duplicates().length ?? 0) + c2mDuplicates, requests: ledger?.requestCount() ?? 0, faults },
       edge,
     };
   } finally {

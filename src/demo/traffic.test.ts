@@ -54,6 +54,8 @@ describe('funnel and progress rendering', () => {
       calls: 10,
       offered: 8,
       accepted: 6,
+      eligible: 4,
+      inviteAttempted: 4,
       invited: 4,
       failed: { INELIGIBLE_NUMBER: 2 },
       notDeflected: { DECLINED: 2, ENDED_BEFORE_ACCEPT: 2 },
@@ -62,6 +64,7 @@ describe('funnel and progress rendering', () => {
       acceptToInviteMs: { p50: 40, p95: 1_500, max: 2_000 },
     });
     expect(table).toMatch(/invite sent\s+4\s+67% of accepted/);
+    expect(table).toMatch(/eligible\s+4\s+67% of accepted/);
     expect(table).toMatch(/ {4}INELIGIBLE_NUMBER\s+2/);
     expect(table).toContain('p50 40 ms   p95 1.50 s');
   });

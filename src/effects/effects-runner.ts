@@ -11,9 +11,9 @@ import { acceptTimeOf, deadlineOf } from '../decide/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { isDeflectError } from '../shared/errors.js';
 import { createDueQueue, type DueItem } from './due-queue.js';
-import type { InviteGateway, InviteResult } from './invite-gateway.js';
+import type { EligibilityResult, InviteGateway, InviteRequest, InviteResult } from './invite-gateway.js';
 import { inviteRequestOf, type InviteDefaults } from './invite-request.js';
-import { endAttemptSpan, startAttemptSpan } from './invite-tracing.js';
+import { endAttemptSpan, recordEligibilityOnSpan, startAttemptSpan } from './invite-tracing.js';
 import { createSiteRateLimiter } from './site-rate-limiter.js';
 
 export interface EffectsLogger {
@@ -296,7 +296,52 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
         options.logger?.warn({ externalCallId, attempt }, 'fence took too long; attempt left to reconciliation');
         return;
       }
-      const result = await gateway.sendInvite(request);
+      let sendable: InviteRequest = request;
+      if (gateway.checkEligibility && request.lpCallId === undefined) {
+        // Connect to Messaging: ask LivePerson first. A refusal or a failure ends the attempt (eligibility sends
+        // nothing, so even a lost answer is simply a retryable failure).
+        const eligibility = await gateway.checkEligibility(request);
+        if (eligibility.kind !== 'eligible') {
+          slot.release();
+          endAttemptSpan(span, eligibility);
+          await applyFact(externalCallId, eligibilityOutcomeFact(attemptId, eligibility, clock.now()), undefined, traceparent);
+          options.logger?.info({ externalCallId, attempt, outcome: eligibility.kind, step: 'eligibility' }, 'invite attempt');
+          return;
+        }
+        recordEligibilityOnSpan(span, eligibility);
+        // Facts before effects (invariant 3): the callId the invite names is durable before the invite leaves, so
+        // an invite whose answer is lost can be found in LivePerson's reporting. Unfenced, like every outcome of an
+        // attempt (a hang-up arriving meanwhile must not stop the SMS): the machine takes it only for the current
+        // attempt, and anything else (the attempt declared abandoned meanwhile) means the invite is not sent.
+        const confirmed = await applyFact(
+          externalCallId,
+          {
+            type: 'EligibilityConfirmed',
+            attemptId,
+            lpCallId: eligibility.lpCallId,
+            channel: eligibility.channel ?? null,
+            availableChannels: eligibility.availableChannels,
+            httpStatus: eligibility.httpStatus,
+            latencyMs: Math.round(eligibility.latencyMs),
+            at: clock.now(),
+          },
+          undefined,
+          traceparent,
+        );
+        if (confirmed?.status !== 'applied') {
+          endAttemptSpan(span, { kind: 'fenced' });
+          return;
+        }
+        // As after the fence: an attempt that has used half its time is left to reconciliation rather than risk a
+        // late invite crossing a retry another owner started after declaring it abandoned.
+        if (clock.now() - startedAt > decider.policy.attemptTimeoutMs / 2) {
+          endAttemptSpan(span, { kind: 'fenced' });
+          options.logger?.warn({ externalCallId, attempt }, 'eligibility took too long; attempt left to reconciliation');
+          return;
+        }
+        sendable = { ...request, lpCallId: eligibility.lpCallId };
+      }
+      const result = await gateway.sendInvite(sendable);
       // The slot bounds requests at LivePerson, so it is free as soon as the exchange ends: the next attempt's
       // fence then shares a group commit with this outcome instead of waiting for it.
       slot.release();
@@ -320,7 +365,8 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
     const windowStart = (acceptTimeOf(context) ?? now) - reconcileMarginMs;
     const windowEnd = now + reconcileMarginMs;
     try {
-      const found = siteId ? await gateway.findInvite({ siteId, externalCallId, from: windowStart, to: windowEnd }) : { found: false as const };
+      const lpCallId = context.lpEligibility?.callId;
+      const found = siteId ? await gateway.findInvite({ siteId, externalCallId, from: windowStart, to: windowEnd, ...(lpCallId ? { lpCallId } : {}) }) : { found: false as const };
       reconcileFailures.delete(externalCallId);
       await applyFact(externalCallId, {
         type: 'InDoubtReconciled',
@@ -468,6 +514,12 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
   };
 }
 
+/** What a refused or failed eligibility step records: NotEligible ends the call, a failure is an attempt's failure. */
+function eligibilityOutcomeFact(attemptId: string, result: Exclude<EligibilityResult, { kind: 'eligible' }>, at: number): CallFact {
+  if (result.kind === 'failed') return outcomeFact(attemptId, result, at);
+  return { type: 'NotEligible', attemptId, reason: result.reason, lpCallId: result.lpCallId ?? null, httpStatus: result.httpStatus, latencyMs: Math.round(result.latencyMs), at };
+}
+
 function outcomeFact(attemptId: string, result: InviteResult, at: number): CallFact {
   switch (result.kind) {
     case 'sent':
@@ -481,6 +533,7 @@ function outcomeFact(attemptId: string, result: InviteResult, at: number): CallF
         message: result.message,
         httpStatus: result.httpStatus ?? null,
         retryAfterMs: result.retryAfterMs ?? null,
+        lpErrorCode: result.lpErrorCode ?? null,
         latencyMs: Math.round(result.latencyMs),
         at,
       };

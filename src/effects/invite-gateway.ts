@@ -1,5 +1,6 @@
-// The invite gateway port: what the effects runner needs from LivePerson, whatever API sits behind it
-// (LiveDeflect contextAndInvite today; Connect-to-Messaging can be a second adapter without touching the core).
+// The invite gateway port: what the effects runner needs from LivePerson, whatever API sits behind it:
+// LiveDeflect (contextAndInvite) or Connect to Messaging (eligibility, then invite). One contract suite
+// (src/liveperson/testing/invite-gateway-contract.ts) runs against both.
 import type { PhoneNumber } from '../contracts/generated/schemas.js';
 
 /** Everything an invite needs, already resolved from the call's events and configuration fallbacks. */
@@ -22,6 +23,8 @@ export interface InviteRequest {
   lastName?: string;
   externalCustomerId?: string;
   externalCustomerIdDescriptor?: string;
+  /** Connect to Messaging: LivePerson's callId from the call's recorded eligibility answer, which the invite names. */
+  lpCallId?: string;
 }
 
 /** How an attempt that certainly did not produce an SMS failed. */
@@ -41,13 +44,29 @@ export type InviteResult =
       httpStatus?: number;
       /** For RATE_LIMITED: how long to wait, from Retry-After or at least one second. */
       retryAfterMs?: number;
+      /** LivePerson's own errorCode from the answer body, when it gave one (Connect to Messaging). */
+      lpErrorCode?: number;
       latencyMs: number;
     }
   | { kind: 'inDoubt'; cause: InDoubtCause; httpStatus?: number; latencyMs: number };
 
+/** An attempt's failure that certainly sent nothing. */
+export type InviteFailure = Extract<InviteResult, { kind: 'failed' }>;
+
+/**
+ * Connect to Messaging's first step. It sends no message, so it is never in doubt: an answer that is lost is a
+ * RETRYABLE failure and the step is simply asked again.
+ */
+export type EligibilityResult =
+  | { kind: 'eligible'; lpCallId: string; channel?: string; availableChannels: string[]; httpStatus: number; latencyMs: number }
+  | { kind: 'notEligible'; reason: 'ELIGIBLE_FALSE' | 'NO_CHANNEL'; lpCallId?: string; httpStatus: number; latencyMs: number }
+  | InviteFailure;
+
 export interface FindInviteQuery {
   siteId: string;
   externalCallId: string;
+  /** Connect to Messaging: the callId recorded from eligibility, the only key its reporting can be matched on. */
+  lpCallId?: string;
   /** Epoch ms window to search. */
   from: number;
   to: number;
@@ -57,6 +76,11 @@ export type FindInviteResult = { found: true; lpCallId: string } | { found: fals
 
 export interface InviteGateway {
   readonly name: string;
+  /**
+   * Present when the API asks LivePerson first whether the caller can be reached (Connect to Messaging). The
+   * runner records an eligible answer's callId before it calls sendInvite with that callId (invariant 3).
+   */
+  checkEligibility?(request: InviteRequest, options?: { signal?: AbortSignal }): Promise<EligibilityResult>;
   /** One attempt: signed afresh, bounded by the gateway's timeout; never throws for an HTTP outcome. */
   sendInvite(request: InviteRequest, options?: { signal?: AbortSignal }): Promise<InviteResult>;
   /** Reconciliation: did LivePerson record an invite for this call? Throws DeflectError DEFLECT_LP_RECONCILE_FAILED when it cannot tell. */

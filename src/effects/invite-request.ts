@@ -30,6 +30,8 @@ export function inviteRequestOf(externalCallId: string, context: CallContext, de
     lastName: present(begun.lastName),
     externalCustomerId: present(begun.externalCustomerId),
     externalCustomerIdDescriptor: present(begun.externalCustomerIdDescriptor),
+    // Connect to Messaging: the callId recorded from eligibility names every invite of the call.
+    lpCallId: context.lpEligibility?.callId,
   };
   return {
     siteId,

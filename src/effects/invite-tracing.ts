@@ -3,7 +3,7 @@
 // number, a name or caller info (invariant 10).
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, defaultTextMapGetter, defaultTextMapSetter, trace, type Span } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import type { InviteResult } from './invite-gateway.js';
+import type { EligibilityResult, InviteResult } from './invite-gateway.js';
 
 const propagator = new W3CTraceContextPropagator();
 const tracer = () => trace.getTracer('deflect.effects');
@@ -26,7 +26,7 @@ export function traceparentOf(span: Span): string | undefined {
 
 export function startAttemptSpan(parentTraceparent: string | undefined, attributes: { attempt: number; siteId: string; gateway: string; externalCallId: string }): AttemptSpan {
   const span = tracer().startSpan(
-    'LiveDeflect contextAndInvite',
+    attributes.gateway === 'liveperson-c2m' ? 'C2M eligibility and invite' : 'LiveDeflect contextAndInvite',
     {
       kind: SpanKind.CLIENT,
       attributes: {
@@ -41,7 +41,12 @@ export function startAttemptSpan(parentTraceparent: string | undefined, attribut
   return { span, traceparent: traceparentOf(span) };
 }
 
-export function endAttemptSpan(span: Span, result: InviteResult | { kind: 'fenced' } | { kind: 'error'; error: unknown }): void {
+/** Connect to Messaging's eligibility answer, on the attempt's span (an attempt is eligibility plus invite there). */
+export function recordEligibilityOnSpan(span: Span, eligibility: Extract<EligibilityResult, { kind: 'eligible' }>): void {
+  span.setAttributes({ 'deflect.eligibility': 'ELIGIBLE', 'deflect.lp_call_id': eligibility.lpCallId, 'deflect.eligibility_latency_ms': eligibility.latencyMs });
+}
+
+export function endAttemptSpan(span: Span, result: InviteResult | Extract<EligibilityResult, { kind: 'notEligible' }> | { kind: 'fenced' } | { kind: 'error'; error: unknown }): void {
   switch (result.kind) {
     case 'sent':
       span.setAttributes({ 'deflect.classification': 'SENT', 'http.response.status_code': result.httpStatus, 'deflect.lp_call_id': result.lpCallId });
@@ -55,6 +60,10 @@ export function endAttemptSpan(span: Span, result: InviteResult | { kind: 'fence
       span.setAttributes({ 'deflect.classification': 'IN_DOUBT', 'deflect.in_doubt_cause': result.cause });
       if (result.httpStatus !== undefined) span.setAttribute('http.response.status_code', result.httpStatus);
       span.setStatus({ code: SpanStatusCode.ERROR, message: `in doubt: ${result.cause}` });
+      break;
+    case 'notEligible':
+      span.setAttributes({ 'deflect.classification': 'NOT_ELIGIBLE', 'deflect.not_eligible_reason': result.reason, 'http.response.status_code': result.httpStatus });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'not eligible' });
       break;
     case 'fenced':
       span.setAttribute('deflect.classification', 'FENCED');

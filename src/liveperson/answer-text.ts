@@ -23,6 +23,6 @@ export function isTrue(value: unknown): boolean {
   return value === true || value === 'true';
 }
 
-function maskDigits(text: string): string {
+export function maskDigits(text: string): string {
   return text.replace(/\d{5,}/g, '…');
 }

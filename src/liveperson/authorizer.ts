@@ -7,8 +7,24 @@ import { DeflectError } from '../shared/errors.js';
 
 /** Produces the Authorization header value for one request; called afresh for every HTTP attempt. */
 export interface RequestAuthorizer {
-  /** An empty string means "send no Authorization header". */
-  authorize(method: string, url: string): string;
+  /**
+   * An empty string means "send no Authorization header". `accountId` is the LivePerson account (site) the request
+   * is for: OAuth 2.0 tokens are issued per account. A token scheme may have to fetch a token first, so the answer
+   * may be a promise; it rejects with a DeflectError (DEFLECT_LP_AUTH_FAILED when the credentials are refused,
+   * DEFLECT_LP_TOKEN_UNAVAILABLE when no token could be had) and never sends anything.
+   */
+  authorize(method: string, url: string, accountId: string): string | Promise<string>;
+  /**
+   * Token schemes only: LivePerson answered 401 "invalid token" to a request carrying `rejected` (the header
+   * value). Resolves once a different token is ready (one renewal shared by every request that saw the same
+   * token refused); rejects like authorize.
+   */
+  renew?(rejected: string, accountId: string): Promise<void>;
+}
+
+/** A scheme that signs without asking anyone (OAuth 1.0, a static bearer token): no account, no waiting. */
+export interface SigningAuthorizer extends RequestAuthorizer {
+  authorize(method: string, url: string, accountId?: string): string;
 }
 
 /** The four values LivePerson's account team issues for an OAuth 1.0 app key. */
@@ -39,7 +55,7 @@ const CREDENTIAL_KEYS: Record<keyof OAuth1Credentials, string> = {
  * OAuth 1.0 (RFC 5849) HMAC-SHA1 in the §3.5.1 header form, signed with `oauth-1.0a` as LivePerson's own Node
  * samples do. Only the method and URL are signed: RFC 5849 signs form-encoded bodies only, and ours is JSON.
  */
-export function createOAuth1Authorizer(options: OAuth1AuthorizerOptions): RequestAuthorizer {
+export function createOAuth1Authorizer(options: OAuth1AuthorizerOptions): SigningAuthorizer {
   const { credentials } = options;
   for (const key of Object.keys(CREDENTIAL_KEYS) as (keyof OAuth1Credentials)[]) {
     if (typeof credentials[key] !== 'string' || credentials[key] === '') {
@@ -74,8 +90,11 @@ export function createOAuth1Authorizer(options: OAuth1AuthorizerOptions): Reques
   };
 }
 
-/** For OAuth 2.0 client-credentials tokens, the scheme LivePerson moves to after OAuth 1.0 app keys end. */
-export function createBearerAuthorizer(token: string | (() => string)): RequestAuthorizer {
+/**
+ * A static bearer token (`LIVEPERSON_AUTH=bearer`). It cannot renew itself: it stops working after its lifetime,
+ * which is why `oauth2` (./oauth2-authorizer.ts) exists.
+ */
+export function createBearerAuthorizer(token: string | (() => string)): SigningAuthorizer {
   return { authorize: () => `Bearer ${typeof token === 'function' ? token() : token}` };
 }
 

@@ -1,11 +1,14 @@
-// One HTTP POST to LiveDeflect over a keep-alive connection, reporting not only the answer but, when there is
+// One HTTP exchange with LivePerson (a POST, or a reporting GET) over a keep-alive connection, reporting not only the answer but, when there is
 // none, whether the request had been written: that is what separates "certainly not processed" from "in doubt".
 import http from 'node:http';
 import https from 'node:https';
 
 export interface ExchangeRequest {
+  /** Default POST. */
+  method?: 'POST' | 'GET';
   url: URL;
   headers: Record<string, string>;
+  /** Empty for a GET. */
   body: string;
   timeoutMs: number;
   signal?: AbortSignal;
@@ -67,10 +70,11 @@ export function createHttpExchange(options: HttpExchangeOptions): HttpExchange {
         let settled = false;
         let httpStatus: number | undefined;
 
+        const method = request.method ?? 'POST';
         const req = send(request.url, {
-          method: 'POST',
+          method,
           agent,
-          headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+          headers: method === 'GET' ? request.headers : { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
         });
         // One bound for the whole exchange: connect, write, wait, read.
         const timer = setTimeout(() => fail('timeout'), request.timeoutMs);
@@ -115,7 +119,8 @@ export function createHttpExchange(options: HttpExchangeOptions): HttpExchange {
           });
         });
         request.signal?.addEventListener('abort', onAbort, { once: true });
-        req.end(request.body);
+        if (method === 'GET') req.end();
+        else req.end(request.body);
       }),
     close: () => agent.destroy(),
   };

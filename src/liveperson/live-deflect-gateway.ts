@@ -8,6 +8,7 @@ import { describeAnswer, parseJsonObject } from './answer-text.js';
 import type { RequestAuthorizer } from './authorizer.js';
 import { classifyInviteOutcome, type ClassifiedOutcome } from './classify-invite-outcome.js';
 import { assertTextTagField, DEFAULT_TEXT_TAG_FIELD, toContextAndInviteBody, type TimeUnit } from './context-and-invite-body.js';
+import { exchangeAuthorized, notAuthorizedFailure, type AuthorizedOutcome } from './authorized-exchange.js';
 import { createHttpExchange, type ExchangeOutcome } from './http-exchange.js';
 import { findCallTransaction, parseLiveDeflectData } from './live-deflect-report.js';
 
@@ -55,13 +56,23 @@ export function createLiveDeflectGateway(options: LiveDeflectGatewayOptions): Li
     ...(options.idleSocketMs === undefined ? {} : { idleSocketMs: options.idleSocketMs }),
   });
 
-  /** Signs at the last moment, so each HTTP request carries its own nonce and timestamp. */
-  const post = (url: URL, body: string, maxResponseBytes: number, signal?: AbortSignal): Promise<ExchangeOutcome> => {
-    const authorization = options.authorizer.authorize('POST', url.href);
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (authorization !== '') headers['authorization'] = authorization;
-    return exchange.post({ url, headers, body, timeoutMs, maxResponseBytes, ...(signal ? { signal } : {}) });
-  };
+  /**
+   * Signs at the last moment, so each HTTP request carries its own nonce and timestamp. With an OAuth 2.0 token, a
+   * 401 other than a refused nonce means the token was refused: it is renewed and the request sent once more.
+   */
+  const post = (url: URL, body: string, maxResponseBytes: number, accountId: string, signal?: AbortSignal): Promise<AuthorizedOutcome> =>
+    exchangeAuthorized(exchange, options.authorizer, {
+      url,
+      headers: { 'content-type': 'application/json' },
+      body,
+      timeoutMs,
+      maxResponseBytes,
+      accountId,
+      tokenRejected: (answer) => answer.status === 401 && classifyInviteOutcome(answer, 0).kind !== 'nonceReused',
+      ...(signal ? { signal } : {}),
+    });
+  const classified = (outcome: AuthorizedOutcome): ClassifiedOutcome =>
+    outcome.type === 'notAuthorized' ? { kind: 'failed', ...notAuthorizedFailure(outcome.error) } : classifyInviteOutcome(outcome, clock.now());
 
   return {
     name: 'liveperson-livedeflect',
@@ -77,29 +88,30 @@ export function createLiveDeflectGateway(options: LiveDeflectGatewayOptions): Li
         if (!isDeflectError(error)) throw error;
         return { kind: 'failed', classification: 'REJECTED', code: error.code, message: error.message, latencyMs: latency() };
       }
-      let classified = classifyInviteOutcome(await post(inviteUrl, body, MAX_INVITE_ANSWER_BYTES, sendOptions?.signal), clock.now());
+      let outcome = classified(await post(inviteUrl, body, MAX_INVITE_ANSWER_BYTES, request.siteId, sendOptions?.signal));
       // A refused nonce means the request was not processed, so one re-signed retry inside this attempt cannot
       // duplicate an SMS. A second refusal means the signer itself repeats nonces: stop.
-      if (classified.kind === 'nonceReused') {
-        classified = classifyInviteOutcome(await post(inviteUrl, body, MAX_INVITE_ANSWER_BYTES, sendOptions?.signal), clock.now());
-        if (classified.kind === 'nonceReused') {
+      if (outcome.kind === 'nonceReused') {
+        outcome = classified(await post(inviteUrl, body, MAX_INVITE_ANSWER_BYTES, request.siteId, sendOptions?.signal));
+        if (outcome.kind === 'nonceReused') {
           return {
             kind: 'failed',
             classification: 'AUTH_FAILED',
             code: 'DEFLECT_LP_NONCE_REUSED',
-            message: new DeflectError('DEFLECT_LP_NONCE_REUSED', `${classified.message}, twice with fresh signatures`).message,
+            message: new DeflectError('DEFLECT_LP_NONCE_REUSED', `${outcome.message}, twice with fresh signatures`).message,
             httpStatus: 401,
             latencyMs: latency(),
           };
         }
       }
-      return toInviteResult(classified, latency());
+      return toInviteResult(outcome, latency());
     },
 
     async findInvite(query: FindInviteQuery): Promise<FindInviteResult> {
       const body = JSON.stringify({ siteId: query.siteId, startTime: String(Math.floor(query.from)), endTime: String(Math.ceil(query.to)) });
-      let outcome = await post(reportUrl, body, MAX_REPORT_ANSWER_BYTES);
-      if (isNonceRefusal(outcome)) outcome = await post(reportUrl, body, MAX_REPORT_ANSWER_BYTES);
+      let outcome = await post(reportUrl, body, MAX_REPORT_ANSWER_BYTES, query.siteId);
+      if (isNonceRefusal(outcome)) outcome = await post(reportUrl, body, MAX_REPORT_ANSWER_BYTES, query.siteId);
+      if (outcome.type === 'notAuthorized') throw new DeflectError('DEFLECT_LP_RECONCILE_FAILED', outcome.error.message);
       if (outcome.type === 'noAnswer') {
         const detail = `${outcome.failure}${outcome.errorCode ? ` (${outcome.errorCode})` : ''}`;
         throw new DeflectError('DEFLECT_LP_RECONCILE_FAILED', detail);
@@ -138,7 +150,7 @@ function resolveBaseUrl(options: LiveDeflectGatewayOptions): string {
   throw new DeflectError('DEFLECT_CONFIG_INVALID', 'set LIVEPERSON_BASE_URL or LIVEPERSON_DOMAIN', { field: 'LIVEPERSON_BASE_URL' });
 }
 
-function isNonceRefusal(outcome: ExchangeOutcome): boolean {
+function isNonceRefusal(outcome: AuthorizedOutcome): outcome is Extract<ExchangeOutcome, { type: 'answer' }> {
   return outcome.type === 'answer' && classifyInviteOutcome(outcome, 0).kind === 'nonceReused';
 }
 

@@ -66,6 +66,8 @@ export interface CallListOptions {
   maxCalls?: number;
   /** Epoch ms: list only the calls whose first event the store recorded at or after this. Default: all. */
   startedSince?: number;
+  /** Epoch ms: and before this (`deflect funnel --to`). Default: no bound. */
+  startedBefore?: number;
 }
 
 type ListedCall = { snapshot: CallSnapshot; revision: number } | { row: CallRow; revision: number };
@@ -74,6 +76,7 @@ export function createCallListProjection(options: CallListOptions = {}): CallLis
   const keepFinalFolds = options.keepFinalFolds ?? true;
   const maxCalls = options.maxCalls ?? Number.POSITIVE_INFINITY;
   const startedSince = options.startedSince ?? Number.NEGATIVE_INFINITY;
+  const startedBefore = options.startedBefore ?? Number.POSITIVE_INFINITY;
   // In the order of each call's first event: the first entry is the oldest call.
   const calls = new Map<string, ListedCall>();
   const oldestCall = oldestKeyOf(calls);
@@ -91,7 +94,7 @@ export function createCallListProjection(options: CallListOptions = {}): CallLis
       if (externalCallId === undefined) return;
       const listed = calls.get(externalCallId);
       // A call first seen after its beginning was dropped from a bounded list (or began before this list did).
-      if (listed === undefined && (event.revision > 0 || event.recordedAt < startedSince)) return;
+      if (listed === undefined && (event.revision > 0 || event.recordedAt < startedSince || event.recordedAt >= startedBefore)) return;
       const call = listed ?? { snapshot: INITIAL_CALL_SNAPSHOT, revision: -1 };
       if (event.revision <= call.revision) return;
       if (listed === undefined && calls.size >= maxCalls) {

@@ -10,9 +10,9 @@ import { createCallListProjection, type CallListProjection } from './call-list.j
  * The call list folded from the store's global order. With `startedSince`, only the calls whose first event was
  * recorded at or after it, read from about there on (bisection, less an hour's margin) instead of from the start.
  */
-export async function readCallList(store: EventStore, options: { startedSince?: number } = {}): Promise<CallListProjection> {
-  const { startedSince } = options;
-  const projection = createCallListProjection(startedSince === undefined ? {} : { startedSince });
+export async function readCallList(store: EventStore, options: { startedSince?: number; startedBefore?: number } = {}): Promise<CallListProjection> {
+  const { startedSince, startedBefore } = options;
+  const projection = createCallListProjection({ ...(startedSince === undefined ? {} : { startedSince }), ...(startedBefore === undefined ? {} : { startedBefore }) });
   const after = startedSince === undefined ? undefined : await lastPositionBefore(store, startedSince - CLOCK_STEP_MARGIN_MS);
   for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX, ...(after !== undefined ? { after } : {}) })) {
     for (const event of page) projection.apply(event);

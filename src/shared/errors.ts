@@ -36,6 +36,10 @@ export const ERRORS = {
   DEFLECT_LP_UNAVAILABLE: { status: 502, message: 'LivePerson could not be reached or did not process the request' },
   DEFLECT_LP_IN_DOUBT: { status: 502, message: 'the request may or may not have been processed' },
   DEFLECT_LP_RECONCILE_FAILED: { status: 502, message: 'LivePerson reporting could not be queried' },
+  DEFLECT_LP_NOT_ELIGIBLE: { status: 502, message: 'LivePerson says the caller cannot be reached by messaging' },
+  DEFLECT_LP_TOKEN_UNAVAILABLE: { status: 502, message: "no OAuth 2.0 token could be had from LivePerson's Sentinel; nothing was sent" },
+  DEFLECT_LP_DISCOVERY_FAILED: { status: 502, message: "LivePerson's Domain API did not name the host; nothing was sent" },
+  DEFLECT_LP_ANALYTICS_FAILED: { status: 502, message: 'LivePerson analytics could not be queried' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

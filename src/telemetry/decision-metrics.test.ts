@@ -69,6 +69,14 @@ describe('funnel metrics from decisions', () => {
     ]);
   });
 
+  it("counts Connect to Messaging's refusal once, as an attempt NOT_ELIGIBLE and a call FAILED NOT_ELIGIBLE", async () => {
+    // Unfenced, as the runner appends an attempt's outcome.
+    await apply('c2m', fact.callBegun('c2m', { customer: UK_MOBILE }), fact.accepted('c2m'), fact.attemptStarted('a1'));
+    observe(await decider.apply('c2m', fact.notEligible('a1', 'NO_CHANNEL')));
+    expect(await callsTotal()).toEqual([{ outcome: 'FAILED', reason: 'NOT_ELIGIBLE', site: '38856538', value: 1 }]);
+    expect((await metrics.inviteAttempts.get()).values.map(({ labels, value }) => ({ ...labels, value }))).toEqual([{ classification: 'NOT_ELIGIBLE', value: 1 }]);
+  });
+
   it('names the gauges and counters the runbook uses', async () => {
     const text = await metrics.text();
     for (const name of [

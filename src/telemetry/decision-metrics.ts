@@ -21,6 +21,8 @@ export function createDecisionMetrics(metrics: Pick<DeflectMetrics, 'calls' | 'a
       if (fact.type === 'InviteSent') metrics.inviteAttempts.inc({ classification: 'SENT' });
       else if (fact.type === 'InviteAttemptFailed') metrics.inviteAttempts.inc({ classification: fact.classification });
       else if (fact.type === 'InviteAttemptInDoubt') metrics.inviteAttempts.inc({ classification: 'IN_DOUBT' });
+      // Connect to Messaging: an attempt LivePerson's eligibility ended.
+      else if (fact.type === 'NotEligible') metrics.inviteAttempts.inc({ classification: 'NOT_ELIGIBLE' });
     }
     if (!becameFinal(decision)) return;
     const context = decision.snapshot.context;

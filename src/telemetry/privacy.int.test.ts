@@ -48,7 +48,13 @@ const begun = (id: string, e164: string, index: number) =>
   });
 const accepted = (id: string, extra: Record<string, unknown> = {}) => ({ ...event(id, 'DeflectionAccepted', { skill: 'billing', callerEnteredDigits: DIGITS, ...extra }), occurredAt: Date.now() });
 
-describe('no personal data in logs, spans or metrics', () => {
+/** Runs the scenario through a service built from `env`; what it logged, traced and exposed. */
+describe.each([
+  { api: 'livedeflect', env: {}, inviteSpan: 'LiveDeflect contextAndInvite' },
+  // Connect to Messaging with OAuth 2.0: client secret and tokens must stay out of everything too (tokens of
+  // a 2-second life, so several are fetched during the run).
+  { api: 'c2m', env: { LIVEPERSON_API: 'c2m', LIVEPERSON_AUTH: 'oauth2', LIVEPERSON_CLIENT_SECRET: 'client-secret-PRIVACY-42' }, inviteSpan: 'C2M eligibility and invite' },
+])('no personal data in logs, spans or metrics ($api)', ({ api, env, inviteSpan }) => {
   const logLines: string[] = [];
   const spans = new SpansKeptAfterShutdown();
   let running: RunningService;
@@ -65,13 +71,14 @@ describe('no personal data in logs, spans or metrics', () => {
       DEFLECT_RETRY_MAX_MS: '50',
       // Reconciliation of a lost answer waits out the attempt timeout (2 × this + 5 s): keep the scenario short.
       LIVEPERSON_TIMEOUT_MS: '1000',
+      ...env,
     });
     running = await runService({
       config,
       logDestination: { write: (line: string) => void logLines.push(line) },
       spanExporter: spans,
       // Failures and lost answers, so the retry and in-doubt paths log and trace too.
-      sandbox: { seed: 3, faults: { serverErrorRate: 0.3, serverErrorStatus: 503, responseLostRate: 0.2 } },
+      sandbox: { seed: 3, faults: { serverErrorRate: 0.3, serverErrorStatus: 503, responseLostRate: 0.2 }, tokenLifetimeSeconds: 2 },
     });
     const post = (body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${running.url}/v1/call-events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -120,14 +127,15 @@ describe('no personal data in logs, spans or metrics', () => {
 
   it('ran the scenario for real: logs, spans and metrics were produced, invites were sent and retried', () => {
     expect(logLines.join('')).toContain('invite attempt');
-    expect(finished.map((span) => span.name)).toEqual(expect.arrayContaining(['POST /v1/call-events', 'LiveDeflect contextAndInvite']));
+    expect(finished.map((span) => span.name)).toEqual(expect.arrayContaining(['POST /v1/call-events', inviteSpan]));
     expect(metricsText).toMatch(/deflect_calls_total\{outcome="INVITE_SENT",reason="none",site="38856538"\} \d/);
     expect(metricsText).toMatch(/deflect_invite_attempts_total\{classification="[A-Z_]+"\}/);
-    expect(running.service.sandbox?.ledger.transactions().length).toBeGreaterThan(0);
+    const sandbox = running.service.sandbox;
+    expect(api === 'c2m' ? sandbox?.c2mTransactions().some((tx) => tx.inviteTimes.length > 0) : (sandbox?.ledger.transactions().length ?? 0) > 0).toBe(true);
   });
 
   it('joins the invite span to the trace of the request that delivered the acceptance', () => {
-    const invites = finished.filter((span) => span.name === 'LiveDeflect contextAndInvite');
+    const invites = finished.filter((span) => span.name === inviteSpan);
     expect(invites.length).toBeGreaterThan(0);
     for (const span of invites) expect(span.spanContext().traceId).toBe(TRACE_ID);
   });
@@ -142,6 +150,19 @@ describe('no personal data in logs, spans or metrics', () => {
     const content = text();
     expect(content.length).toBeGreaterThan(0);
     for (const value of forbidden) expect(content, `found "${value}"`).not.toContain(value);
+  });
+
+  it.each([
+    ['log lines', () => logLines.join('')],
+    ['span names, attributes, events and resources', spanText],
+    ['metric names and labels', () => metricsText],
+  ])('%s carry no credential, secret or token', (_where, text) => {
+    const content = text();
+    for (const secret of ['client-secret-PRIVACY-42', 'sandbox-client-secret', 'sandbox-app-secret', 'sandbox-access-token-secret']) expect(content).not.toContain(secret);
+    // Any JWT (the OAuth 2.0 tokens) or an Authorization value.
+    expect(content).not.toMatch(/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]+/);
+    expect(content).not.toMatch(/Bearer\s+\S/);
+    expect(content).not.toMatch(/oauth_signature/);
   });
 
   it('keeps call ids out of metric labels', () => {

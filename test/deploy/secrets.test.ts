@@ -1,24 +1,37 @@
-// The Secret templates hold placeholders only, the LivePerson one exactly the four OAuth 1.0 credentials, and
-// the pod reads both; no credential value is committed anywhere in deploy/.
+// The Secret templates hold placeholders only: the LivePerson ones exactly the four OAuth 1.0 credentials, or
+// (its alternative, the same Secret) the two OAuth 2.0 client credentials; the pod reads both Secrets; no
+// credential value is committed anywhere in deploy/.
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS } from '../../src/config/keys.js';
 import { asArray, at, containers, deployFiles, k8sObject, k8sObjects, parseYamlFile, podSpec, readRepoFile, secretData } from './deploy-files.js';
 
 const CREDENTIALS = ['LIVEPERSON_ACCESS_TOKEN', 'LIVEPERSON_ACCESS_TOKEN_SECRET', 'LIVEPERSON_CONSUMER_KEY', 'LIVEPERSON_CONSUMER_SECRET'];
+const OAUTH2_CREDENTIALS = ['LIVEPERSON_CLIENT_ID', 'LIVEPERSON_CLIENT_SECRET'];
+/** The one Secret a template file holds (the OAuth 2.0 one lives outside k8s/, so k8s/ keeps exactly one). */
+const templateIn = (file: string) => {
+  const [doc, ...more] = parseYamlFile(file).documents;
+  expect(more, file).toEqual([]);
+  const record = doc as Record<string, unknown>;
+  expect(record['kind']).toBe('Secret');
+  return { file, kind: 'Secret', name: String(at(doc, 'metadata.name')), doc: record };
+};
 const PLACEHOLDER = /REPLACE_WITH_[A-Z0-9_]+/;
 
 describe('Secret templates', () => {
-  it('the four credentials are the secret LIVEPERSON_ keys of the loader, minus the bearer token', () => {
+  it('the OAuth 1.0 and OAuth 2.0 credentials are the secret LIVEPERSON_ keys of the loader, minus the bearer token', () => {
     const secretLivePersonKeys = CONFIG_KEYS.filter((key) => key.secret && key.name.startsWith('LIVEPERSON_') && key.name !== 'LIVEPERSON_BEARER_TOKEN').map((key) => key.name);
-    expect([...secretLivePersonKeys].sort()).toEqual(CREDENTIALS);
+    expect([...secretLivePersonKeys].sort()).toEqual([...CREDENTIALS, ...OAUTH2_CREDENTIALS].sort());
   });
 
-  it('the LivePerson template has exactly the four credential keys, each a placeholder', () => {
-    const secret = k8sObject('Secret', 'deflect-liveperson');
-    expect(secret.file).toBe('deploy/k8s/secret-liveperson.template.yaml');
+  it.each([
+    ['deploy/k8s/secret-liveperson.template.yaml', CREDENTIALS],
+    ['deploy/secrets/liveperson-oauth2.template.yaml', OAUTH2_CREDENTIALS],
+  ])('%s is the Secret deflect-liveperson with exactly its credential keys, each a placeholder', (file, keys) => {
+    const secret = templateIn(file);
+    expect(secret.name).toBe('deflect-liveperson');
     expect(secret.doc['type']).toBe('Opaque');
     const data = secretData(secret);
-    expect(Object.keys(data).sort()).toEqual(CREDENTIALS);
+    expect(Object.keys(data).sort()).toEqual(keys);
     for (const [key, value] of Object.entries(data)) expect(value, key).toMatch(new RegExp(`^${PLACEHOLDER.source}$`));
   });
 
@@ -48,7 +61,7 @@ describe('Secret templates', () => {
   it('no credential value appears anywhere in deploy/: each one is a placeholder or empty', () => {
     let assignments = 0;
     for (const path of deployFiles()) {
-      for (const match of readRepoFile(path).matchAll(/\b(LIVEPERSON_(?:CONSUMER_KEY|CONSUMER_SECRET|ACCESS_TOKEN|ACCESS_TOKEN_SECRET|BEARER_TOKEN))\s*[:=][ \t]*([^\s#]*)/g)) {
+      for (const match of readRepoFile(path).matchAll(/\b(LIVEPERSON_(?:CONSUMER_KEY|CONSUMER_SECRET|ACCESS_TOKEN|ACCESS_TOKEN_SECRET|BEARER_TOKEN|CLIENT_ID|CLIENT_SECRET))\s*[:=][ \t]*([^\s#]*)/g)) {
         const value = (match[2] ?? '').replace(/^["']|["']$/g, '');
         expect(value === '' || value === '…' || PLACEHOLDER.test(value), `${path}: ${match[1]}`).toBe(true);
         assignments += 1;

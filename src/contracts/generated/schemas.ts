@@ -122,6 +122,21 @@ export interface EligibilityAssessed {
 
 export type EligibilityVerdict = 'ELIGIBLE' | 'INELIGIBLE_NUMBER' | 'SUPPRESSED';
 
+/** Stored: LivePerson (Connect to Messaging) said the caller can be reached and issued its callId for this deflection. Appended before the invite request that names that callId leaves, so an invite whose answer is lost can be matched in LivePerson's reporting. */
+export interface EligibilityConfirmed {
+  /** the attempt that asked */
+  attemptId: string;
+  /** LivePerson's callId from the eligibility answer; the invite sends it back */
+  lpCallId: string;
+  /** LivePerson's recommended channel, when it named one */
+  channel?: null | string;
+  availableChannels: Array<string>;
+  httpStatus?: null | number;
+  latencyMs?: null | number;
+  /** epoch ms on the service clock */
+  at: number;
+}
+
 /** Stored: an acceptance waited its grace period for the call-begun event, which never came. */
 export interface GracePeriodElapsed {
   graceMs: number;
@@ -164,6 +179,8 @@ export interface InviteAttemptFailed {
   /** stable error code */
   code: string;
   message: string;
+  /** LivePerson's own errorCode from the answer body (Connect to Messaging's error table), when it gave one */
+  lpErrorCode?: null | number;
   retryAfterMs?: null | number;
   latencyMs?: null | number;
   /** epoch ms on the service clock */
@@ -208,6 +225,22 @@ export interface InviteSent {
 }
 
 export type SentVia = 'RESPONSE' | 'RECONCILIATION';
+
+/** Stored: LivePerson (Connect to Messaging) said the caller cannot be reached by messaging: no invite is sent and the call fails NOT_ELIGIBLE. */
+export interface NotEligible {
+  /** the attempt that asked */
+  attemptId: string;
+  /** ELIGIBLE_FALSE: the answer said eligible false; NO_CHANNEL: it listed no channel to reach the caller on */
+  reason: NotEligibleReason;
+  /** LivePerson's callId, when the answer carried one */
+  lpCallId?: null | string;
+  httpStatus?: null | number;
+  latencyMs?: null | number;
+  /** epoch ms on the service clock */
+  at: number;
+}
+
+export type NotEligibleReason = 'ELIGIBLE_FALSE' | 'NO_CHANNEL';
 
 /** Stored: the clock passed a scheduled retry's dueAt. */
 export interface RetryDue {
@@ -297,6 +330,7 @@ export type CallFact =
   | ({ type: 'DeflectionFailed' } & DeflectionFailed)
   | ({ type: 'DeflectionOffered' } & DeflectionOffered)
   | ({ type: 'EligibilityAssessed' } & EligibilityAssessed)
+  | ({ type: 'EligibilityConfirmed' } & EligibilityConfirmed)
   | ({ type: 'GracePeriodElapsed' } & GracePeriodElapsed)
   | ({ type: 'InDoubtReconciled' } & InDoubtReconciled)
   | ({ type: 'InputRejected' } & InputRejected)
@@ -304,12 +338,13 @@ export type CallFact =
   | ({ type: 'InviteAttemptInDoubt' } & InviteAttemptInDoubt)
   | ({ type: 'InviteAttemptStarted' } & InviteAttemptStarted)
   | ({ type: 'InviteSent' } & InviteSent)
+  | ({ type: 'NotEligible' } & NotEligible)
   | ({ type: 'RetryDue' } & RetryDue)
   | ({ type: 'RetryScheduled' } & RetryScheduled);
 
 export type CallFactType = CallFact['type'];
 
-export const CALL_FACT_TYPES = ['CallBegun', 'CallEnded', 'DeadlineReached', 'DeflectionAccepted', 'DeflectionDeclined', 'DeflectionFailed', 'DeflectionOffered', 'EligibilityAssessed', 'GracePeriodElapsed', 'InDoubtReconciled', 'InputRejected', 'InviteAttemptFailed', 'InviteAttemptInDoubt', 'InviteAttemptStarted', 'InviteSent', 'RetryDue', 'RetryScheduled'] as const;
+export const CALL_FACT_TYPES = ['CallBegun', 'CallEnded', 'DeadlineReached', 'DeflectionAccepted', 'DeflectionDeclined', 'DeflectionFailed', 'DeflectionOffered', 'EligibilityAssessed', 'EligibilityConfirmed', 'GracePeriodElapsed', 'InDoubtReconciled', 'InputRejected', 'InviteAttemptFailed', 'InviteAttemptInDoubt', 'InviteAttemptStarted', 'InviteSent', 'NotEligible', 'RetryDue', 'RetryScheduled'] as const;
 
 /** The schema file of each current record type, relative to schemas/. */
 export const SCHEMA_FILES = {
@@ -321,6 +356,7 @@ export const SCHEMA_FILES = {
   DeflectionFailed: 'call/DeflectionFailed.avsc',
   DeflectionOffered: 'call/DeflectionOffered.avsc',
   EligibilityAssessed: 'call/EligibilityAssessed.avsc',
+  EligibilityConfirmed: 'call/EligibilityConfirmed.avsc',
   GracePeriodElapsed: 'call/GracePeriodElapsed.avsc',
   InDoubtReconciled: 'call/InDoubtReconciled.avsc',
   InputRejected: 'call/InputRejected.avsc',
@@ -328,6 +364,7 @@ export const SCHEMA_FILES = {
   InviteAttemptInDoubt: 'call/InviteAttemptInDoubt.avsc',
   InviteAttemptStarted: 'call/InviteAttemptStarted.avsc',
   InviteSent: 'call/InviteSent.avsc',
+  NotEligible: 'call/NotEligible.avsc',
   RetryDue: 'call/RetryDue.avsc',
   RetryScheduled: 'call/RetryScheduled.avsc',
   DeflectionOutcome: 'outcome/DeflectionOutcome.avsc',

@@ -71,6 +71,17 @@ export const EXAMPLE_FACTS: { [T in CallFactType]: FactOf<T> } = {
     latencyMs: 180,
     at: BEGAN_AT + 30_400,
   },
+  EligibilityConfirmed: {
+    type: 'EligibilityConfirmed',
+    attemptId: 'att-3',
+    lpCallId: '2b3f4c1e-8d7a-4f6b-9c2d-1e0a5b7c9d3f',
+    channel: 'sms',
+    availableChannels: ['sms', 'whatsapp'],
+    httpStatus: 200,
+    latencyMs: 120,
+    at: BEGAN_AT + 61_800,
+  },
+  NotEligible: { type: 'NotEligible', attemptId: 'att-9', reason: 'NO_CHANNEL', lpCallId: null, httpStatus: 200, latencyMs: 95, at: BEGAN_AT + 61_900 },
   InviteAttemptInDoubt: { type: 'InviteAttemptInDoubt', attemptId: 'att-2', cause: 'TIMEOUT', latencyMs: 10_000, at: BEGAN_AT + 42_000 },
   InviteAttemptStarted: {
     type: 'InviteAttemptStarted',

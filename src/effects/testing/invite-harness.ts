@@ -3,8 +3,10 @@
 import { createDecider, type Decider } from '../../decide/decider.js';
 import { DEFAULT_POLICY, type DecisionPolicy } from '../../decide/policy.js';
 import { fact, T0, UK_MOBILE } from '../../decide/testing/facts.js';
-import { createLiveDeflectGateway, createOAuth1Authorizer, type LiveDeflectGateway } from '../../liveperson/index.js';
-import { SANDBOX_CREDENTIALS, startSandbox, type Sandbox, type SandboxOptions } from '../../liveperson/sandbox/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../liveperson/sandbox/index.js';
+import { openTestGateway, type ClosableGateway, type GatewayApi, type GatewayAuth } from '../../liveperson/testing/gateways.js';
+import { callStreamName } from '../../decide/call-stream.js';
+import { decodeFact } from '../../contracts/stored-facts.js';
 import { createMemoryEventStore } from '../../store/memory-event-store.js';
 import type { EventStore } from '../../store/event-store.js';
 import { manualClock, type ManualClock } from '../../shared/clock.js';
@@ -15,7 +17,10 @@ export interface InviteHarness {
   clock: ManualClock;
   store: EventStore;
   sandbox: Sandbox;
-  gateway: LiveDeflectGateway;
+  gateway: ClosableGateway;
+  api: GatewayApi;
+  /** SMS LivePerson (the sandbox) sent for the call, whichever API: what "no duplicate SMS" is checked on. */
+  smsCount(externalCallId: string): Promise<number>;
   decider: Decider;
   runner: EffectsRunner;
   /** Another runner with its own decider (its own cache) on the same store and sandbox: a second instance. */
@@ -39,17 +44,16 @@ export async function createInviteHarness(
     /** Wraps the decider the (first) runner uses, e.g. to count its loads; the harness's own calls bypass it. */
     wrapDecider?: (decider: Decider) => Decider;
     timeoutMs?: number;
+    /** Which gateway, and how it authorizes: LiveDeflect with OAuth 1.0 by default. */
+    api?: GatewayApi;
+    auth?: GatewayAuth;
   } = {},
 ): Promise<InviteHarness> {
   const clock = options.shared?.clock ?? manualClock(T0 + 2_050);
   const store = options.store ?? createMemoryEventStore({ clock });
   const sandbox = options.shared?.sandbox ?? (await startSandbox({ clock, ...options.sandbox }));
-  const gateway = createLiveDeflectGateway({
-    baseUrl: sandbox.url,
-    authorizer: createOAuth1Authorizer({ credentials: SANDBOX_CREDENTIALS, clock }),
-    clock,
-    timeoutMs: options.timeoutMs ?? 2_000,
-  });
+  const api = options.api ?? 'livedeflect';
+  const gateway = openTestGateway({ api, auth: options.auth ?? (api === 'c2m' ? 'oauth2' : 'oauth1'), sandbox, clock, timeoutMs: options.timeoutMs ?? 2_000 });
   const policy = { ...DEFAULT_POLICY, ...options.policy };
   const usedGateway = options.wrapGateway ? options.wrapGateway(gateway) : gateway;
   const instance = (wrapDecider?: (decider: Decider) => Decider) => {
@@ -73,6 +77,14 @@ export async function createInviteHarness(
     store,
     sandbox,
     gateway,
+    api,
+    async smsCount(externalCallId) {
+      if (api === 'livedeflect') return sandbox.ledger.smsCount(externalCallId);
+      // C2M knows no externalCallId: the call's SMS are the invites of the callIds its stream recorded.
+      const facts = (await store.readStream(callStreamName(externalCallId))).map((event) => decodeFact(event.type, event.data));
+      const callIds = new Set(facts.flatMap((f) => (f.type === 'EligibilityConfirmed' ? [f.lpCallId] : [])));
+      return sandbox.c2mTransactions().filter((tx) => callIds.has(tx.callId)).reduce((sum, tx) => sum + tx.inviteTimes.length, 0);
+    },
     ...first,
     secondInstance: () => instance(),
     async acceptCall(externalCallId, traceparent) {

@@ -5,5 +5,5 @@ export const SANDBOX_HEADER = 'x-sandbox';
 export const SANDBOX_HEADER_VALUE = 'no-real-sms';
 
 export function sandboxBanner(url: string): string {
-  return `*** LiveDeflect SANDBOX at ${url}: NO REAL SMS IS SENT. Invites are recorded in memory only and answered as LiveDeflect would. ***`;
+  return `*** LivePerson SANDBOX (LiveDeflect, Connect to Messaging) at ${url}: NO REAL SMS IS SENT. Invites are recorded in memory only and answered as LivePerson would. ***`;
 }

@@ -2,6 +2,7 @@
 // exactly (deterministic, no probabilities); demos and soak runs set rates drawn from a seeded generator.
 import { DeflectError } from '../../shared/errors.js';
 import type { SandboxEndpoint } from './ledger.js';
+import { isInviteEndpoint } from './routes.js';
 import { seededRandom, type Random } from './seeded-random.js';
 
 /** Fixed milliseconds, uniform between min and max, or drawn by a function from the seeded generator. */
@@ -29,7 +30,9 @@ export type FaultAction =
   /** Record the SMS, then destroy the connection without answering. */
   | { kind: 'responseLost' }
   /** Destroy the connection without processing or answering. */
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** Refuse the request's bearer token as expired (401), and every later use of it: the client must renew. */
+  | { kind: 'tokenExpired' };
 
 /** One scripted answer, for the next request to `endpoint` (default contextAndInvite), after `delayMs`. */
 export type ScriptedResponse = FaultAction & { endpoint?: SandboxEndpoint; delayMs?: number };
@@ -84,8 +87,8 @@ export function createFaultPlan(initialRates: SandboxFaultRates, seed: number): 
         }
       }
       const delayMs = drawLatency();
-      // Random faults model the invite path only; reporting stays clean unless scripted.
-      return { delayMs, action: endpoint === 'contextAndInvite' ? drawAction() : { kind: 'pass' }, scripted: false };
+      // Random faults model the invite path only (contextAndInvite, C2M's invite); the rest stays clean unless scripted.
+      return { delayMs, action: isInviteEndpoint(endpoint) ? drawAction() : { kind: 'pass' }, scripted: false };
     },
     script(responses) {
       scripted.push(...responses);

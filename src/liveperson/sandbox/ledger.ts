@@ -2,7 +2,16 @@
 // and every SMS it "sent". Tests assert on it; a duplicate SMS for a call is exactly what duplicates() shows.
 // It keeps only the PII getLiveDeflectData echoes back (numbers, caller info, digits), never names or texts.
 
-export type SandboxEndpoint = 'contextAndInvite' | 'getLiveDeflectData' | 'other';
+export type SandboxEndpoint =
+  | 'contextAndInvite'
+  | 'getLiveDeflectData'
+  | 'domain'
+  | 'sentinel'
+  | 'c2mEligibility'
+  | 'c2mInvite'
+  | 'c2mTransactions'
+  | 'c2mAnalytics'
+  | 'other';
 
 export interface SandboxTransaction {
   callId: string;
@@ -32,6 +41,10 @@ export interface SandboxRequestRecord {
   receivedAt: number;
   /** As presented in the Authorization header, whether or not it verified. */
   oauth?: { consumerKey: string; nonce: string; timestamp: number };
+  /** Which scheme the Authorization header used (never the token itself). */
+  scheme?: 'OAuth' | 'Bearer' | 'JWT';
+  /** Connect to Messaging: the callId an eligibility handed out or an invite named. */
+  callId?: string;
   /** LivePerson's error text when the authorization was refused. */
   authError?: string;
   /** The status answered; absent when the answer was deliberately lost. */

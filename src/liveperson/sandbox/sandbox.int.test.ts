@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../shared/clock.js';
-import { createBearerAuthorizer, createOAuth1Authorizer, type RequestAuthorizer } from '../authorizer.js';
+import { createBearerAuthorizer, createOAuth1Authorizer, type SigningAuthorizer } from '../authorizer.js';
 import { toContextAndInviteBody } from '../context-and-invite-body.js';
 import { inviteRequest } from '../testing/invite-request.js';
 import { rawPost } from '../testing/raw-post.js';
@@ -9,14 +9,14 @@ import { startSandbox, type Sandbox } from './start-sandbox.js';
 
 const clock = manualClock(Date.UTC(2026, 0, 1, 12));
 let sandbox: Sandbox;
-let signer: RequestAuthorizer;
+let signer: SigningAuthorizer;
 let inviteUrl: string;
 
 const body = (externalCallId: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   ...toContextAndInviteBody(inviteRequest({ externalCallId, firstName: 'John', callerInfo: { tier: 'gold', visits: 3 } })),
   ...extra,
 });
-const signed = (url: string, authorizer: RequestAuthorizer = signer): Record<string, string> => ({ authorization: authorizer.authorize('POST', url) });
+const signed = (url: string, authorizer: SigningAuthorizer = signer): Record<string, string> => ({ authorization: authorizer.authorize('POST', url) });
 const invite = (externalCallId: string, extra?: Record<string, unknown>) => rawPost(inviteUrl, body(externalCallId, extra), signed(inviteUrl));
 
 beforeAll(async () => {

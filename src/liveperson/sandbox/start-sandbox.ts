@@ -1,6 +1,8 @@
-// The LiveDeflect sandbox: a local HTTP server that answers contextAndInvite and getLiveDeflectData/v2 the way
-// LiveDeflect does (OAuth 1.0 checks, body rules, LivePerson's error texts), records every "SMS" in a ledger,
-// and injects faults on demand. It never sends an SMS; it says so in a banner and on every answer.
+// The LivePerson sandbox: a local HTTP server that answers LiveDeflect (contextAndInvite, getLiveDeflectData/v2),
+// the Domain API, Sentinel (OAuth 2.0 tokens) and Connect to Messaging (eligibility, invite, transactions,
+// analytics) the way LivePerson does: OAuth 1.0 signatures, JWT signature and expiry on every bearer request, body
+// rules, LivePerson's error texts. It records every "SMS" in a ledger and injects faults on demand. It never sends
+// an SMS; it says so in a banner and on every answer.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -10,10 +12,14 @@ import { sandboxBanner } from './banner.js';
 import { SANDBOX_CREDENTIALS } from './credentials.js';
 import { createFaultPlan, type FaultAction, type SandboxFaultRates, type ScriptedResponse } from './fault-plan.js';
 import { readBody, sendJson } from './http-io.js';
-import { createSandboxLedger, type SandboxEndpoint, type SandboxLedger, type SandboxRequestRecord } from './ledger.js';
+import { createSandboxLedger, type SandboxLedger, type SandboxRequestRecord } from './ledger.js';
+import { createC2mSandboxApi, type C2mSandboxOptions, type C2mSandboxTransaction } from './c2m-api.js';
 import { createOAuthVerifier, presentedOAuth } from './oauth-verifier.js';
 import { reportRows } from './report-rows.js';
+import { isC2mEndpoint, routeOf, type Route } from './routes.js';
+import { createSentinel, SANDBOX_CLIENT_CREDENTIALS } from './sentinel.js';
 import { validateInviteBody } from './validate-invite-body.js';
+import type { ClientCredentials } from '../oauth2-authorizer.js';
 
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
@@ -22,8 +28,14 @@ export interface SandboxOptions {
   port?: number;
   /** Defaults to SANDBOX_CREDENTIALS, field by field. */
   credentials?: Partial<OAuth1Credentials>;
-  /** Also accept this OAuth 2.0 bearer token. */
+  /** Also accept this static bearer token (`LIVEPERSON_AUTH=bearer`). */
   bearerToken?: string;
+  /** Sentinel's client credentials; defaults to SANDBOX_CLIENT_CREDENTIALS, field by field. */
+  clientCredentials?: Partial<ClientCredentials>;
+  /** Lifetime of the OAuth 2.0 tokens Sentinel issues; default 3600 s. Short ones exercise renewal. */
+  tokenLifetimeSeconds?: number;
+  /** Connect to Messaging's settings (the handoff id it accepts, the report page size). */
+  c2m?: C2mSandboxOptions;
   /** Checks oauth_timestamp and stamps eventTime. */
   clock?: Clock;
   /** Seed of the generator behind fault rates and latency draws; default 1. */
@@ -50,6 +62,11 @@ export interface Sandbox {
   settled(options?: { requests?: number }): Promise<void>;
   /** Resolves once `requests` requests have arrived in total, answered or not. */
   received(requests: number): Promise<void>;
+  /** Connect to Messaging's deflections: every eligibility, with the invites accepted for its callId. */
+  c2mTransactions(): C2mSandboxTransaction[];
+  /** Sentinel: tokens issued so far, and the lifetime of the next ones. */
+  tokensIssued(): number;
+  setTokenLifetime(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +80,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.bearerToken === undefined ? {} : { bearerToken: options.bearerToken }),
   });
   const faults = createFaultPlan(options.faults ?? {}, options.seed ?? 1);
+  const sentinel = createSentinel({
+    clock,
+    credentials: { ...SANDBOX_CLIENT_CREDENTIALS, ...definedOnly(options.clientCredentials ?? {}) },
+    ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
+  });
+  const c2m = createC2mSandboxApi(options.c2m ?? {});
+  /** Tokens a `tokenExpired` fault refused: refused again on every later use. */
+  const expiredTokens = new Set<string>();
   const ledger = createSandboxLedger(options.firstCallId ?? 473513);
   const connectionIds = new WeakMap<Socket, number>();
   const inFlight = new Set<Promise<void>>();
@@ -97,15 +122,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           delays.add(done);
         });
 
+  /**
+   * Every API but the Domain API and Sentinel checks its Authorization header: an OAuth 1.0 signature, the static
+   * bearer token, or a JWT from this sandbox's Sentinel for the account (signature and expiry, on every request).
+   */
+  const authorize = async (req: IncomingMessage, route: Route, siteId: string | undefined): Promise<{ ok: true } | { ok: false; error: string }> => {
+    const header = req.headers.authorization?.trim() ?? '';
+    const bearer = /^bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
+    if (bearer !== undefined && bearer.split('.').length === 3) {
+      const accountId = route.accountId ?? siteId ?? '';
+      if (expiredTokens.has(bearer)) return { ok: false, error: 'Invalid bearer token: expired' };
+      return sentinel.verify(bearer, accountId);
+    }
+    const verified = verifier.verify({ method: req.method ?? 'POST', scheme: 'http', host: req.headers.host ?? '', target: req.url ?? '/', authorization: req.headers.authorization });
+    return verified.ok ? { ok: true } : verified;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const arrived = performance.now();
-    const endpoint = endpointOf(req);
+    const route = routeOf(req.method, req.url);
+    const { endpoint } = route;
     const record = ledger.openRequest(endpoint, connectionIds.get(req.socket) ?? 0, clock.now());
     const answer = (status: number, body: unknown, headers?: Record<string, string>): void => {
       record.status = status;
       res.once('finish', () => (record.answeredInMs = performance.now() - arrived));
       sendJson(res, status, body, headers);
     };
+    /** LivePerson's error shape for the API: C2M's `{ errorCode, errorMessage }`, LiveDeflect's `{ error }`. */
+    const refuse = (status: number, text: string, errorCode: number, headers?: Record<string, string>): void =>
+      answer(status, isC2mEndpoint(endpoint) ? { errorCode, errorMessage: text } : { error: text }, headers);
     const bodyText = await readBody(req);
     if (endpoint === 'other') return answer(404, { error: 'Not Found' });
 
@@ -113,28 +158,45 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (plan.action.kind !== 'pass') record.fault = describeFault(plan.action);
     await delay(plan.delayMs);
     if (closed) return;
-
-    const auth = verifier.verify({
-      method: req.method ?? 'POST',
-      scheme: 'http',
-      host: req.headers.host ?? '',
-      target: req.url ?? '/',
-      authorization: req.headers.authorization,
-    });
-    const presented = presentedOAuth(req.headers.authorization);
-    if (presented) record.oauth = presented;
-    if (!auth.ok) {
-      record.authError = auth.error;
-      return answer(401, { error: auth.error });
-    }
-    if (bodyText === undefined) return answer(413, { error: 'Payload Too Large' });
-
     const { action } = plan;
-    if (action.kind === 'drop') return void res.socket?.destroy();
-    if (action.kind === 'rateLimit') return answer(429, { error: 'Too Many Requests' }, { 'retry-after': action.retryAfter ?? '1' });
-    if (action.kind === 'status' && action.record !== true) return answer(action.status, action.body ?? { error: 'Injected fault' }, action.headers);
+
+    if (endpoint === 'domain') {
+      if (action.kind === 'status') return answer(action.status, action.body ?? { error: 'Injected fault' }, action.headers);
+      if (action.kind === 'drop' || action.kind === 'responseLost') return void res.socket?.destroy();
+      // Every service of every account is this sandbox.
+      return answer(200, { service: route.service, account: route.accountId, baseURI: req.headers.host ?? '' });
+    }
+    if (endpoint === 'sentinel') {
+      if (action.kind === 'status') return answer(action.status, action.body ?? { error: 'server_error' }, action.headers);
+      if (action.kind === 'drop' || action.kind === 'responseLost') return void res.socket?.destroy();
+      const token = await sentinel.issue(route.accountId ?? '', new URLSearchParams(bodyText ?? ''), route.query);
+      return answer(token.status, token.body, { 'cache-control': 'no-store' });
+    }
 
     const json = parseJson(bodyText);
+    const siteId = endpoint === 'contextAndInvite' || endpoint === 'getLiveDeflectData' ? siteIdOf(json) : undefined;
+    const presented = presentedOAuth(req.headers.authorization);
+    if (presented) record.oauth = presented;
+    const scheme = /^(\w+)\s+(.*)$/.exec(req.headers.authorization?.trim() ?? '');
+    if (scheme) record.scheme = /^oauth$/i.test(scheme[1] ?? '') ? 'OAuth' : (scheme[2] ?? '').split('.').length === 3 ? 'JWT' : 'Bearer';
+    const auth = await authorize(req, route, siteId);
+    if (!auth.ok) {
+      record.authError = auth.error;
+      return refuse(401, auth.error, 1100);
+    }
+    if (bodyText === undefined) return answer(413, { error: 'Payload Too Large' });
+    if (action.kind === 'tokenExpired') {
+      const bearer = /^bearer\s+(.+)$/i.exec(req.headers.authorization?.trim() ?? '')?.[1]?.trim();
+      if (bearer) expiredTokens.add(bearer);
+      record.authError = 'Invalid bearer token: expired';
+      return refuse(401, record.authError, 1100);
+    }
+    if (action.kind === 'drop') return void res.socket?.destroy();
+    if (action.kind === 'rateLimit') return refuse(429, 'Too Many Requests', 1029, { 'retry-after': action.retryAfter ?? '1' });
+    if (action.kind === 'status' && action.record !== true) return answer(action.status, action.body ?? (isC2mEndpoint(endpoint) ? { errorCode: action.status >= 500 ? 5000 : 1000, errorMessage: 'Injected fault' } : { error: 'Injected fault' }), action.headers);
+
+    if (isC2mEndpoint(endpoint)) return handleC2m(route, json, action, record, answer, res);
+
     if (endpoint === 'getLiveDeflectData') {
       const query = validateReportQuery(json);
       if ('error' in query) return answer(400, query);
@@ -167,9 +229,40 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return answer(200, { callId: transaction.callId, success: 'true' });
   };
 
+  /** Connect to Messaging, once the request is authorized and no fault answered for it. */
+  const handleC2m = (route: Route, json: unknown, action: FaultAction, record: SandboxRequestRecord, answer: (status: number, body: unknown) => void, res: ServerResponse): void => {
+    const accountId = route.accountId ?? '';
+    const c2mAnswer = (result: { status: number; body: unknown }): void => answer(result.status, result.body);
+    switch (route.endpoint) {
+      case 'c2mEligibility': {
+        const result = c2m.eligibility(accountId, json, clock.now());
+        if (result.transaction) record.callId = result.transaction.callId;
+        // An eligibility whose answer is lost still handed out its callId (never used: it sends nothing).
+        if (action.kind === 'responseLost') return void res.socket?.destroy();
+        if (action.kind === 'status') return answer(action.status, action.body ?? { errorCode: 5000, errorMessage: 'Injected fault' });
+        return c2mAnswer(result);
+      }
+      case 'c2mInvite': {
+        const checked = c2m.checkInvite(accountId, json);
+        if (!('callId' in checked)) return c2mAnswer(checked);
+        record.callId = checked.callId;
+        c2m.recordInvite(checked.transaction, clock.now());
+        if (action.kind === 'responseLost') return void res.socket?.destroy();
+        if (action.kind === 'status') return answer(action.status, action.body ?? { errorCode: 5000, errorMessage: 'Injected fault' });
+        return answer(200, { callId: checked.callId });
+      }
+      case 'c2mTransactions':
+        return c2mAnswer(c2m.transactions(accountId, route.query));
+      case 'c2mAnalytics':
+        return c2mAnswer(c2m.analytics(accountId, route.query));
+      default:
+        return answer(404, { errorCode: 1004, errorMessage: 'Not Found' });
+    }
+  };
+
   const server = http.createServer((req, res) => {
     // Not part of LiveDeflect: a read-only view for tests and demos run against a separate sandbox process.
-    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === LEDGER_PATH) return sendJson(res, 200, ledgerView(ledger));
+    if (req.method === 'GET' && (req.url ?? '').split('?')[0] === LEDGER_PATH) return sendJson(res, 200, ledgerView(ledger, c2m.all()));
     const work = handle(req, res).catch(() => sendJson(res, 500, { error: 'Internal Server Error' }));
     inFlight.add(work);
     notify();
@@ -199,6 +292,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setFaults: (rates) => faults.setRates(rates),
     settled: (settleOptions) => until(() => inFlight.size === 0 && ledger.requestCount() >= (settleOptions?.requests ?? 0)),
     received: (requests) => until(() => ledger.requestCount() >= requests),
+    c2mTransactions: () => c2m.all(),
+    tokensIssued: () => sentinel.tokensIssued(),
+    setTokenLifetime: (seconds) => sentinel.setTokenLifetime(seconds),
     async close() {
       closed = true;
       for (const release of [...delays]) release();
@@ -214,29 +310,32 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 export const LEDGER_PATH = '/sandbox/ledger';
 
 export interface SandboxLedgerView {
-  /** SMS "sent" per externalCallId. */
+  /** SMS "sent" per externalCallId (LiveDeflect). */
   sms: Record<string, number>;
+  /** Connect to Messaging: invites accepted per eligibility callId (each one an SMS), and the callIds with more than one. */
+  c2m: { invites: Record<string, number>; duplicates: string[] };
   /** Each SMS's externalCallId and LivePerson callId, in order. */
   transactions: Array<{ externalCallId: string; callId: string; siteId: string }>;
   duplicates: Array<{ externalCallId: string; count: number }>;
   requests: number;
 }
 
-export function ledgerView(ledger: SandboxLedger): SandboxLedgerView {
+export function ledgerView(ledger: SandboxLedger, c2mTransactions: C2mSandboxTransaction[] = []): SandboxLedgerView {
   return {
     sms: Object.fromEntries(ledger.smsCounts()),
+    c2m: {
+      invites: Object.fromEntries(c2mTransactions.map((tx) => [tx.callId, tx.inviteTimes.length])),
+      duplicates: c2mTransactions.filter((tx) => tx.inviteTimes.length > 1).map((tx) => tx.callId),
+    },
     transactions: ledger.transactions().map((tx) => ({ externalCallId: tx.externalCallId, callId: tx.callId, siteId: tx.siteId })),
     duplicates: ledger.duplicates().map(({ externalCallId, count }) => ({ externalCallId, count })),
     requests: ledger.requestCount(),
   };
 }
 
-function endpointOf(req: IncomingMessage): SandboxEndpoint {
-  const path = (req.url ?? '').split('?')[0];
-  if (path === '/api/contextAndInvite' && req.method === 'POST') return 'contextAndInvite';
-  // One older page version documents GET with the same body; both are served.
-  if (path === '/api/getLiveDeflectData/v2' && (req.method === 'POST' || req.method === 'GET')) return 'getLiveDeflectData';
-  return 'other';
+function siteIdOf(json: unknown): string | undefined {
+  const siteId = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)['siteId'] : undefined;
+  return typeof siteId === 'string' ? siteId : undefined;
 }
 
 function validateReportQuery(json: unknown): { siteId: string; startTime: number; endTime: number } | { error: string; field?: string } {
