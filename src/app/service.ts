@@ -7,7 +7,7 @@ import type { DecisionPolicy } from '../decide/policy.js';
 import { createEffectsRunner, type EffectsLogger, type EffectsRunner } from '../effects/effects-runner.js';
 import type { InviteGateway } from '../effects/invite-gateway.js';
 import { EVERY_CALL, findOpenCalls, partitionScope, startOpenCallsRecorder, type OpenCallsRecorder } from '../effects/open-calls.js';
-import { createIngest, type Ingest } from '../ingest/ingest.js';
+import { createIngest, type Ingest, type IngestDeps } from '../ingest/ingest.js';
 import type { Sandbox, SandboxOptions } from '../liveperson/sandbox/index.js';
 import { createNdjsonOutcomeSink, type OutcomeSink } from '../outcomes/outcome-sink.js';
 import { startOutcomeRelay, type OutcomeRelay } from '../outcomes/outcome-relay.js';
@@ -54,6 +54,8 @@ export interface ServiceOptions {
    */
   ownedPartitions?: OwnedPartitions;
   onDecision?: (decision: Decision) => void;
+  /** Told of every inbound event decided, with its source (the ingest counter). */
+  onIngested?: IngestDeps['onIngested'];
   random?: () => number;
 }
 
@@ -99,7 +101,7 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onDecision ? { onDecision: options.onDecision } : {}),
   });
-  const ingest = createIngest({ decider, runner, ...(options.onDecision ? { onDecision: options.onDecision } : {}) });
+  const ingest = createIngest({ decider, runner, ...(options.onDecision ? { onDecision: options.onDecision } : {}), ...(options.onIngested ? { onIngested: options.onIngested } : {}) });
   const sink = options.outcomeSink === undefined ? createNdjsonOutcomeSink(config.data.outcomesFile) : options.outcomeSink;
   let relay: OutcomeRelay | undefined;
   let recorder: OpenCallsRecorder | undefined;

@@ -34,6 +34,25 @@ export function outputFor(json: boolean): Output {
   };
 }
 
+let stdoutClaimed = false;
+
+/**
+ * A closed stdout (EPIPE: `deflect calls | head -1`) ends a command quietly, as it ends any Unix filter, rather
+ * than with an unhandled 'error' and a stack. `deflect start` claims stdout and stops gracefully instead.
+ */
+export function guardStdout(): void {
+  process.stdout.on('error', () => {
+    if (!stdoutClaimed) process.exit(process.exitCode ?? EXIT.ok);
+  });
+  // Notes and errors go to stderr; if nobody reads it any more (`2>&1 | head -1`), they are lost, not fatal.
+  process.stderr.on('error', () => undefined);
+}
+
+/** For a command that handles a closed stdout itself. */
+export function claimStdout(): void {
+  stdoutClaimed = true;
+}
+
 /** Loads configuration from the environment and --config; invalid configuration exits 2 naming the key. */
 export function configFrom(options: { config?: string }): DeflectConfig {
   try {

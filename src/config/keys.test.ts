@@ -68,6 +68,8 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
       ['80.5', 'must be an integer 0–65535'],
     ],
   },
+  DEFLECT_HTTP_INGEST_TOKEN: { good: [['0123456789abcdef', '0123456789abcdef']], bad: [['short', 'must be at least 16 characters (value not shown)']] },
+  DEFLECT_HTTP_READ_TOKEN: { good: [['0123456789abcdeg', '0123456789abcdeg']], bad: [['short', 'must be at least 16 characters (value not shown)']] },
   DEFLECT_HTTP_TOKEN: { good: [['0123456789abcdef', '0123456789abcdef']], bad: [['short', 'must be at least 16 characters (value not shown)']] },
   DEFLECT_HTTP_BODY_LIMIT: {
     good: [['1', 1], ['1048576', 1_048_576]],
@@ -164,6 +166,7 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
   OTEL_EXPORTER_OTLP_ENDPOINT: { good: [['http://collector:4318', 'http://collector:4318']], bad: [['collector:4318', 'must be an http:// or https:// URL']] },
   DEFLECT_LOG_LEVEL: { good: [['debug', 'debug'], ['silent', 'silent']], bad: [['verbose', 'must be one of "fatal", "error"']] },
   DEFLECT_LOG_FORMAT: { good: [['json', 'json']], bad: [['pretty', 'must be one of "json", got "pretty"']] },
+  DEFLECT_LOG_STATUS_INTERVAL_MS: { good: [['0', 0], ['30000', 30_000]], bad: [['-1', 'must be an integer 0–86400000, got "-1"']] },
   DEFLECT_SHUTDOWN_TIMEOUT_MS: { good: [['15000', 15000]], bad: [['50', 'must be an integer 100–600000']] },
 };
 

@@ -34,7 +34,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.store).toEqual({ kind: 'sqlite', path: './data/deflect.sqlite', synchronous: 'full' });
     expect(config.data).toEqual({ dir: './data', outcomesFile: './data/outcomes.ndjson' });
-    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 8080, token: undefined, bodyLimitBytes: 1_048_576 });
+    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 8080, tokens: { ingest: undefined, read: undefined }, bodyLimitBytes: 1_048_576 });
     expect(config.kafka).toEqual({ enabled: false });
     expect(config.livePerson).toMatchObject({
       endpoint: { kind: 'sandbox' },
@@ -57,7 +57,7 @@ describe('loadConfig', () => {
     expect(config.eligibility.suppressionFile).toBeUndefined();
     expect(config.eligibility.suppressed.size).toBe(0);
     expect(config.telemetry).toEqual({ serviceName: 'deflect', sdkDisabled: false, tracesExporters: undefined, otlpEndpoint: undefined });
-    expect(config.log).toEqual({ level: 'info', format: 'json' });
+    expect(config.log).toEqual({ level: 'info', format: 'json', statusIntervalMs: 30_000 });
   });
 
   it('signs with the sandbox credentials when LivePerson is the in-process sandbox', () => {
@@ -125,20 +125,42 @@ describe('loadConfig', () => {
 
   it('still runs cross-key checks when another key of the same section is bad', () => {
     const { lines } = problemsOf(() => loadConfig({ DEFLECT_HTTP_HOST: '0.0.0.0', DEFLECT_HTTP_PORT: '99999' }));
-    expect(lines.map((line) => line.split(':')[0])).toEqual(['DEFLECT_HTTP_PORT', 'DEFLECT_HTTP_TOKEN']);
+    expect(lines.map((line) => line.split(':')[0])).toEqual(['DEFLECT_HTTP_PORT', 'DEFLECT_HTTP_INGEST_TOKEN', 'DEFLECT_HTTP_READ_TOKEN']);
   });
 
-  describe('the HTTP token', () => {
+  describe('the HTTP tokens', () => {
     const token = 'a-long-enough-token-123';
+    const ingest = 'an-ingest-token-0000001';
+    const read = 'an-audit-read-token-0001';
 
-    it.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])('is optional on the loopback host %s', (host) => {
-      expect(loadConfig({ DEFLECT_HTTP_HOST: host }).http.token).toBeUndefined();
+    it.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])('are optional on the loopback host %s', (host) => {
+      expect(loadConfig({ DEFLECT_HTTP_HOST: host }).http.tokens).toEqual({ ingest: undefined, read: undefined });
     });
 
-    it.each(['0.0.0.0', '::', '10.0.0.5', 'deflect.internal'])('is required on %s', (host) => {
+    it.each(['0.0.0.0', '::', '10.0.0.5', 'deflect.internal'])('are both required on %s', (host) => {
       const { lines } = problemsOf(() => loadConfig({ DEFLECT_HTTP_HOST: host }));
-      expect(lines).toEqual([`DEFLECT_HTTP_TOKEN: is required when DEFLECT_HTTP_HOST is not a loopback address (got "${host}")`]);
-      expect(loadConfig({ DEFLECT_HTTP_HOST: host, DEFLECT_HTTP_TOKEN: token }).http.token?.reveal()).toBe(token);
+      expect(lines).toEqual([
+        `DEFLECT_HTTP_INGEST_TOKEN: is required when DEFLECT_HTTP_HOST is not a loopback address (got "${host}")`,
+        `DEFLECT_HTTP_READ_TOKEN: is required when DEFLECT_HTTP_HOST is not a loopback address (got "${host}")`,
+      ]);
+      const { lines: readMissing } = problemsOf(() => loadConfig({ DEFLECT_HTTP_HOST: host, DEFLECT_HTTP_INGEST_TOKEN: ingest }));
+      expect(readMissing).toEqual([`DEFLECT_HTTP_READ_TOKEN: is required when DEFLECT_HTTP_HOST is not a loopback address (got "${host}")`]);
+      const tokens = loadConfig({ DEFLECT_HTTP_HOST: host, DEFLECT_HTTP_INGEST_TOKEN: ingest, DEFLECT_HTTP_READ_TOKEN: read }).http.tokens;
+      expect([tokens.ingest?.reveal(), tokens.read?.reveal()]).toEqual([ingest, read]);
+    });
+
+    it('takes the deprecated DEFLECT_HTTP_TOKEN for whichever role has no token of its own', () => {
+      const both = loadConfig({ DEFLECT_HTTP_HOST: '0.0.0.0', DEFLECT_HTTP_TOKEN: token }).http;
+      expect([both.tokens.ingest?.reveal(), both.tokens.read?.reveal(), both.legacyTokenUsed]).toEqual([token, token, true]);
+      const readOnly = loadConfig({ DEFLECT_HTTP_HOST: '0.0.0.0', DEFLECT_HTTP_TOKEN: token, DEFLECT_HTTP_INGEST_TOKEN: ingest }).http.tokens;
+      expect([readOnly.ingest?.reveal(), readOnly.read?.reveal()]).toEqual([ingest, token]);
+      const { lines } = problemsOf(() => loadConfig({ DEFLECT_HTTP_TOKEN: token, DEFLECT_HTTP_INGEST_TOKEN: ingest, DEFLECT_HTTP_READ_TOKEN: read }));
+      expect(lines).toEqual(['DEFLECT_HTTP_TOKEN: is deprecated and would be unused beside DEFLECT_HTTP_INGEST_TOKEN and DEFLECT_HTTP_READ_TOKEN: remove it']);
+    });
+
+    it('refuses one token for both roles under the two new names', () => {
+      const { lines } = problemsOf(() => loadConfig({ DEFLECT_HTTP_INGEST_TOKEN: ingest, DEFLECT_HTTP_READ_TOKEN: ingest }));
+      expect(lines).toEqual(["DEFLECT_HTTP_READ_TOKEN: must differ from DEFLECT_HTTP_INGEST_TOKEN: a read token grants reading callers' phone numbers"]);
     });
   });
 

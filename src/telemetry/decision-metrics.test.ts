@@ -63,9 +63,14 @@ describe('funnel metrics from decisions', () => {
     expect(histogram.find((value) => value.metricName === 'deflect_accept_to_invite_seconds_sum')?.value).toBeCloseTo(3.5);
     expect(histogram.find((value) => value.metricName === 'deflect_accept_to_invite_seconds_count')?.value).toBe(1);
     const attempts = (await metrics.inviteAttempts.get()).values.map(({ labels, value }) => ({ ...labels, value }));
+    // Every classification is exported from 0, so an alert on the first AUTH_FAILED has an increase to see.
     expect(attempts).toEqual([
-      { classification: 'RETRYABLE', value: 1 },
       { classification: 'SENT', value: 1 },
+      { classification: 'IN_DOUBT', value: 0 },
+      { classification: 'REJECTED', value: 0 },
+      { classification: 'AUTH_FAILED', value: 0 },
+      { classification: 'RATE_LIMITED', value: 0 },
+      { classification: 'RETRYABLE', value: 1 },
     ]);
   });
 

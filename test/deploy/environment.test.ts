@@ -135,7 +135,8 @@ describe('configurations deploy/ builds load through the real loader', () => {
     const config = loadConfig(env);
     expect(config.kafka.enabled).toBe(true);
     expect(config.http.host).toBe('0.0.0.0');
-    expect(config.http.token).toBeDefined();
+    expect(config.http.tokens.ingest).toBeDefined();
+    expect(config.http.tokens.read).toBeDefined();
     expect(config.store.kind).toBe('esdb');
     if (config.store.kind === 'esdb') expect(parseEsdbConnectionString(config.store.connectionString).tls).toBe(false);
     expect(config.telemetry.otlpEndpoint).toBe('http://otel-collector:4318');
@@ -149,7 +150,8 @@ describe('configurations deploy/ builds load through the real loader', () => {
     expect(config.livePerson.auth.kind).toBe('oauth1');
     expect(config.kafka.enabled).toBe(true);
     expect(isLoopbackHost(config.http.host)).toBe(false);
-    expect(config.http.token).toBeDefined();
+    expect(config.http.tokens.ingest).toBeDefined();
+    expect(config.http.tokens.read).toBeDefined();
     expect(config.store.kind).toBe('esdb');
     if (config.store.kind === 'esdb') {
       const connection = parseEsdbConnectionString(config.store.connectionString);
