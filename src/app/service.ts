@@ -15,6 +15,7 @@ import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-event-store.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import { embeddedFolders, lockDataFolders } from './data-folder-lock.js';
 import { openInviteGateway } from './invite-gateway.js';
 
 export interface Service {
@@ -78,9 +79,24 @@ export function decisionPolicyOf(config: DeflectConfig): DecisionPolicy {
 }
 
 export async function createService(config: DeflectConfig, options: ServiceOptions = {}): Promise<Service> {
+  // Without Kafka's partition ownership this service owns every call, and its data folders are its alone.
+  const folders = options.ownedPartitions ? [] : embeddedFolders(config, { store: options.store === undefined, outcomesFile: options.outcomeSink === undefined });
+  const lock = lockDataFolders(folders, `deflect ${process.argv[2] ?? 'service'}`);
+  try {
+    return await buildService(config, options, lock.release);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function buildService(config: DeflectConfig, options: ServiceOptions, releaseLock: () => void): Promise<Service> {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openEventStore(config.store));
-  const opened = options.gateway ? undefined : await openInviteGateway(config, clock, options.sandbox);
+  const opened = options.gateway ? undefined : await openInviteGateway(config, clock, options.sandbox).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const gateway = options.gateway ?? opened?.gateway;
   if (!gateway) throw new Error('no invite gateway');
   const decider = createDecider({ store, clock, policy: decisionPolicyOf(config), ...(options.random ? { random: options.random } : {}) });
@@ -148,6 +164,7 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
       await sink?.close();
       await opened?.close();
       await store.close();
+      releaseLock();
     },
   };
 }

@@ -2,9 +2,12 @@
 // fails with exit 2 naming the key, and one error handler that prints a stable code instead of a stack.
 import type { Command } from 'commander';
 import { loadConfig, type DeflectConfig } from '../config/index.js';
-import { isDeflectError } from '../shared/errors.js';
+import { isDeflectError, type ErrorCode } from '../shared/errors.js';
 
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/** Codes that mean the command line or the configuration is wrong: exit 2. Every other code is exit 1. */
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['DEFLECT_CONFIG_INVALID', 'DEFLECT_USAGE', 'DEFLECT_DATA_DIR_UNUSABLE']);
 
 /** Thrown by a command to end with an exit code after printing its message. */
 export class CliExit extends Error {
@@ -82,7 +85,7 @@ export function action<A extends unknown[]>(run: (...args: A) => Promise<number 
         process.exitCode = error.exitCode;
       } else if (isDeflectError(error)) {
         process.stderr.write(`${error.code}: ${error.message}\n`);
-        process.exitCode = error.code === 'DEFLECT_CONFIG_INVALID' || error.code === 'DEFLECT_USAGE' ? EXIT.usage : EXIT.failure;
+        process.exitCode = USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failure;
       } else {
         process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         process.exitCode = EXIT.failure;
