@@ -1,6 +1,7 @@
 // Every environment variable deploy/ gives the service is one its configuration loader knows (or a standard
 // OTEL_*/NODE_* one), and the configurations deploy/ builds load through that loader without a problem.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_FILE_ENV } from '../../src/config/config-file.js';
@@ -143,9 +144,16 @@ describe('configurations deploy/ builds load through the real loader', () => {
   });
 
   it('the pod (ConfigMap + Secret templates): real LivePerson with OAuth 1.0, EventStoreDB over TLS, Kafka', () => {
-    const env = podEnv();
+    const pod = podEnv();
+    // The loader checks that the CA file exists, as start-up does: here it is not mounted, so it is the one problem.
+    expect(problemsLoading(pod)).toMatch(/^invalid configuration: DEFLECT_STORE: esdb\+discover:\/\/deflect:\*\*\*@[^ ]+: tlsCAFile \/etc\/deflect\/esdb-ca\/ca\.crt does not exist$/);
+    const caDir = mkdtempSync(join(tmpdir(), 'deflect-pod-ca-'));
+    const caFile = join(caDir, 'ca.crt');
+    writeFileSync(caFile, 'not a real certificate');
+    const env = { ...pod, DEFLECT_STORE: (pod['DEFLECT_STORE'] ?? '').replace('/etc/deflect/esdb-ca/ca.crt', caFile) };
     expect(problemsLoading(env)).toBeUndefined();
     const config = loadConfig(env);
+    rmSync(caDir, { recursive: true, force: true });
     expect(config.livePerson.endpoint).toEqual({ kind: 'remote', baseUrl: 'https://va.ivrdeflect.liveperson.net' });
     expect(config.livePerson.auth.kind).toBe('oauth1');
     expect(config.kafka.enabled).toBe(true);
@@ -156,7 +164,7 @@ describe('configurations deploy/ builds load through the real loader', () => {
     if (config.store.kind === 'esdb') {
       const connection = parseEsdbConnectionString(config.store.connectionString);
       expect(connection.tls).toBe(true);
-      expect(connection.tlsCAFile).toBe('/etc/deflect/esdb-ca/ca.crt');
+      expect(connection.tlsCAFile).toBe(caFile);
     }
   });
 
@@ -172,7 +180,7 @@ describe('configurations deploy/ builds load through the real loader', () => {
   it('the image on its own refuses to start without a token, because it listens on 0.0.0.0', () => {
     const imageEnv = dockerfileEnv(dockerfileInstructions());
     expect(imageEnv['DEFLECT_HTTP_HOST']).toBe('0.0.0.0');
-    expect(problemsLoading(imageEnv)).toMatch(/DEFLECT_HTTP_TOKEN/);
-    expect(problemsLoading({ ...imageEnv, DEFLECT_HTTP_TOKEN: 'a-token-of-enough-length' })).toBeUndefined();
+    expect(problemsLoading(imageEnv)).toMatch(/DEFLECT_HTTP_INGEST_TOKEN[^]*DEFLECT_HTTP_READ_TOKEN/);
+    expect(problemsLoading({ ...imageEnv, DEFLECT_HTTP_INGEST_TOKEN: 'a-token-of-enough-length', DEFLECT_HTTP_READ_TOKEN: 'another-token-of-enough-length' })).toBeUndefined();
   });
 });
