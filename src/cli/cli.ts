@@ -1,4 +1,4 @@
-// What every command shares: exit codes (CONTRACTS §4), output as text or --json, configuration loading that
+// What every command shares: exit codes (README "The deflect command"), output as text or --json, configuration loading that
 // fails with exit 2 naming the key, and one error handler that prints a stable code instead of a stack.
 import type { Command } from 'commander';
 import { loadConfig, type DeflectConfig } from '../config/index.js';

@@ -2,7 +2,7 @@
 // pointing at it (exactly as production points at LiveDeflect). It sends no SMS; it records them.
 import type { Command } from 'commander';
 import { SANDBOX_CREDENTIALS, startSandbox, type SandboxOptions } from '../../liveperson/sandbox/index.js';
-import { action, outputFor, withCommonOptions } from '../cli.js';
+import { CliExit, EXIT, action, outputFor, withCommonOptions } from '../cli.js';
 import { fraction, port, positiveInteger } from '../options.js';
 
 interface SandboxCommandOptions {
@@ -47,7 +47,12 @@ export function register(program: Command): void {
   ).action(
     action(async (options: SandboxCommandOptions) => {
       const out = outputFor(options.json ?? false);
-      const sandbox = await startSandbox(sandboxOptionsOf(options));
+      const sandbox = await startSandbox(sandboxOptionsOf(options)).catch((error: unknown) => {
+        if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+          throw new CliExit(EXIT.failure, `DEFLECT_PORT_IN_USE: ${options.host}:${options.port} is in use: give --port a free port (0 picks one)`);
+        }
+        throw error;
+      });
       const credentials = { LIVEPERSON_BASE_URL: sandbox.url, ...credentialEnv() };
       out.data({ event: 'listening', url: sandbox.url, ledgerUrl: `${sandbox.url}/sandbox/ledger`, env: credentials }, () =>
         [
