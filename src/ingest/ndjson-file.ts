@@ -72,6 +72,12 @@ export async function ingestNdjson(input: Readable, path: string, ingest: Ingest
 
   input.setEncoding('utf8');
   const lines = createInterface({ input, crlfDelay: Infinity });
+  // An abort while waiting for the next line (stdin kept open) ends the wait too.
+  const stopReading = (): void => {
+    report.interrupted = true;
+    lines.close();
+  };
+  options.signal?.addEventListener('abort', stopReading, { once: true });
   for await (const text of lines) {
     if (options.signal?.aborted) {
       report.interrupted = true;
@@ -98,6 +104,7 @@ export async function ingestNdjson(input: Readable, path: string, ingest: Ingest
     if (failure !== undefined) break;
     if (line % 10_000 === 0) options.onProgress?.(report);
   }
+  options.signal?.removeEventListener('abort', stopReading);
   lines.close();
   if (report.interrupted) input.destroy();
   await inFlight.drain();

@@ -4,7 +4,7 @@ import { decodeFact } from '../../contracts/stored-facts.js';
 import { callStreamName } from '../../decide/call-stream.js';
 import type { RecordedEvent } from '../../store/event-store.js';
 import { foldFacts, summarize } from '../../../state-machines/call-state.js';
-import { callListEntryOf, type CallListEntry } from '../../projections/call-list.js';
+import { CALL_OUTCOMES, callListEntryOf, type CallListEntry } from '../../projections/call-list.js';
 import { needs } from '../access.js';
 import { sendError } from '../http-errors.js';
 import { HTTP_ROUTES } from '../routes.js';
@@ -45,6 +45,7 @@ export const callsRoutes: RouteModule = (app, { service, callList }) => {
     const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) return sendError(reply, 'DEFLECT_USAGE', `limit must be an integer 1–${MAX_LIMIT}`);
     const outcome = request.query.outcome;
+    if (outcome !== undefined && !(CALL_OUTCOMES as readonly string[]).includes(outcome)) return sendError(reply, 'DEFLECT_USAGE', `outcome must be one of ${CALL_OUTCOMES.join(', ')}`);
     const rows = callList.rows().filter((row) => outcome === undefined || row.outcome === outcome);
     return {
       total: rows.length,
