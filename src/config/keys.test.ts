@@ -12,6 +12,8 @@ const dir = mkdtempSync(join(tmpdir(), 'deflect-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const suppressionList = join(dir, 'suppressed.txt');
 writeFileSync(suppressionList, '+14043438646\n');
+const pemFile = join(dir, 'client.pem');
+writeFileSync(pemFile, '-----BEGIN CERTIFICATE-----\n');
 const notAList = join(dir, 'not-a-list.txt');
 writeFileSync(notAList, 'hello\n');
 
@@ -111,7 +113,15 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
     ],
     bad: [['maybe', 'must be true or false, got "maybe"']],
   },
-  KAFKA_SASL_MECHANISM: { good: [['scram-sha-256', 'scram-sha-256']], bad: [['gssapi', 'must be one of "plain", "scram-sha-256", "scram-sha-512"']] },
+  KAFKA_SSL_CA_FILE: { good: [[pemFile, pemFile]], bad: [[join(dir, 'none.pem'), 'cannot read']] },
+  KAFKA_SSL_CERT_FILE: { good: [[pemFile, pemFile]], bad: [[dir, 'is not a file']] },
+  KAFKA_SSL_KEY_FILE: { good: [[pemFile, pemFile]], bad: [[join(dir, 'none.pem'), 'cannot read']] },
+  KAFKA_SSL_KEY_PASSWORD: { good: [['passphrase', 'passphrase']], bad: [] },
+  KAFKA_SASL_MECHANISM: { good: [['scram-sha-256', 'scram-sha-256'], ['oauthbearer', 'oauthbearer']], bad: [['gssapi', 'must be one of "plain", "scram-sha-256", "scram-sha-512", "oauthbearer"']] },
+  KAFKA_SASL_OAUTHBEARER_TOKEN_URL: { good: [['https://idp.example/token', 'https://idp.example/token']], bad: [['idp', 'must be an http:// or https:// URL']] },
+  KAFKA_SASL_OAUTHBEARER_CLIENT_ID: anyText('deflect'),
+  KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: { good: [['s', 's']], bad: [] },
+  KAFKA_SASL_OAUTHBEARER_SCOPE: anyText('kafka'),
   KAFKA_SASL_USERNAME: anyText('deflect'),
   KAFKA_SASL_PASSWORD: { good: [['pw', 'pw']], bad: [] },
   LIVEPERSON_BASE_URL: {

@@ -225,10 +225,11 @@ describe('loadConfig', () => {
         groupId: 'deflect',
         topics: { callEvents: 'telephony.call-events', outcomes: 'deflection.outcomes', deadLetter: 'telephony.call-events.dlq' },
         schemaRegistryUrl: 'https://registry:8081',
-        ssl: true,
+        tls: { caFile: undefined, certFile: undefined, keyFile: undefined, keyPassword: undefined },
         sasl: { mechanism: 'scram-sha-512', username: 'deflect' },
       });
-      expect(config.kafka.sasl?.password.reveal()).toBe('pw');
+      const sasl = config.kafka.sasl;
+      expect(sasl?.mechanism !== 'oauthbearer' && sasl?.password.reveal()).toBe('pw');
     });
 
     it('requires the SASL user and password with a mechanism, and a mechanism with either', () => {
@@ -237,7 +238,35 @@ describe('loadConfig', () => {
         'KAFKA_SASL_PASSWORD',
       ]);
       expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SASL_USERNAME: 'u' })).lines).toEqual([
-        'KAFKA_SASL_MECHANISM: is required when a SASL user name or password is set',
+        'KAFKA_SASL_MECHANISM: is required when KAFKA_SASL_USERNAME is set',
+      ]);
+    });
+
+    it('takes TLS files (CA, client certificate and key, together) and SASL OAUTHBEARER with a token endpoint', () => {
+      const pem = join(dir, 'any.pem');
+      writeFileSync(pem, '-----BEGIN CERTIFICATE-----\n');
+      const config = loadConfig({
+        KAFKA_BROKERS: 'k:9093',
+        KAFKA_SSL_CA_FILE: pem,
+        KAFKA_SSL_CERT_FILE: pem,
+        KAFKA_SSL_KEY_FILE: pem,
+        KAFKA_SASL_MECHANISM: 'oauthbearer',
+        KAFKA_SASL_OAUTHBEARER_TOKEN_URL: 'https://idp.example/oauth2/token',
+        KAFKA_SASL_OAUTHBEARER_CLIENT_ID: 'deflect',
+        KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: 'client-secret',
+      });
+      if (!config.kafka.enabled) throw new Error('Kafka should be on');
+      expect(config.kafka.tls).toMatchObject({ caFile: pem, certFile: pem, keyFile: pem });
+      expect(config.kafka.sasl).toMatchObject({ mechanism: 'oauthbearer', tokenUrl: 'https://idp.example/oauth2/token', clientId: 'deflect', scope: undefined });
+      expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SSL_CERT_FILE: pem })).lines).toEqual(['KAFKA_SSL_KEY_FILE: KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together']);
+      expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SSL_CA_FILE: join(dir, 'missing.pem') })).lines).toEqual([
+        `KAFKA_SSL_CA_FILE: cannot read "${join(dir, 'missing.pem')}" (ENOENT)`,
+      ]);
+      expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_SASL_PASSWORD: 'x' })).lines).toEqual([
+        'KAFKA_SASL_PASSWORD: is not used with KAFKA_SASL_MECHANISM=oauthbearer',
+        'KAFKA_SASL_OAUTHBEARER_TOKEN_URL: is required with KAFKA_SASL_MECHANISM=oauthbearer',
+        'KAFKA_SASL_OAUTHBEARER_CLIENT_ID: is required with KAFKA_SASL_MECHANISM=oauthbearer',
+        'KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: is required with KAFKA_SASL_MECHANISM=oauthbearer',
       ]);
     });
 
@@ -278,7 +307,7 @@ describe('loadConfig', () => {
       expect(config.livePerson.siteId).toBe('123');
       expect(config.http.port).toBe(9100);
       expect(config.kafka.enabled && config.kafka.brokers).toEqual(['file-broker:9092']);
-      expect(config.kafka.enabled && config.kafka.ssl).toBe(true);
+      expect(config.kafka.enabled && config.kafka.tls !== undefined).toBe(true);
       expect(config.log.level).toBe('warn');
     });
 
