@@ -172,8 +172,21 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
   OTEL_SERVICE_NAME: anyText('ivr-deflect'),
   DEFLECT_SERVICE_NAME: anyText('ivr-deflect'),
   OTEL_SDK_DISABLED: { good: [['true', true], ['FALSE', false]], bad: [['1', 'must be "true" or "false", got "1"']] },
-  OTEL_TRACES_EXPORTER: { good: [['otlp,console', ['otlp', 'console']]], bad: [['otlp,', 'item 2 of the list is empty']] },
+  OTEL_TRACES_EXPORTER: {
+    good: [['otlp,console', ['otlp', 'console']], ['none', ['none']], ['zipkin', ['zipkin']]],
+    bad: [
+      ['otlp,', 'item 2 of the list is empty'],
+      ['jaeger', 'item 1: must be one of "otlp", "console", "zipkin", "none", got "jaeger"'],
+      ['otlp,none', '"none" cannot be combined with other exporters'],
+    ],
+  },
   OTEL_EXPORTER_OTLP_ENDPOINT: { good: [['http://collector:4318', 'http://collector:4318']], bad: [['collector:4318', 'must be an http:// or https:// URL']] },
+  OTEL_EXPORTER_OTLP_PROTOCOL: { good: [['grpc', 'grpc'], ['http/json', 'http/json']], bad: [['http', 'must be one of "http/protobuf", "http/json", "grpc", got "http"']] },
+  OTEL_RESOURCE_ATTRIBUTES: {
+    good: [['deployment.environment=prod,team=ivr%20ops', { 'deployment.environment': 'prod', team: 'ivr ops' }]],
+    bad: [['just-a-word', 'must be key=value pairs, got "just-a-word"'], ['a=%zz', 'the value of a is not valid percent-encoding']],
+  },
+  OTEL_LOG_LEVEL: { good: [['debug', 'DEBUG'], ['NONE', 'NONE']], bad: [['loud', 'must be one of "NONE", "ERROR", "WARN", "INFO", "DEBUG", "VERBOSE", "ALL", got "LOUD"']] },
   DEFLECT_LOG_LEVEL: { good: [['debug', 'debug'], ['silent', 'silent']], bad: [['verbose', 'must be one of "fatal", "error"']] },
   DEFLECT_LOG_FORMAT: { good: [['json', 'json']], bad: [['pretty', 'must be one of "json", got "pretty"']] },
   DEFLECT_LOG_STATUS_INTERVAL_MS: { good: [['0', 0], ['30000', 30_000]], bad: [['-1', 'must be an integer 0–86400000, got "-1"']] },

@@ -56,7 +56,14 @@ describe('loadConfig', () => {
     expect(config.eligibility.ambiguousLinePolicy).toBe('allow');
     expect(config.eligibility.suppressionFile).toBeUndefined();
     expect(config.eligibility.suppressed.size).toBe(0);
-    expect(config.telemetry).toEqual({ serviceName: 'deflect', sdkDisabled: false, tracesExporters: undefined, otlpEndpoint: undefined });
+    expect(config.telemetry).toMatchObject({
+      serviceName: 'deflect',
+      sdkDisabled: false,
+      tracesExporters: ['otlp'],
+      otlpEndpoint: undefined,
+      otlpProtocol: 'http/protobuf',
+      sdkLogLevel: undefined,
+    });
     expect(config.log).toEqual({ level: 'info', format: 'json', statusIntervalMs: 30_000 });
   });
 
@@ -77,6 +84,9 @@ describe('loadConfig', () => {
     expect(config.data.outcomesFile).toBe('/var/lib/deflect/outcomes.ndjson');
     expect(config.telemetry.serviceName).toBe('ivr-deflect');
     expect(loadConfig({ OTEL_SERVICE_NAME: 'a', DEFLECT_SERVICE_NAME: 'b' }).telemetry.serviceName).toBe('b');
+    // As the specification orders them: OTEL_SERVICE_NAME, then service.name in OTEL_RESOURCE_ATTRIBUTES.
+    expect(loadConfig({ OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attributes' }).telemetry.serviceName).toBe('from-attributes');
+    expect(loadConfig({ OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attributes', OTEL_SERVICE_NAME: 'named' }).telemetry.serviceName).toBe('named');
   });
 
   it('treats empty and blank variables as unset', () => {

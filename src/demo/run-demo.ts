@@ -77,6 +77,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       // 2 × this + 5 s) within the demo rather than half a minute later.
       LIVEPERSON_TIMEOUT_MS: env.LIVEPERSON_TIMEOUT_MS ?? '1000',
       DEFLECT_LOG_LEVEL: options.verbose ? (env.DEFLECT_LOG_LEVEL ?? 'info') : 'warn',
+      // A demo on a laptop has no collector: no spans unless the environment asks for them.
+      OTEL_TRACES_EXPORTER: env.OTEL_TRACES_EXPORTER ?? 'none',
     },
     options.configFile ? { file: options.configFile } : {},
   );

@@ -13,6 +13,7 @@ import { isDeflectError } from '../shared/errors.js';
 import { createDueQueue, type DueItem } from './due-queue.js';
 import type { InviteGateway, InviteResult } from './invite-gateway.js';
 import { inviteRequestOf, type InviteDefaults } from './invite-request.js';
+import { context as otelContext, trace } from '@opentelemetry/api';
 import { endAttemptSpan, startAttemptSpan } from './invite-tracing.js';
 import { createSiteRateLimiter } from './site-rate-limiter.js';
 
@@ -274,7 +275,8 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
         options.logger?.warn({ externalCallId, attempt }, 'fence took too long; attempt left to reconciliation');
         return;
       }
-      const result = await gateway.sendInvite(request);
+      // Inside the attempt's span, so the HTTP exchange adds the standard HTTP client attributes to it.
+      const result = await otelContext.with(trace.setSpan(otelContext.active(), span), () => gateway.sendInvite(request));
       // The slot bounds requests at LivePerson, so it is free as soon as the exchange ends: the next attempt's
       // fence then shares a group commit with this outcome instead of waiting for it.
       slot.release();
