@@ -102,7 +102,7 @@ describe('a call history', () => {
     expect(lines).toHaveLength(rows.length + 1);
     expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(120);
     expect(lines[0]).toMatch(/^time \(UTC\)\s+event\s+source\s+state before → after\s+try\s+http\s+ms\s+detail$/);
-    expect(lines[1]).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3}  CallBegun\s+kafka 3@1234\s+awaitingCall → inCall/);
+    expect(lines[1]).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3} {2}CallBegun\s+kafka 3@1234\s+awaitingCall → inCall/);
     expect(lines.join('\n')).not.toContain(TRACE);
     expect(lines[6]).toMatch(/attempting → planningRetry\s+1\s+503\s+41\s+RETRYABLE/);
     // The wide table is the one that does not fit.

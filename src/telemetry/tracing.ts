@@ -65,7 +65,7 @@ function provideEnvironment(values: Readonly<Record<string, string>>): () => voi
   for (const [key, value] of Object.entries(values)) process.env[key] = value;
   return () => {
     for (const [key, value] of previous) {
-      if (value === undefined) delete process.env[key];
+      if (value === undefined) Reflect.deleteProperty(process.env, key);
       else process.env[key] = value;
     }
   };
