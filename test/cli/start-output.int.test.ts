@@ -28,6 +28,11 @@ describe('deflect start and its stdout', () => {
     expect(JSON.parse(firstLine(started.stdout()))).toMatchObject({ event: 'listening', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
     // The configuration line of start-up is still logged, after the listening object.
     expect(lines.slice(1).some((line) => (JSON.parse(line) as { msg?: string }).msg === 'starting')).toBe(true);
+    // Readiness states facts: a healthy service is not stopping.
+    const { url } = JSON.parse(firstLine(started.stdout())) as { url: string };
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { started: true, stopping: false, store: true, source: true, outcomes: true } });
     started.child.kill('SIGTERM');
     expect((await started.exited).code).toBe(0);
   });
