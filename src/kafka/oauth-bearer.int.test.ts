@@ -1,6 +1,9 @@
 // SASL OAUTHBEARER tokens from a real HTTP token endpoint: the client-credentials grant with HTTP Basic client
 // authentication, one request per token lifetime, renewal before expiry, and failures that never quote a token.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secret } from '../config/secret.js';
@@ -79,5 +82,32 @@ describe('the OAUTHBEARER token provider', () => {
     if (sasl === undefined || !('oauthBearerProvider' in sasl)) throw new Error('expected OAUTHBEARER');
     expect(await sasl.oauthBearerProvider()).toEqual({ value: 'token-1' });
     expect(seen).toHaveLength(1);
+  });
+
+  it('gives the Kafka client the CA, the client certificate and key read from their files, and the key passphrase', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deflect-kafka-tls-'));
+    try {
+      const file = (name: string, content: string): string => {
+        writeFileSync(join(dir, name), content);
+        return join(dir, name);
+      };
+      const config = loadConfig({
+        KAFKA_BROKERS: 'k:9093',
+        KAFKA_SSL_CA_FILE: file('ca.pem', 'CA PEM'),
+        KAFKA_SSL_CERT_FILE: file('client.pem', 'CERT PEM'),
+        KAFKA_SSL_KEY_FILE: file('client.key', 'KEY PEM'),
+        KAFKA_SSL_KEY_PASSWORD: 'passphrase',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'deflect',
+        KAFKA_SASL_PASSWORD: 'pw',
+      });
+      if (!config.kafka.enabled) throw new Error('Kafka should be on');
+      const options = kafkaConnectionOptions(config.kafka);
+      expect(options.ssl).toEqual({ ca: 'CA PEM', cert: 'CERT PEM', key: 'KEY PEM', passphrase: 'passphrase' });
+      expect(options.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'deflect', password: 'pw' });
+      expect(kafkaConnectionOptions({ ...config.kafka, tls: undefined, sasl: undefined })).toEqual({ clientId: 'deflect', brokers: ['k:9093'], ssl: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
