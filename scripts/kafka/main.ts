@@ -1,4 +1,9 @@
-// `npm run kafka`: fetches Kafka if needed, starts a broker, prints its address, stops it on Ctrl-C.
+// `npm run kafka`: fetches Kafka if needed, starts a broker, creates the service's topics on it (as
+// `deflect kafka init` does, with the KAFKA_TOPIC_* names of the environment), prints its address, stops it on
+// Ctrl-C. So the README's local path works as written: `npm run kafka`, then `KAFKA_BROKERS=… npm start`.
+import { loadConfig } from '../../src/config/index.js';
+import { enabledKafka } from '../../src/kafka/kafka-client.js';
+import { initTopics } from '../../src/kafka/topics.js';
 import { fetchKafka, isKafkaAvailable, startKafka } from './index.js';
 
 async function main(): Promise<void> {
@@ -13,6 +18,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   const broker = await startKafka();
   console.log(`Kafka ${fetched.version} is up in ${Date.now() - started} ms`);
+  // The broker creates no topics by itself, as production brokers do not: the service's are made here.
+  const config = loadConfig({ ...process.env, KAFKA_BROKERS: broker.brokers });
+  for (const topic of await initTopics(enabledKafka(config.kafka))) console.log(`topic ${topic.name} (${topic.role}): ${topic.status}, ${topic.partitions} partitions`);
   console.log(`brokers: ${broker.brokers}`);
   console.log(`log: ${broker.logFile}`);
   console.log('Ctrl-C to stop');

@@ -6,17 +6,29 @@ export interface BrokerLayout {
   readonly controllerPort: number;
   readonly dataDir: string;
   readonly autoCreateTopics: boolean;
+  /** A second client listener (e.g. SASL_SSL for tests of TLS and SASL), beside the PLAINTEXT one the tools use. */
+  readonly extraListener?: ExtraListener & { readonly port: number };
+}
+
+export interface ExtraListener {
+  /** Listener name, upper case: its `listener.name.<name lower case>.` properties configure it. */
+  readonly name: string;
+  readonly securityProtocol: 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+  /** Broker properties added as given (keys already prefixed where they must be). */
+  readonly properties: Readonly<Record<string, string>>;
 }
 
 export function renderServerProperties(layout: BrokerLayout): string {
   const host = '127.0.0.1';
+  const extra = layout.extraListener;
+  const extraAddress = extra ? `,${extra.name}://${host}:${extra.port}` : '';
   const entries: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@${host}:${layout.controllerPort}`,
-    listeners: `PLAINTEXT://${host}:${layout.brokerPort},CONTROLLER://${host}:${layout.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${host}:${layout.brokerPort}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    listeners: `PLAINTEXT://${host}:${layout.brokerPort},CONTROLLER://${host}:${layout.controllerPort}${extraAddress}`,
+    'advertised.listeners': `PLAINTEXT://${host}:${layout.brokerPort}${extraAddress}`,
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${extra ? `,${extra.name}:${extra.securityProtocol}` : ''}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'log.dirs': layout.dataDir,
@@ -39,6 +51,7 @@ export function renderServerProperties(layout: BrokerLayout): string {
     'log.cleaner.enable': true,
     'log.cleaner.threads': 1,
     'log.cleaner.dedupe.buffer.size': 8 * 1024 * 1024,
+    ...extra?.properties,
   };
   return Object.entries(entries)
     .map(([key, value]) => `${key}=${escapeValue(String(value))}`)

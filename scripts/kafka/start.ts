@@ -7,7 +7,7 @@ import { formatStorage } from './format.js';
 import { javaExecutable } from './java.js';
 import { describeBrokerLogs } from './log-tail.js';
 import { freePorts, LOOPBACK } from './ports.js';
-import { loggingConfig, renderServerProperties } from './properties.js';
+import { loggingConfig, renderServerProperties, type ExtraListener } from './properties.js';
 import { waitUntilReady } from './ready.js';
 import { stopper } from './stop.js';
 import { kafkaDistribution, kafkaVersion } from './versions.js';
@@ -16,6 +16,8 @@ import { spawnWatched } from './watchdog.js';
 export interface KafkaBroker {
   /** bootstrap address, `127.0.0.1:PORT` */
   readonly brokers: string;
+  /** The bootstrap address of the extra listener, when one was asked for. */
+  readonly extraBrokers?: string;
   /** The broker's log (removed by stop()). */
   readonly logFile: string;
   /** SIGTERM, bounded wait, SIGKILL; then removes the temp folder. Safe to call twice. */
@@ -36,6 +38,8 @@ export interface StartOptions {
   readonly autoCreateTopics?: boolean;
   /** JVM heap flags; default env KAFKA_HEAP_OPTS, else -Xmx512m -Xms128m. */
   readonly heapOpts?: string;
+  /** A second client listener (TLS, SASL) beside the PLAINTEXT one readiness and tools use. */
+  readonly extraListener?: ExtraListener;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
@@ -55,12 +59,13 @@ export async function startKafka(options: StartOptions = {}): Promise<KafkaBroke
   const logging = loggingConfig(distribution.logging, files.serverLog);
   const loggingFile = path.join(workDir, logging.fileName);
   try {
-    const [brokerPort, controllerPort] = await freePorts(2);
-    if (brokerPort === undefined || controllerPort === undefined) throw new Error('no free ports');
+    const [brokerPort, controllerPort, extraPort] = await freePorts(3);
+    if (brokerPort === undefined || controllerPort === undefined || extraPort === undefined) throw new Error('no free ports');
     const brokers = `${LOOPBACK}:${brokerPort}`;
+    const extraListener = options.extraListener ? { ...options.extraListener, port: extraPort } : undefined;
     await writeFile(
       files.serverProperties,
-      renderServerProperties({ brokerPort, controllerPort, dataDir: path.join(workDir, 'data'), autoCreateTopics: options.autoCreateTopics ?? false }),
+      renderServerProperties({ brokerPort, controllerPort, dataDir: path.join(workDir, 'data'), autoCreateTopics: options.autoCreateTopics ?? false, ...(extraListener ? { extraListener } : {}) }),
     );
     await writeFile(loggingFile, logging.content);
     const jvm = [
@@ -92,6 +97,7 @@ export async function startKafka(options: StartOptions = {}): Promise<KafkaBroke
     await ready(deadline);
     return {
       brokers,
+      ...(extraListener ? { extraBrokers: `${LOOPBACK}:${extraListener.port}` } : {}),
       logFile: files.serverLog,
       stop: () => stop(),
       async restart() {

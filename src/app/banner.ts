@@ -45,7 +45,11 @@ export function startBanner(running: RunningService): string {
   ];
   if (config.kafka.enabled) lines.push(`  Kafka:             ${config.kafka.brokers.join(',')} topic ${config.kafka.topics.callEvents} → outcomes ${config.kafka.topics.outcomes}`);
   else lines.push(`  Outcomes:          ${config.data.outcomesFile}`);
-  if (config.http.token) lines.push('  Auth:              Authorization: Bearer <DEFLECT_HTTP_TOKEN> required');
+  const { ingest, read } = config.http.tokens;
+  if (ingest || read) {
+    lines.push(`  Auth:              posting events: ${ingest ? 'Bearer <DEFLECT_HTTP_INGEST_TOKEN>' : 'no token'} · reading calls: ${read ? 'Bearer <DEFLECT_HTTP_READ_TOKEN>' : 'no token'}`);
+  }
+  if (config.http.legacyTokenUsed) lines.push('  Note:              DEFLECT_HTTP_TOKEN is deprecated: set DEFLECT_HTTP_INGEST_TOKEN and DEFLECT_HTTP_READ_TOKEN');
   const endpoint = config.livePerson.endpoint;
   const api = config.livePerson.api === 'c2m' ? 'Connect to Messaging' : 'LiveDeflect';
   lines.push(`  LivePerson:        ${api}, ${config.livePerson.auth.kind}${endpoint.kind === 'sandbox' ? ' (the sandbox)' : ` at ${endpoint.baseUrl}`}`);

@@ -15,6 +15,7 @@ import { LIVE_CALL_LIST_SINCE_MS, startLiveCallList, type LiveCallList } from '.
 import { createDecisionMetrics } from '../telemetry/decision-metrics.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics, type DeflectMetrics } from '../telemetry/metrics.js';
+import { startStatusLog } from '../telemetry/status-log.js';
 import { startTracing, type Tracing } from '../telemetry/tracing.js';
 import { createService, type Service } from './service.js';
 
@@ -26,7 +27,7 @@ const KAFKA_RUNTIME_MODULE = '../kafka/runtime.js';
 
 export interface RunOptions {
   config: DeflectConfig;
-  /** Where log lines go; stdout when absent. */
+  /** Where log lines go; stdout (never blocking, src/telemetry/log-destination.ts) when absent. */
   logDestination?: DestinationStream;
   /** Test hook: every span also goes to this exporter. */
   spanExporter?: SpanExporter;
@@ -61,8 +62,10 @@ export async function runService(options: RunOptions): Promise<RunningService> {
   const { config } = options;
   const logger = createLogger({ level: config.log.level, name: config.telemetry.serviceName, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   logger.info({ config: printableConfig(config) }, 'starting');
-  const tracing = await startTracing(config.telemetry, options.spanExporter ? { spanExporter: options.spanExporter } : {});
+  if (config.http.legacyTokenUsed) logger.warn({ key: 'DEFLECT_HTTP_TOKEN' }, 'DEFLECT_HTTP_TOKEN is deprecated: it grants both posting events and reading calls; set DEFLECT_HTTP_INGEST_TOKEN and DEFLECT_HTTP_READ_TOKEN');
+  const tracing = await startTracing(config.telemetry, { logger, ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}) });
   const metrics = createMetrics();
+  if (config.livePerson.siteId) metrics.knowSite(config.livePerson.siteId);
   const countDecision = createDecisionMetrics(metrics);
   const onDecision = (decision: Decision): void => {
     countDecision(decision);
@@ -84,6 +87,9 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     const service = await createService(config, {
       logger,
       onDecision,
+      onIngested: (source, status) => {
+        if (source?.kind === 'http' || source?.kind === 'kafka') metrics.ingestEvents.inc({ source: source.kind, result: status === 'notApplicable' ? 'rejected' : status });
+      },
       ...(kafka ? { outcomeSink: kafka.outcomeSink, ownsCall: kafka.ownsCall, holdsTimers: kafka.holdsTimers, ownedPartitions: kafka.ownedPartitions } : {}),
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     });
@@ -102,14 +108,18 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     let started = false;
     const readiness = async (): Promise<Readiness> => {
       const store = await storeAnswers(service);
-      const checks = { started, stopping: !stopping, store, source: kafka ? kafka.ready() : true, outcomes: service.relay?.healthy() ?? true };
-      return { ready: Object.values(checks).every(Boolean), checks };
+      const source = kafka ? kafka.ready() : true;
+      const outcomes = service.relay?.healthy() ?? true;
+      // Each check says what is true of its part; `stopping` is the one whose truth makes the service not ready.
+      return { ready: started && !stopping && store && source && outcomes, checks: { started, stopping, store, source, outcomes } };
     };
     const http = buildHttpServer({ service, metrics, callList: callList.projection, readiness, logger, ...(kafka ? { publishCallEvents: kafka.publishCallEvents } : {}) });
     cleanups.push(() => http.close());
     const url = await listenHttp(http, config.http.host, config.http.port);
     started = true;
     logger.info({ url, store: config.store.kind, kafka: config.kafka.enabled, sandbox: service.sandbox?.url ?? null, tracing: tracing.exporters }, 'listening');
+    const status = startStatusLog({ logger, everyMs: config.log.statusIntervalMs, read: async () => ({ ...(await statusOf(service, metrics, kafka)), spanExportFailures: tracing.exportFailures() }) });
+    cleanups.push(async () => status.stop());
 
     let stopped: Promise<boolean> | undefined;
     return {
@@ -125,6 +135,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       readiness,
       stop(timeoutMs = config.lifecycle.shutdownTimeoutMs) {
         stopping = true;
+        status.stop();
         stopped ??= shutdown({ http, kafka, callList, service, tracing, logger }, timeoutMs);
         return stopped;
       },
@@ -133,6 +144,16 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     await cleanUp();
     throw error;
   }
+}
+
+/** The status line's fields: counters since start (from the metrics) and what is pending now. */
+async function statusOf(service: Service, metrics: DeflectMetrics, kafka: KafkaRuntime | undefined): Promise<Record<string, unknown>> {
+  return {
+    ...(await metrics.statusCounts()),
+    pendingCalls: service.runner.pendingCalls(),
+    invitesInFlight: service.runner.inFlight,
+    ...(kafka ? { kafkaLag: kafka.lag().reduce((sum, partition) => sum + partition.lag, 0), kafkaReady: kafka.ready() } : {}),
+  };
 }
 
 async function storeAnswers(service: Service): Promise<boolean> {

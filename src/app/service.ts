@@ -7,7 +7,7 @@ import type { DecisionPolicy } from '../decide/policy.js';
 import { createEffectsRunner, type EffectsLogger, type EffectsRunner } from '../effects/effects-runner.js';
 import type { InviteGateway } from '../effects/invite-gateway.js';
 import { EVERY_CALL, findOpenCalls, partitionScope, startOpenCallsRecorder, type OpenCallsRecorder } from '../effects/open-calls.js';
-import { createIngest, type Ingest } from '../ingest/ingest.js';
+import { createIngest, type Ingest, type IngestDeps } from '../ingest/ingest.js';
 import type { Sandbox, SandboxOptions } from '../liveperson/sandbox/index.js';
 import { createNdjsonOutcomeSink, type OutcomeSink } from '../outcomes/outcome-sink.js';
 import { startOutcomeRelay, type OutcomeRelay } from '../outcomes/outcome-relay.js';
@@ -15,6 +15,7 @@ import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import type { EventStore } from '../store/event-store.js';
 import { openEventStore } from '../store/open-event-store.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import { embeddedFolders, lockDataFolders } from './data-folder-lock.js';
 import { openInviteGateway } from './invite-gateway.js';
 
 export interface Service {
@@ -56,6 +57,8 @@ export interface ServiceOptions {
    */
   ownedPartitions?: OwnedPartitions;
   onDecision?: (decision: Decision) => void;
+  /** Told of every inbound event decided, with its source (the ingest counter). */
+  onIngested?: IngestDeps['onIngested'];
   random?: () => number;
 }
 
@@ -88,9 +91,24 @@ export function requestsPerAttempt(config: DeflectConfig): number {
 }
 
 export async function createService(config: DeflectConfig, options: ServiceOptions = {}): Promise<Service> {
+  // Without Kafka's partition ownership this service owns every call, and its data folders are its alone.
+  const folders = options.ownedPartitions ? [] : embeddedFolders(config, { store: options.store === undefined, outcomesFile: options.outcomeSink === undefined });
+  const lock = lockDataFolders(folders, `deflect ${process.argv[2] ?? 'service'}`);
+  try {
+    return await buildService(config, options, lock.release);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function buildService(config: DeflectConfig, options: ServiceOptions, releaseLock: () => void): Promise<Service> {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await openEventStore(config.store));
-  const opened = options.gateway ? undefined : await openInviteGateway(config, clock, options.sandbox);
+  const opened = options.gateway ? undefined : await openInviteGateway(config, clock, options.sandbox).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const gateway = options.gateway ?? opened?.gateway;
   if (!gateway) throw new Error('no invite gateway');
   const decider = createDecider({ store, clock, policy: decisionPolicyOf(config), ...(options.random ? { random: options.random } : {}) });
@@ -112,7 +130,7 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onDecision ? { onDecision: options.onDecision } : {}),
   });
-  const ingest = createIngest({ decider, runner, ...(options.onDecision ? { onDecision: options.onDecision } : {}) });
+  const ingest = createIngest({ decider, runner, ...(options.onDecision ? { onDecision: options.onDecision } : {}), ...(options.onIngested ? { onIngested: options.onIngested } : {}) });
   const sink = options.outcomeSink === undefined ? createNdjsonOutcomeSink(config.data.outcomesFile) : options.outcomeSink;
   let relay: OutcomeRelay | undefined;
   let recorder: OpenCallsRecorder | undefined;
@@ -155,6 +173,7 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
       await sink?.close();
       await opened?.close();
       await store.close();
+      releaseLock();
     },
   };
 }

@@ -15,7 +15,7 @@ export interface SettleResult {
 
 export async function waitUntilSettled(
   runner: Pick<EffectsRunner, 'idle' | 'pendingCalls' | 'nextDueAt'>,
-  options: { timeoutMs: number; now?: () => number; onWait?: () => void },
+  options: { timeoutMs: number; now?: () => number; onWait?: () => void; signal?: AbortSignal },
 ): Promise<SettleResult> {
   const now = options.now ?? Date.now;
   const start = now();
@@ -25,7 +25,8 @@ export async function waitUntilSettled(
     const pendingCalls = runner.pendingCalls();
     if (pendingCalls === 0) return { settled: true, pendingCalls, waitedMs: now() - start };
     const left = deadline - now();
-    if (left <= 0) return { settled: false, pendingCalls, waitedMs: now() - start };
+    // An interrupted wait ends as a bound that passed: the caller reports what is still pending.
+    if (left <= 0 || options.signal?.aborted) return { settled: false, pendingCalls, waitedMs: now() - start };
     options.onWait?.();
     // Wake for the next due work or soon after: the runner's own timers do the work, this only watches.
     const nextDue = runner.nextDueAt();

@@ -10,10 +10,10 @@ afterEach(() => dispose());
 describe('exitOnShutdownSignals', () => {
   it('runs the graceful stop once and exits with its code', async () => {
     const exits: number[] = [];
-    const stops: NodeJS.Signals[] = [];
+    const stops: string[] = [];
     let exited: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (exited = resolve));
-    dispose = exitOnShutdownSignals({
+    const control = exitOnShutdownSignals({
       logger: quiet,
       hardTimeoutMs: 60_000,
       stop: async (signal) => {
@@ -25,6 +25,7 @@ describe('exitOnShutdownSignals', () => {
         exited();
       },
     });
+    dispose = control.dispose;
     process.emit('SIGTERM', 'SIGTERM');
     await done;
     expect(stops).toEqual(['SIGTERM']);
@@ -33,7 +34,7 @@ describe('exitOnShutdownSignals', () => {
 
   it('exits 1 at once on a second signal while the stop is still running', () => {
     const exits: number[] = [];
-    dispose = exitOnShutdownSignals({ logger: quiet, hardTimeoutMs: 60_000, stop: () => new Promise<number>(() => undefined), exit: (code) => exits.push(code) });
+    dispose = exitOnShutdownSignals({ logger: quiet, hardTimeoutMs: 60_000, stop: () => new Promise<number>(() => undefined), exit: (code) => exits.push(code) }).dispose;
     process.emit('SIGINT', 'SIGINT');
     expect(exits).toEqual([]);
     process.emit('SIGTERM', 'SIGTERM');
@@ -43,8 +44,29 @@ describe('exitOnShutdownSignals', () => {
   it('exits 1 when the stop fails', async () => {
     let exited: (code: number) => void = () => undefined;
     const code = new Promise<number>((resolve) => (exited = resolve));
-    dispose = exitOnShutdownSignals({ logger: quiet, hardTimeoutMs: 60_000, stop: () => Promise.reject(new Error('store')), exit: (value) => exited(value) });
+    dispose = exitOnShutdownSignals({ logger: quiet, hardTimeoutMs: 60_000, stop: () => Promise.reject(new Error('store')), exit: (value) => exited(value) }).dispose;
     process.emit('SIGTERM', 'SIGTERM');
     expect(await code).toBe(1);
+  });
+
+  it('stops on another reason (stdout closed) as on a first signal, and a signal after it still exits at once', async () => {
+    const exits: number[] = [];
+    const reasons: string[] = [];
+    const control = exitOnShutdownSignals({
+      logger: quiet,
+      hardTimeoutMs: 60_000,
+      stop: (reason) => {
+        reasons.push(reason);
+        return new Promise<number>(() => undefined);
+      },
+      exit: (code) => exits.push(code),
+    });
+    dispose = control.dispose;
+    control.stopNow('stdout closed');
+    control.stopNow('stdout closed');
+    expect(reasons).toEqual(['stdout closed']);
+    expect(exits).toEqual([]);
+    process.emit('SIGINT', 'SIGINT');
+    expect(exits).toEqual([1]);
   });
 });

@@ -1,32 +1,37 @@
-// Graceful shutdown on SIGTERM/SIGINT: the first signal runs the bounded stop and exits with its code (0 when
-// everything finished in time, 1 otherwise); a second signal exits at once with 1.
+// Graceful shutdown on SIGTERM/SIGINT, or on another reason the process must end (its stdout was closed): the
+// first one runs the bounded stop and exits with its code (0 when everything finished in time, 1 otherwise); a
+// second signal exits at once with 1.
+
+export type ShutdownReason = NodeJS.Signals | 'stdout closed';
 
 export interface ShutdownSignalOptions {
   /** Runs the graceful stop; resolves with the exit code. */
-  stop: (signal: NodeJS.Signals) => Promise<number>;
+  stop: (reason: ShutdownReason) => Promise<number>;
   /** A last guard: exit 1 if stop() has not settled this long after the signal. */
   hardTimeoutMs: number;
   logger: { info(object: object, message: string): void; warn(object: object, message: string): void; error(object: object, message: string): void };
   exit?: (code: number) => void;
 }
 
-export function exitOnShutdownSignals(options: ShutdownSignalOptions): () => void {
+export interface ShutdownControl {
+  /** Starts the graceful stop as a first signal would (a second reason is ignored; a second signal still exits). */
+  stopNow(reason: ShutdownReason): void;
+  /** Removes the signal handlers. */
+  dispose(): void;
+}
+
+export function exitOnShutdownSignals(options: ShutdownSignalOptions): ShutdownControl {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      options.logger.warn({ signal }, 'second signal: exiting now');
-      exit(1);
-      return;
-    }
+  const begin = (reason: ShutdownReason): void => {
     stopping = true;
-    options.logger.info({ signal }, 'shutting down');
+    options.logger.info({ reason }, 'shutting down');
     const guard = setTimeout(() => {
-      options.logger.error({ signal }, 'shutdown did not finish: exiting');
+      options.logger.error({ reason }, 'shutdown did not finish: exiting');
       exit(1);
     }, options.hardTimeoutMs);
     guard.unref();
-    options.stop(signal).then(
+    options.stop(reason).then(
       (code) => exit(code),
       (error: unknown) => {
         options.logger.error({ error: error instanceof Error ? error.name : String(error) }, 'shutdown failed');
@@ -34,10 +39,20 @@ export function exitOnShutdownSignals(options: ShutdownSignalOptions): () => voi
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!stopping) return begin(signal);
+    options.logger.warn({ signal }, 'second signal: exiting now');
+    exit(1);
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  return () => {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+  return {
+    stopNow(reason) {
+      if (!stopping) begin(reason);
+    },
+    dispose() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
   };
 }

@@ -78,7 +78,7 @@ describe('a call history', () => {
 
   it('renders as aligned columns with the source, the states and the why, and without the caller’s number or name', async () => {
     const rows = await readCallHistory(await retriedCall(), 'c1');
-    const lines = renderHistoryTable(rows).split('\n');
+    const lines = renderHistoryTable(rows, { wide: true }).split('\n');
     expect(lines).toHaveLength(rows.length + 1);
     expect(lines[0]).toMatch(/^time\s+event\s+source\s+state before → after\s+attempt\s+http\s+latency\s+trace id\s+detail$/);
     const column = (header: string) => lines[0]?.indexOf(header) ?? -1;
@@ -95,6 +95,19 @@ describe('a call history', () => {
     const text = lines.join('\n');
     expect(text).not.toContain('447911123456');
     expect(text).not.toContain('4029742345');
+  });
+
+  it('fits 120 columns by default: times of day, leaf states, no trace id, long details cut', async () => {
+    const rows = await readCallHistory(await retriedCall(), 'c1');
+    const lines = renderHistoryTable(rows).split('\n');
+    expect(lines).toHaveLength(rows.length + 1);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(120);
+    expect(lines[0]).toMatch(/^time \(UTC\)\s+event\s+source\s+state before → after\s+try\s+http\s+ms\s+detail$/);
+    expect(lines[1]).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3} {2}CallBegun\s+kafka 3@1234\s+awaitingCall → inCall/);
+    expect(lines.join('\n')).not.toContain(TRACE);
+    expect(lines[6]).toMatch(/attempting → planningRetry\s+1\s+503\s+41\s+RETRYABLE/);
+    // The wide table is the one that does not fit.
+    expect(Math.max(...renderHistoryTable(rows, { wide: true }).split('\n').map((line) => line.length))).toBeGreaterThan(120);
   });
 
   it('reads the trace id of a W3C traceparent only', () => {

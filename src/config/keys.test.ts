@@ -12,6 +12,8 @@ const dir = mkdtempSync(join(tmpdir(), 'deflect-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const suppressionList = join(dir, 'suppressed.txt');
 writeFileSync(suppressionList, '+14043438646\n');
+const pemFile = join(dir, 'client.pem');
+writeFileSync(pemFile, '-----BEGIN CERTIFICATE-----\n');
 const notAList = join(dir, 'not-a-list.txt');
 writeFileSync(notAList, 'hello\n');
 
@@ -72,6 +74,8 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
       ['80.5', 'must be an integer 0–65535'],
     ],
   },
+  DEFLECT_HTTP_INGEST_TOKEN: { good: [['0123456789abcdef', '0123456789abcdef']], bad: [['short', 'must be at least 16 characters (value not shown)']] },
+  DEFLECT_HTTP_READ_TOKEN: { good: [['0123456789abcdeg', '0123456789abcdeg']], bad: [['short', 'must be at least 16 characters (value not shown)']] },
   DEFLECT_HTTP_TOKEN: { good: [['0123456789abcdef', '0123456789abcdef']], bad: [['short', 'must be at least 16 characters (value not shown)']] },
   DEFLECT_HTTP_BODY_LIMIT: {
     good: [['1', 1], ['1048576', 1_048_576]],
@@ -116,7 +120,15 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
     ],
     bad: [['maybe', 'must be true or false, got "maybe"']],
   },
-  KAFKA_SASL_MECHANISM: { good: [['scram-sha-256', 'scram-sha-256']], bad: [['gssapi', 'must be one of "plain", "scram-sha-256", "scram-sha-512"']] },
+  KAFKA_SSL_CA_FILE: { good: [[pemFile, pemFile]], bad: [[join(dir, 'none.pem'), 'cannot read']] },
+  KAFKA_SSL_CERT_FILE: { good: [[pemFile, pemFile]], bad: [[dir, 'is not a file']] },
+  KAFKA_SSL_KEY_FILE: { good: [[pemFile, pemFile]], bad: [[join(dir, 'none.pem'), 'cannot read']] },
+  KAFKA_SSL_KEY_PASSWORD: { good: [['passphrase', 'passphrase']], bad: [] },
+  KAFKA_SASL_MECHANISM: { good: [['scram-sha-256', 'scram-sha-256'], ['oauthbearer', 'oauthbearer']], bad: [['gssapi', 'must be one of "plain", "scram-sha-256", "scram-sha-512", "oauthbearer"']] },
+  KAFKA_SASL_OAUTHBEARER_TOKEN_URL: { good: [['https://idp.example/token', 'https://idp.example/token']], bad: [['idp', 'must be an http:// or https:// URL']] },
+  KAFKA_SASL_OAUTHBEARER_CLIENT_ID: anyText('deflect'),
+  KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: { good: [['s', 's']], bad: [] },
+  KAFKA_SASL_OAUTHBEARER_SCOPE: anyText('kafka'),
   KAFKA_SASL_USERNAME: anyText('deflect'),
   KAFKA_SASL_PASSWORD: { good: [['pw', 'pw']], bad: [] },
   LIVEPERSON_BASE_URL: {
@@ -176,10 +188,24 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
   OTEL_SERVICE_NAME: anyText('ivr-deflect'),
   DEFLECT_SERVICE_NAME: anyText('ivr-deflect'),
   OTEL_SDK_DISABLED: { good: [['true', true], ['FALSE', false]], bad: [['1', 'must be "true" or "false", got "1"']] },
-  OTEL_TRACES_EXPORTER: { good: [['otlp,console', ['otlp', 'console']]], bad: [['otlp,', 'item 2 of the list is empty']] },
+  OTEL_TRACES_EXPORTER: {
+    good: [['otlp,console', ['otlp', 'console']], ['none', ['none']], ['zipkin', ['zipkin']]],
+    bad: [
+      ['otlp,', 'item 2 of the list is empty'],
+      ['jaeger', 'item 1: must be one of "otlp", "console", "zipkin", "none", got "jaeger"'],
+      ['otlp,none', '"none" cannot be combined with other exporters'],
+    ],
+  },
   OTEL_EXPORTER_OTLP_ENDPOINT: { good: [['http://collector:4318', 'http://collector:4318']], bad: [['collector:4318', 'must be an http:// or https:// URL']] },
+  OTEL_EXPORTER_OTLP_PROTOCOL: { good: [['grpc', 'grpc'], ['http/json', 'http/json']], bad: [['http', 'must be one of "http/protobuf", "http/json", "grpc", got "http"']] },
+  OTEL_RESOURCE_ATTRIBUTES: {
+    good: [['deployment.environment=prod,team=ivr%20ops', { 'deployment.environment': 'prod', team: 'ivr ops' }]],
+    bad: [['just-a-word', 'must be key=value pairs, got "just-a-word"'], ['a=%zz', 'the value of a is not valid percent-encoding']],
+  },
+  OTEL_LOG_LEVEL: { good: [['debug', 'DEBUG'], ['NONE', 'NONE']], bad: [['loud', 'must be one of "NONE", "ERROR", "WARN", "INFO", "DEBUG", "VERBOSE", "ALL", got "LOUD"']] },
   DEFLECT_LOG_LEVEL: { good: [['debug', 'debug'], ['silent', 'silent']], bad: [['verbose', 'must be one of "fatal", "error"']] },
   DEFLECT_LOG_FORMAT: { good: [['json', 'json']], bad: [['pretty', 'must be one of "json", got "pretty"']] },
+  DEFLECT_LOG_STATUS_INTERVAL_MS: { good: [['0', 0], ['30000', 30_000]], bad: [['-1', 'must be an integer 0–86400000, got "-1"']] },
   DEFLECT_SHUTDOWN_TIMEOUT_MS: { good: [['15000', 15000]], bad: [['50', 'must be an integer 100–600000']] },
 };
 

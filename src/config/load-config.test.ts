@@ -34,7 +34,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.store).toEqual({ kind: 'sqlite', path: './data/deflect.sqlite', synchronous: 'full' });
     expect(config.data).toEqual({ dir: './data', outcomesFile: './data/outcomes.ndjson' });
-    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 8080, token: undefined, bodyLimitBytes: 1_048_576 });
+    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 8080, tokens: { ingest: undefined, read: undefined }, bodyLimitBytes: 1_048_576 });
     expect(config.kafka).toEqual({ enabled: false });
     expect(config.livePerson).toMatchObject({
       endpoint: { kind: 'sandbox' },
@@ -56,8 +56,15 @@ describe('loadConfig', () => {
     expect(config.eligibility.ambiguousLinePolicy).toBe('allow');
     expect(config.eligibility.suppressionFile).toBeUndefined();
     expect(config.eligibility.suppressed.size).toBe(0);
-    expect(config.telemetry).toEqual({ serviceName: 'deflect', sdkDisabled: false, tracesExporters: undefined, otlpEndpoint: undefined });
-    expect(config.log).toEqual({ level: 'info', format: 'json' });
+    expect(config.telemetry).toMatchObject({
+      serviceName: 'deflect',
+      sdkDisabled: false,
+      tracesExporters: ['otlp'],
+      otlpEndpoint: undefined,
+      otlpProtocol: 'http/protobuf',
+      sdkLogLevel: undefined,
+    });
+    expect(config.log).toEqual({ level: 'info', format: 'json', statusIntervalMs: 30_000 });
   });
 
   it('signs with the sandbox credentials when LivePerson is the in-process sandbox', () => {
@@ -77,6 +84,9 @@ describe('loadConfig', () => {
     expect(config.data.outcomesFile).toBe('/var/lib/deflect/outcomes.ndjson');
     expect(config.telemetry.serviceName).toBe('ivr-deflect');
     expect(loadConfig({ OTEL_SERVICE_NAME: 'a', DEFLECT_SERVICE_NAME: 'b' }).telemetry.serviceName).toBe('b');
+    // As the specification orders them: OTEL_SERVICE_NAME, then service.name in OTEL_RESOURCE_ATTRIBUTES.
+    expect(loadConfig({ OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attributes' }).telemetry.serviceName).toBe('from-attributes');
+    expect(loadConfig({ OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attributes', OTEL_SERVICE_NAME: 'named' }).telemetry.serviceName).toBe('named');
   });
 
   it('treats empty and blank variables as unset', () => {
@@ -125,20 +135,42 @@ describe('loadConfig', () => {
 
   it('still runs cross-key checks when another key of the same section is bad', () => {
     const { lines } = problemsOf(() => loadConfig({ DEFLECT_HTTP_HOST: '0.0.0.0', DEFLECT_HTTP_PORT: '99999' }));
-    expect(lines.map((line) => line.split(':')[0])).toEqual(['DEFLECT_HTTP_PORT', 'DEFLECT_HTTP_TOKEN']);
+    expect(lines.map((line) => line.split(':')[0])).toEqual(['DEFLECT_HTTP_PORT', 'DEFLECT_HTTP_INGEST_TOKEN', 'DEFLECT_HTTP_READ_TOKEN']);
   });
 
-  describe('the HTTP token', () => {
+  describe('the HTTP tokens', () => {
     const token = 'a-long-enough-token-123';
+    const ingest = 'an-ingest-token-0000001';
+    const read = 'an-audit-read-token-0001';
 
-    it.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])('is optional on the loopback host %s', (host) => {
-      expect(loadConfig({ DEFLECT_HTTP_HOST: host }).http.token).toBeUndefined();
+    it.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])('are optional on the loopback host %s', (host) => {
+      expect(loadConfig({ DEFLECT_HTTP_HOST: host }).http.tokens).toEqual({ ingest: undefined, read: undefined });
     });
 
-    it.each(['0.0.0.0', '::', '10.0.0.5', 'deflect.internal'])('is required on %s', (host) => {
+    it.each(['0.0.0.0', '::', '10.0.0.5', 'deflect.internal'])('are both required on %s', (host) => {
       const { lines } = problemsOf(() => loadConfig({ DEFLECT_HTTP_HOST: host }));
-      expect(lines).toEqual([`DEFLECT_HTTP_TOKEN: is required when DEFLECT_HTTP_HOST is not a loopback address (got "${host}")`]);
-      expect(loadConfig({ DEFLECT_HTTP_HOST: host, DEFLECT_HTTP_TOKEN: token }).http.token?.reveal()).toBe(token);
+      expect(lines).toEqual([
+        `DEFLECT_HTTP_INGEST_TOKEN: is required when DEFLECT_HTTP_HOST is not a loopback address (got "${host}")`,
+        `DEFLECT_HTTP_READ_TOKEN: is required when DEFLECT_HTTP_HOST is not a loopback address (got "${host}")`,
+      ]);
+      const { lines: readMissing } = problemsOf(() => loadConfig({ DEFLECT_HTTP_HOST: host, DEFLECT_HTTP_INGEST_TOKEN: ingest }));
+      expect(readMissing).toEqual([`DEFLECT_HTTP_READ_TOKEN: is required when DEFLECT_HTTP_HOST is not a loopback address (got "${host}")`]);
+      const tokens = loadConfig({ DEFLECT_HTTP_HOST: host, DEFLECT_HTTP_INGEST_TOKEN: ingest, DEFLECT_HTTP_READ_TOKEN: read }).http.tokens;
+      expect([tokens.ingest?.reveal(), tokens.read?.reveal()]).toEqual([ingest, read]);
+    });
+
+    it('takes the deprecated DEFLECT_HTTP_TOKEN for whichever role has no token of its own', () => {
+      const both = loadConfig({ DEFLECT_HTTP_HOST: '0.0.0.0', DEFLECT_HTTP_TOKEN: token }).http;
+      expect([both.tokens.ingest?.reveal(), both.tokens.read?.reveal(), both.legacyTokenUsed]).toEqual([token, token, true]);
+      const readOnly = loadConfig({ DEFLECT_HTTP_HOST: '0.0.0.0', DEFLECT_HTTP_TOKEN: token, DEFLECT_HTTP_INGEST_TOKEN: ingest }).http.tokens;
+      expect([readOnly.ingest?.reveal(), readOnly.read?.reveal()]).toEqual([ingest, token]);
+      const { lines } = problemsOf(() => loadConfig({ DEFLECT_HTTP_TOKEN: token, DEFLECT_HTTP_INGEST_TOKEN: ingest, DEFLECT_HTTP_READ_TOKEN: read }));
+      expect(lines).toEqual(['DEFLECT_HTTP_TOKEN: is deprecated and would be unused beside DEFLECT_HTTP_INGEST_TOKEN and DEFLECT_HTTP_READ_TOKEN: remove it']);
+    });
+
+    it('refuses one token for both roles under the two new names', () => {
+      const { lines } = problemsOf(() => loadConfig({ DEFLECT_HTTP_INGEST_TOKEN: ingest, DEFLECT_HTTP_READ_TOKEN: ingest }));
+      expect(lines).toEqual(["DEFLECT_HTTP_READ_TOKEN: must differ from DEFLECT_HTTP_INGEST_TOKEN: a read token grants reading callers' phone numbers"]);
     });
   });
 
@@ -203,10 +235,11 @@ describe('loadConfig', () => {
         groupId: 'deflect',
         topics: { callEvents: 'telephony.call-events', outcomes: 'deflection.outcomes', deadLetter: 'telephony.call-events.dlq' },
         schemaRegistryUrl: 'https://registry:8081',
-        ssl: true,
+        tls: { caFile: undefined, certFile: undefined, keyFile: undefined, keyPassword: undefined },
         sasl: { mechanism: 'scram-sha-512', username: 'deflect' },
       });
-      expect(config.kafka.sasl?.password.reveal()).toBe('pw');
+      const sasl = config.kafka.sasl;
+      expect(sasl?.mechanism !== 'oauthbearer' && sasl?.password.reveal()).toBe('pw');
     });
 
     it('requires the SASL user and password with a mechanism, and a mechanism with either', () => {
@@ -215,7 +248,35 @@ describe('loadConfig', () => {
         'KAFKA_SASL_PASSWORD',
       ]);
       expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9092', KAFKA_SASL_USERNAME: 'u' })).lines).toEqual([
-        'KAFKA_SASL_MECHANISM: is required when a SASL user name or password is set',
+        'KAFKA_SASL_MECHANISM: is required when KAFKA_SASL_USERNAME is set',
+      ]);
+    });
+
+    it('takes TLS files (CA, client certificate and key, together) and SASL OAUTHBEARER with a token endpoint', () => {
+      const pem = join(dir, 'any.pem');
+      writeFileSync(pem, '-----BEGIN CERTIFICATE-----\n');
+      const config = loadConfig({
+        KAFKA_BROKERS: 'k:9093',
+        KAFKA_SSL_CA_FILE: pem,
+        KAFKA_SSL_CERT_FILE: pem,
+        KAFKA_SSL_KEY_FILE: pem,
+        KAFKA_SASL_MECHANISM: 'oauthbearer',
+        KAFKA_SASL_OAUTHBEARER_TOKEN_URL: 'https://idp.example/oauth2/token',
+        KAFKA_SASL_OAUTHBEARER_CLIENT_ID: 'deflect',
+        KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: 'client-secret',
+      });
+      if (!config.kafka.enabled) throw new Error('Kafka should be on');
+      expect(config.kafka.tls).toMatchObject({ caFile: pem, certFile: pem, keyFile: pem });
+      expect(config.kafka.sasl).toMatchObject({ mechanism: 'oauthbearer', tokenUrl: 'https://idp.example/oauth2/token', clientId: 'deflect', scope: undefined });
+      expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SSL_CERT_FILE: pem })).lines).toEqual(['KAFKA_SSL_KEY_FILE: KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together']);
+      expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SSL_CA_FILE: join(dir, 'missing.pem') })).lines).toEqual([
+        `KAFKA_SSL_CA_FILE: cannot read "${join(dir, 'missing.pem')}" (ENOENT)`,
+      ]);
+      expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SASL_MECHANISM: 'oauthbearer', KAFKA_SASL_PASSWORD: 'x' })).lines).toEqual([
+        'KAFKA_SASL_PASSWORD: is not used with KAFKA_SASL_MECHANISM=oauthbearer',
+        'KAFKA_SASL_OAUTHBEARER_TOKEN_URL: is required with KAFKA_SASL_MECHANISM=oauthbearer',
+        'KAFKA_SASL_OAUTHBEARER_CLIENT_ID: is required with KAFKA_SASL_MECHANISM=oauthbearer',
+        'KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: is required with KAFKA_SASL_MECHANISM=oauthbearer',
       ]);
     });
 
@@ -263,7 +324,7 @@ describe('loadConfig', () => {
       expect(config.livePerson.siteId).toBe('123');
       expect(config.http.port).toBe(9100);
       expect(config.kafka.enabled && config.kafka.brokers).toEqual(['file-broker:9092']);
-      expect(config.kafka.enabled && config.kafka.ssl).toBe(true);
+      expect(config.kafka.enabled && config.kafka.tls !== undefined).toBe(true);
       expect(config.log.level).toBe('warn');
     });
 

@@ -1,5 +1,6 @@
 // The value parsers configuration keys are built from. Each turns one raw string (already trimmed and
 // non-empty: an empty variable counts as unset) into a typed value or a reason that quotes what it got.
+import { accessSync, constants, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { secret, type Secret } from './secret.js';
 
@@ -140,5 +141,21 @@ export function secretText(minLength = 1): Parser<Secret> {
   return {
     expects,
     parse: (raw) => (raw.length >= minLength ? ok(secret(raw)) : fail(`must be at least ${minLength} characters (value not shown)`)),
+  };
+}
+
+/** A file that exists and can be read now (certificates, keys); its path is kept, the content read where it is used. */
+export function readableFile(expects: string): Parser<string> {
+  return {
+    expects,
+    parse: (path) => {
+      try {
+        accessSync(path, constants.R_OK);
+        return statSync(path).isFile() ? ok(path) : fail(`"${path}" is not a file`);
+      } catch (error) {
+        const code = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+        return fail(`cannot read "${path}" (${code})`);
+      }
+    },
   };
 }

@@ -57,7 +57,7 @@ describe('printableConfig', () => {
   });
 
   it('shows each secret as the mask and nothing else', () => {
-    expect(printed.http).toMatchObject({ token: SECRET_MASK });
+    expect(printed.http).toMatchObject({ tokens: { ingest: SECRET_MASK, read: SECRET_MASK } });
     expect(printed.livePerson).toMatchObject({
       auth: { kind: 'oauth1', consumerKey: SECRET_MASK, consumerSecret: SECRET_MASK, accessToken: SECRET_MASK, accessTokenSecret: SECRET_MASK },
     });
@@ -74,7 +74,7 @@ describe('printableConfig', () => {
   });
 
   it('keeps secrets out of JSON.stringify, String() and util.inspect of the raw config too', () => {
-    const raw = [JSON.stringify(config), inspect(config, { depth: Infinity }), String(config.http.token), `${config.http.token?.toString() ?? ''}`];
+    const raw = [JSON.stringify(config), inspect(config, { depth: Infinity }), String(config.http.tokens.read), `${config.http.tokens.ingest?.toString() ?? ''}`];
     for (const output of raw) for (const value of Object.values(SECRETS)) expect(output).not.toContain(value);
   });
 });

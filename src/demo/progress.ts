@@ -1,5 +1,7 @@
-// Progress of the demo on stderr: a one-line bar redrawn in place on a terminal, a plain line every few
-// seconds otherwise (CI logs, pipes). Hand-written: one line of ANSI does not justify a dependency.
+// Progress of the demo on stderr, through the CLI's one progress bar (src/shared/progress-bar.ts): calls settled
+// of those planned, with how many were fed and invited.
+import { createProgressBar, type ProgressTerminal } from '../shared/progress-bar.js';
+
 export interface ProgressState {
   fed: number;
   total: number;
@@ -12,31 +14,19 @@ export interface Progress {
   done(state: ProgressState): void;
 }
 
-const BAR_WIDTH = 30;
-const LINE_EVERY_MS = 2_000;
-
-export function progressLine(state: ProgressState): string {
-  const fraction = state.total === 0 ? 1 : state.settled / state.total;
-  const filled = Math.round(fraction * BAR_WIDTH);
-  const bar = `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}`;
-  return `${bar} ${String(Math.round(fraction * 100)).padStart(3)}%  ${state.fed}/${state.total} calls fed · ${state.settled} settled · ${state.invited} invites`;
+export function progressDetail(state: ProgressState): string {
+  return `${state.fed}/${state.total} calls fed · ${state.settled} settled · ${state.invited} invites`;
 }
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Progress {
-  const tty = stream.isTTY === true;
-  let lastLine = 0;
+const fractionOf = (state: ProgressState): number => (state.total === 0 ? 1 : state.settled / state.total);
+
+export function createProgress(terminal: ProgressTerminal = process.stderr): Progress {
+  const bar = createProgressBar(terminal, { label: 'demo  ' });
   return {
-    update(state) {
-      if (tty) {
-        stream.write(`\r${progressLine(state)}\u001b[K`);
-        return;
-      }
-      if (now() - lastLine < LINE_EVERY_MS) return;
-      lastLine = now();
-      stream.write(`${progressLine(state)}\n`);
-    },
+    update: (state) => bar.update(fractionOf(state), progressDetail(state)),
     done(state) {
-      stream.write(tty ? `\r${progressLine(state)}\u001b[K\n` : `${progressLine(state)}\n`);
+      bar.update(fractionOf(state), progressDetail(state));
+      bar.done();
     },
   };
 }

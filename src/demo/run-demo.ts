@@ -4,7 +4,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { runService } from '../app/run.js';
 import { waitUntilSettled } from '../app/settle.js';
 import { loadConfig, type ConfigEnv } from '../config/index.js';
@@ -12,6 +11,7 @@ import type { Decision } from '../decide/decider.js';
 import type { SandboxFaultRates } from '../liveperson/sandbox/index.js';
 import { readCallList } from '../projections/read-call-list.js';
 import { becameFinal } from '../telemetry/decision-metrics.js';
+import { createLogDestination } from '../telemetry/log-destination.js';
 import { funnelOf, type Funnel } from './funnel.js';
 import type { Progress, ProgressState } from './progress.js';
 import { generateTraffic, type CallScript } from './traffic.js';
@@ -33,6 +33,8 @@ export interface DemoOptions {
   env?: ConfigEnv;
   configFile?: string;
   progress?: Progress;
+  /** Stops the feeding and the wait (Ctrl-C): the report then tells what was fed and what was left. */
+  signal?: AbortSignal;
 }
 
 export interface DemoReport {
@@ -44,6 +46,8 @@ export interface DemoReport {
   funnel: Funnel;
   sandbox: { smsRecorded: number; duplicateSms: number; requests: number; faults: SandboxFaultRates };
   edge: { eventsSent: number; accepted: number; duplicates: number; refused: number; failed: number };
+  /** Set when the run was interrupted: calls fed of those planned, and those not yet settled. */
+  interrupted?: { callsFed: number; callsPlanned: number; unsettledCalls: number };
 }
 
 export const DEFAULT_DEMO_FAULTS: SandboxFaultRates = { serverErrorRate: 0.05, serverErrorStatus: 503, responseLostRate: 0.02 };
@@ -54,6 +58,9 @@ const NOT_FROM_ENV = ['LIVEPERSON_BASE_URL', 'LIVEPERSON_DOMAIN', 'KAFKA_BROKERS
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const started = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'deflect-demo-'));
+  // Even a second Ctrl-C (process.exit) leaves no temporary folder behind.
+  const removeOnExit = (): void => rmSync(dataDir, { recursive: true, force: true });
+  if (!options.keep) process.once('exit', removeOnExit);
   const env: Record<string, string | undefined> = Object.fromEntries(Object.entries(options.env ?? process.env).filter(([key]) => !NOT_FROM_ENV.includes(key)));
   const faults = options.faults ?? DEFAULT_DEMO_FAULTS;
   const config = loadConfig(
@@ -70,6 +77,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       // 2 × this + 5 s) within the demo rather than half a minute later.
       LIVEPERSON_TIMEOUT_MS: env.LIVEPERSON_TIMEOUT_MS ?? '1000',
       DEFLECT_LOG_LEVEL: options.verbose ? (env.DEFLECT_LOG_LEVEL ?? 'info') : 'warn',
+      // A demo on a laptop has no collector: no spans unless the environment asks for them.
+      OTEL_TRACES_EXPORTER: env.OTEL_TRACES_EXPORTER ?? 'none',
     },
     options.configFile ? { file: options.configFile } : {},
   );
@@ -82,18 +91,34 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     state.settled = settledCalls.size;
     if (decision.snapshot.context.outcome === 'INVITE_SENT') state.invited++;
   };
-  const running = await runService({
-    config,
-    logDestination: pino.destination(2),
-    sandbox: { seed: options.seed, faults },
-    onDecision,
-  });
+  let running;
   try {
-    const edge = await feed(`${running.url}/v1/call-events`, scripts, options.callsPerSecond, () => {
-      state.fed++;
-      options.progress?.update(state);
+    running = await runService({
+      config,
+      logDestination: createLogDestination(process.stderr),
+      sandbox: { seed: options.seed, faults },
+      onDecision,
     });
-    const settled = await waitUntilSettled(running.service.runner, { timeoutMs: options.settleTimeoutMs, onWait: () => options.progress?.update(state) });
+  } catch (error) {
+    if (!options.keep) removeTemporaryFolder(dataDir, removeOnExit);
+    throw error;
+  }
+  try {
+    const edge = await feed(
+      `${running.url}/v1/call-events`,
+      scripts,
+      options.callsPerSecond,
+      () => {
+        state.fed++;
+        options.progress?.update(state);
+      },
+      options.signal,
+    );
+    const settled = await waitUntilSettled(running.service.runner, {
+      timeoutMs: options.settleTimeoutMs,
+      onWait: () => options.progress?.update(state),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     options.progress?.done(state);
     const funnel = funnelOf(await readCallList(running.service.store));
     const sandbox = running.service.sandbox;
@@ -111,17 +136,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       funnel,
       sandbox: { smsRecorded: (ledger?.transactions().length ?? 0) + c2mSms, duplicateSms: (ledger?.duplicates().length ?? 0) + c2mDuplicates, requests: ledger?.requestCount() ?? 0, faults },
       edge,
+      ...(options.signal?.aborted ? { interrupted: { callsFed: state.fed, callsPlanned: scripts.length, unsettledCalls: settled.pendingCalls } } : {}),
     };
   } finally {
     await running.stop(10_000);
-    if (!options.keep) rmSync(dataDir, { recursive: true, force: true });
+    if (!options.keep) removeTemporaryFolder(dataDir, removeOnExit);
   }
+}
+
+function removeTemporaryFolder(dataDir: string, removeOnExit: () => void): void {
+  process.off('exit', removeOnExit);
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 const FEED_CONCURRENCY = 16;
 
 /** Posts each call's events in its script's order; calls start at the given rate, up to 16 at once. */
-async function feed(url: string, scripts: CallScript[], callsPerSecond: number, onCallFed: () => void): Promise<DemoReport['edge']> {
+async function feed(url: string, scripts: CallScript[], callsPerSecond: number, onCallFed: () => void, signal?: AbortSignal): Promise<DemoReport['edge']> {
   const edge = { eventsSent: 0, accepted: 0, duplicates: 0, refused: 0, failed: 0 };
   const start = Date.now();
   let next = 0;
@@ -136,7 +167,7 @@ async function feed(url: string, scripts: CallScript[], callsPerSecond: number, 
     else edge.failed++;
   };
   const worker = async (): Promise<void> => {
-    for (let index = next++; index < scripts.length; index = next++) {
+    for (let index = next++; index < scripts.length && !signal?.aborted; index = next++) {
       const script = scripts[index];
       if (!script) continue;
       // Pacing: a call starts no earlier than its slot, so the traffic arrives over time as calls do.

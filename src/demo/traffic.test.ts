@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseInboundEvent } from '../contracts/inbound.js';
 import { CALL_MIX, generateTraffic } from './traffic.js';
 import { funnelTable, percentile } from './funnel.js';
-import { progressLine } from './progress.js';
+import { progressDetail } from './progress.js';
 
 describe('generateTraffic', () => {
   it('is deterministic for a seed and differs between seeds', () => {
@@ -69,7 +69,7 @@ describe('funnel and progress rendering', () => {
     expect(table).toContain('p50 40 ms   p95 1.50 s');
   });
 
-  it('draws a bar of the settled share', () => {
-    expect(progressLine({ fed: 10, total: 10, settled: 5, invited: 3 })).toMatch(/^█{15}░{15}\s+50%\s+10\/10 calls fed · 5 settled · 3 invites$/);
+  it('describes the progress: calls fed, settled and invited', () => {
+    expect(progressDetail({ fed: 10, total: 10, settled: 5, invited: 3 })).toBe('10/10 calls fed · 5 settled · 3 invites');
   });
 });

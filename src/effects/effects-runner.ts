@@ -13,6 +13,7 @@ import { isDeflectError } from '../shared/errors.js';
 import { createDueQueue, type DueItem } from './due-queue.js';
 import type { EligibilityResult, InviteGateway, InviteRequest, InviteResult } from './invite-gateway.js';
 import { inviteRequestOf, type InviteDefaults } from './invite-request.js';
+import { context as otelContext, trace } from '@opentelemetry/api';
 import { endAttemptSpan, recordEligibilityOnSpan, startAttemptSpan } from './invite-tracing.js';
 import { createSiteRateLimiter } from './site-rate-limiter.js';
 
@@ -296,11 +297,14 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
         options.logger?.warn({ externalCallId, attempt }, 'fence took too long; attempt left to reconciliation');
         return;
       }
+      // The exchanges run inside the attempt's span, so each HTTP exchange adds the standard HTTP client attributes.
+      const inSpan = <T>(exchange: () => Promise<T>): Promise<T> => otelContext.with(trace.setSpan(otelContext.active(), span), exchange);
       let sendable: InviteRequest = request;
       if (gateway.checkEligibility && request.lpCallId === undefined) {
         // Connect to Messaging: ask LivePerson first. A refusal or a failure ends the attempt (eligibility sends
         // nothing, so even a lost answer is simply a retryable failure).
-        const eligibility = await gateway.checkEligibility(request);
+        const checkEligibility = gateway.checkEligibility.bind(gateway);
+        const eligibility = await inSpan(() => checkEligibility(request));
         if (eligibility.kind !== 'eligible') {
           slot.release();
           endAttemptSpan(span, eligibility);
@@ -341,7 +345,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
         }
         sendable = { ...request, lpCallId: eligibility.lpCallId };
       }
-      const result = await gateway.sendInvite(sendable);
+      const result = await inSpan(() => gateway.sendInvite(sendable));
       // The slot bounds requests at LivePerson, so it is free as soon as the exchange ends: the next attempt's
       // fence then shares a group commit with this outcome instead of waiting for it.
       slot.release();

@@ -1,6 +1,7 @@
 // The invite attempt's CLIENT span, on a real tracer provider with an in-memory exporter: a child of the trace
 // that delivered the acceptance, with the attempt's attributes, and no phone number, name or caller info.
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeFact } from '../contracts/stored-facts.js';
@@ -12,10 +13,13 @@ const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 beforeAll(() => {
   trace.setGlobalTracerProvider(provider);
+  // As the SDK sets up: the active span follows the async work, so the HTTP exchange finds the attempt's span.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 });
 afterAll(async () => {
   await provider.shutdown();
   trace.disable();
+  context.disable();
 });
 
 const PRODUCER_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -39,6 +43,18 @@ it('each attempt is a CLIENT span in the acceptance’s trace, and its tracepare
     expect(spans.map((span) => span.attributes['deflect.classification'])).toEqual(['RETRYABLE', 'SENT']);
     expect(spans[0]?.attributes['http.response.status_code']).toBe(503);
     expect(spans[1]?.attributes['deflect.lp_call_id']).toEqual(expect.any(String));
+    // The standard HTTP client attributes, the URL without secrets (they travel in the Authorization header).
+    const sandboxUrl = new URL(h.sandbox.url);
+    for (const span of spans) {
+      expect(span.attributes).toMatchObject({
+        'http.request.method': 'POST',
+        'server.address': sandboxUrl.hostname,
+        'server.port': Number(sandboxUrl.port),
+        'url.full': `${h.sandbox.url}/api/contextAndInvite`,
+      });
+    }
+    expect(spans.map((span) => span.attributes['http.response.status_code'])).toEqual([503, 200]);
+    expect(JSON.stringify(spans.map((span) => span.attributes))).not.toMatch(/oauth_|Bearer|signature/i);
 
     // No personal data in any attribute: the caller's number in any form, the dialed number.
     const attributeText = JSON.stringify(spans.map((span) => span.attributes));

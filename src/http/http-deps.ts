@@ -8,7 +8,10 @@ import type { DeflectMetrics } from '../telemetry/metrics.js';
 
 export interface Readiness {
   ready: boolean;
-  /** Each part and whether it is ready, e.g. { store: true, source: true, started: true }. */
+  /**
+   * What is true of each part, e.g. { started: true, stopping: false, store: true, source: true }: every check is
+   * a plain fact named after what it states, so `stopping: true` means the service is stopping.
+   */
   checks: Record<string, boolean>;
 }
 

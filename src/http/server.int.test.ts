@@ -195,30 +195,73 @@ describe('the call read API and probes', () => {
   });
 });
 
-describe('bearer token', () => {
+describe('bearer tokens and roles', () => {
   const token = 'a-long-enough-token-0123456789';
-  let h: Harness;
+  const ingestToken = 'an-ingest-token-0123456789';
+  const readToken = 'an-audit-read-token-0123456789';
+  let legacy: Harness;
+  let roles: Harness;
+  let legacyUrl: string;
   let url: string;
   beforeAll(async () => {
-    // A non-loopback host requires a token (configuration refuses to start without one); bind loopback here.
-    h = await harness({ DEFLECT_HTTP_TOKEN: token });
-    url = await listenHttp(h.app, '127.0.0.1', 0);
+    // A non-loopback host requires the tokens (configuration refuses to start without them); bind loopback here.
+    legacy = await harness({ DEFLECT_HTTP_TOKEN: token });
+    legacyUrl = await listenHttp(legacy.app, '127.0.0.1', 0);
+    roles = await harness({ DEFLECT_HTTP_INGEST_TOKEN: ingestToken, DEFLECT_HTTP_READ_TOKEN: readToken });
+    url = await listenHttp(roles.app, '127.0.0.1', 0);
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    await legacy.close();
+    await roles.close();
+  });
+  const post = (base: string, headers: Record<string, string>, id = 'auth') =>
+    fetch(`${base}/v1/call-events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(begun(id)) });
+  const bearer = (value: string) => ({ authorization: `Bearer ${value}` });
 
-  it('requires the token on the API over a real socket, and leaves probes and /metrics open', async () => {
-    const post = (headers: Record<string, string>) =>
-      fetch(`${url}/v1/call-events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(begun('auth')) });
-    const missing = await post({});
+  it('requires the deprecated single token on the API over a real socket, and leaves probes and /metrics open', async () => {
+    const missing = await post(legacyUrl, {});
     expect(missing.status).toBe(401);
     expect(await missing.json()).toMatchObject({ code: 'DEFLECT_UNAUTHORIZED' });
-    expect((await post({ authorization: `Bearer ${token}x` })).status).toBe(401);
-    expect((await post({ authorization: `Bearer ${token}` })).status).toBe(202);
-    expect((await fetch(`${url}/v1/calls/auth`)).status).toBe(401);
-    for (const path of ['/healthz', '/readyz', '/metrics']) expect((await fetch(`${url}${path}`)).status).toBe(200);
+    expect((await post(legacyUrl, bearer(`${token}x`))).status).toBe(401);
+    expect((await post(legacyUrl, bearer(token))).status).toBe(202);
+    expect((await fetch(`${legacyUrl}/v1/calls/auth`)).status).toBe(401);
+    expect((await fetch(`${legacyUrl}/v1/calls/auth`, { headers: bearer(token) })).status).toBe(200);
+    for (const path of ['/healthz', '/readyz', '/metrics']) expect((await fetch(`${legacyUrl}${path}`)).status).toBe(200);
   });
 
-  it('is required by configuration whenever the host is not loopback', () => {
-    expect(() => loadConfig({ DEFLECT_HTTP_HOST: '0.0.0.0' })).toThrow(expect.objectContaining({ code: 'DEFLECT_CONFIG_INVALID', field: 'DEFLECT_HTTP_TOKEN' }));
+  it('lets the ingest token post events but not read calls, and the read token read but not post', async () => {
+    expect((await post(url, bearer(ingestToken), 'roles')).status).toBe(202);
+    for (const path of ['/v1/calls/roles', '/v1/calls/roles/history', '/v1/calls']) {
+      const refused = await fetch(`${url}${path}`, { headers: bearer(ingestToken) });
+      expect(refused.status, path).toBe(403);
+      expect(await refused.json()).toMatchObject({ code: 'DEFLECT_FORBIDDEN' });
+      expect((await fetch(`${url}${path}`, { headers: bearer(readToken) })).status, path).toBe(200);
+      expect((await fetch(`${url}${path}`)).status, path).toBe(401);
+    }
+    const posted = await post(url, bearer(readToken), 'roles-2');
+    expect(posted.status).toBe(403);
+    expect((await roles.service.store.readStream('call-roles-2')).length).toBe(0);
+    // An unknown path is not found only for a caller holding some right.
+    expect((await fetch(`${url}/v1/nothing`)).status).toBe(401);
+    expect((await fetch(`${url}/v1/nothing`, { headers: bearer(readToken) })).status).toBe(404);
+  });
+
+  it('refuses a route that names no right, so a new route cannot be exposed by forgetting it', async () => {
+    const app = buildHttpServer({
+      service: roles.service,
+      metrics: createMetrics({ defaultMetrics: false }),
+      readiness: async () => ({ ready: true, checks: {} }),
+      logger: createLogger({ level: 'silent' }),
+    });
+    app.get('/v1/forgotten', async () => ({ secret: 'phone numbers' }));
+    const response = await app.inject({ method: 'GET', url: '/v1/forgotten', headers: bearer(readToken) });
+    expect(response.statusCode).toBe(403);
+    await app.close();
+  });
+
+  it('are required by configuration whenever the host is not loopback', () => {
+    expect(() => loadConfig({ DEFLECT_HTTP_HOST: '0.0.0.0', DEFLECT_HTTP_INGEST_TOKEN: ingestToken })).toThrow(
+      expect.objectContaining({ code: 'DEFLECT_CONFIG_INVALID', field: 'DEFLECT_HTTP_READ_TOKEN' }),
+    );
   });
 });

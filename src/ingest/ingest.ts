@@ -16,20 +16,29 @@ export interface Ingest {
   applyMany(events: ReadonlyArray<{ event: InboundCallEvent; options?: IngestOptions }>): Array<Promise<Decision>>;
 }
 
-export function createIngest(deps: { decider: Decider; runner?: EffectsRunner; onDecision?: (decision: Decision) => void }): Ingest {
-  function decided(decision: Decision): Decision {
+export interface IngestDeps {
+  decider: Decider;
+  runner?: EffectsRunner;
+  onDecision?: (decision: Decision) => void;
+  /** Told of every inbound event decided, with where it came from (deflect_ingest_events_total). */
+  onIngested?: (source: ApplyOptions['source'], status: Decision['status']) => void;
+}
+
+export function createIngest(deps: IngestDeps): Ingest {
+  function decided(decision: Decision, source: ApplyOptions['source']): Decision {
     // Ingest never waits for LivePerson (invariant 7): the runner only queues the work here.
     if (decision.status !== 'duplicate') deps.runner?.schedule(decision);
     deps.onDecision?.(decision);
+    deps.onIngested?.(source, decision.status);
     return decision;
   }
   return {
     async apply(event, options = {}) {
-      return decided(await deps.decider.apply(event.externalCallId, event, options));
+      return decided(await deps.decider.apply(event.externalCallId, event, options), options.source);
     },
     applyMany(events) {
       const decisions = deps.decider.applyMany(events.map(({ event, options }) => ({ externalCallId: event.externalCallId, input: event, options: options ?? {} })));
-      return decisions.map((decision) => decision.then(decided));
+      return decisions.map((decision, index) => decision.then((value) => decided(value, events[index]?.options?.source)));
     },
   };
 }

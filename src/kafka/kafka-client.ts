@@ -1,10 +1,11 @@
-// The kafkajs client the configuration describes: brokers, client id, TLS and SASL (the password is revealed
-// here, where the connection is made, and nowhere else), with kafkajs's own log lines routed into the one logger.
-import { Kafka, logLevel, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
-import type { KafkaConfig, KafkaSasl } from '../config/index.js';
+// The kafkajs client the configuration describes: brokers, client id, TLS and SASL (./connection-options.ts),
+// with kafkajs's own log lines routed into the one logger.
+import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import type { KafkaConfig } from '../config/index.js';
 import type { Logger } from '../telemetry/logger.js';
+import { kafkaConnectionOptions, type EnabledKafkaConfig } from './connection-options.js';
 
-export type EnabledKafkaConfig = Extract<KafkaConfig, { enabled: true }>;
+export type { EnabledKafkaConfig } from './connection-options.js';
 
 export function enabledKafka(config: KafkaConfig): EnabledKafkaConfig {
   if (!config.enabled) throw new TypeError('Kafka is not configured (KAFKA_BROKERS is unset)');
@@ -13,10 +14,7 @@ export function enabledKafka(config: KafkaConfig): EnabledKafkaConfig {
 
 export function createKafkaClient(config: EnabledKafkaConfig, logger: Logger, level: logLevel = logLevel.WARN): Kafka {
   return new Kafka({
-    clientId: config.clientId,
-    brokers: [...config.brokers],
-    ssl: config.ssl,
-    ...(config.sasl ? { sasl: saslOptions(config.sasl) } : {}),
+    ...kafkaConnectionOptions(config),
     logLevel: level,
     logCreator: kafkaLogCreator(logger),
     retry: KAFKA_RETRY,
@@ -62,16 +60,4 @@ export function kafkaLogCreator(logger: Logger): logCreator {
       else if (level === logLevel.INFO) kafkaLogger.info(line, message);
       else kafkaLogger.debug(line, message);
     };
-}
-
-function saslOptions(sasl: KafkaSasl): SASLOptions {
-  const credentials = { username: sasl.username, password: sasl.password.reveal() };
-  switch (sasl.mechanism) {
-    case 'plain':
-      return { mechanism: 'plain', ...credentials };
-    case 'scram-sha-256':
-      return { mechanism: 'scram-sha-256', ...credentials };
-    case 'scram-sha-512':
-      return { mechanism: 'scram-sha-512', ...credentials };
-  }
 }

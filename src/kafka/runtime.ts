@@ -2,7 +2,7 @@
 // call-events topic into the service's ingest, the owner of its partitions' calls (their effects run here, and
 // their pending work is resumed from the store when a partition is assigned), the dead-letter writer, and the
 // outcome sink on the outcomes topic. One idempotent producer serves dead letters and outcomes.
-import { logLevel, Partitioners, type Admin, type Consumer, type PartitionMetadata } from 'kafkajs';
+import { logLevel, Partitioners, type Consumer } from 'kafkajs';
 import type { Service } from '../app/service.js';
 import type { DeflectConfig } from '../config/index.js';
 import type { OwnedPartitions } from '../shared/owned-partitions.js';
@@ -22,6 +22,7 @@ import { createKafkaClient, enabledKafka } from './kafka-client.js';
 import { createKafkaOutcomeSink } from './kafka-outcome-sink.js';
 import { createPartitionLag } from './partition-lag.js';
 import type { CreateKafkaRuntime, KafkaRuntime } from './runtime-contract.js';
+import { checkTopics } from './topics.js';
 
 export interface KafkaRuntimeDeps {
   logger: Logger;
@@ -52,7 +53,8 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   const logger = deps.logger.child({ component: 'kafka' });
   const kafka = createKafkaClient(kafkaConfig, logger, deps.kafkaLogLevel ?? logLevel.WARN);
 
-  const ownership = createCallOwnership(topic, await partitionsOf(kafka.admin(), topic));
+  // Before anything else touches Kafka: the topics exist and the brokers answer, or one coded error (./topics.ts).
+  const ownership = createCallOwnership(topic, await checkTopics(kafkaConfig));
   const admin = kafka.admin();
   // Idempotent, one request in flight: retries neither duplicate nor reorder a dead letter or an outcome.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
@@ -262,17 +264,3 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
 
 // What src/app/run.ts imports dynamically; the extra, optional deps are for tests and the benchmark.
 const _conformsToTheContract: CreateKafkaRuntime = createKafkaRuntime;
-
-async function partitionsOf(admin: Admin, topic: string): Promise<PartitionMetadata[]> {
-  await admin.connect();
-  try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    const partitions = topics.find((metadata) => metadata.name === topic)?.partitions ?? [];
-    if (partitions.length === 0) throw new Error(`the Kafka topic ${topic} has no partitions`);
-    return partitions;
-  } catch (error) {
-    throw new Error(`cannot read the partitions of the Kafka topic ${topic}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    await admin.disconnect();
-  }
-}

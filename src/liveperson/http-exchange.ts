@@ -2,6 +2,7 @@
 // none, whether the request had been written: that is what separates "certainly not processed" from "in doubt".
 import http from 'node:http';
 import https from 'node:https';
+import { trace } from '@opentelemetry/api';
 
 export interface ExchangeRequest {
   /** Default POST. */
@@ -69,6 +70,9 @@ export function createHttpExchange(options: HttpExchangeOptions): HttpExchange {
         let written = false;
         let settled = false;
         let httpStatus: number | undefined;
+        // The standard HTTP client attributes, on the span the caller made active (the invite attempt's CLIENT span).
+        const span = trace.getActiveSpan();
+        span?.setAttributes(httpClientAttributes(request.url));
 
         const method = request.method ?? 'POST';
         const req = send(request.url, {
@@ -104,6 +108,7 @@ export function createHttpExchange(options: HttpExchangeOptions): HttpExchange {
         req.on('error', (error) => fail('connection', error));
         req.on('response', (res) => {
           httpStatus = res.statusCode ?? 0;
+          span?.setAttribute('http.response.status_code', httpStatus);
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
@@ -123,6 +128,22 @@ export function createHttpExchange(options: HttpExchangeOptions): HttpExchange {
         else req.end(request.body);
       }),
     close: () => agent.destroy(),
+  };
+}
+
+/**
+ * `http.request.method`, `server.address`, `server.port` and `url.full` (OpenTelemetry HTTP semantic conventions),
+ * the URL without user info and with every query value replaced: credentials travel in headers, but a query may
+ * still name a call or a number.
+ */
+export function httpClientAttributes(url: URL): Record<string, string | number> {
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  const query = [...url.searchParams.keys()].map((key) => `${encodeURIComponent(key)}=REDACTED`).join('&');
+  return {
+    'http.request.method': 'POST',
+    'server.address': url.hostname,
+    'server.port': port,
+    'url.full': `${url.protocol}//${url.host}${url.pathname}${query === '' ? '' : `?${query}`}`,
   };
 }
 

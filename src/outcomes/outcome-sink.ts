@@ -1,7 +1,8 @@
 // Where final outcomes go: the Kafka topic deflection.outcomes in production, an NDJSON file in embedded mode.
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DeflectionOutcome } from '../contracts/generated/schemas.js';
+import { ensureDirectory } from '../shared/ensure-directory.js';
 
 export interface OutcomeSink {
   /** Resolves once the outcome is durably handed over; the relay checkpoints only after that. */
@@ -11,11 +12,11 @@ export interface OutcomeSink {
 
 /** One JSON object per line, appended. */
 export function createNdjsonOutcomeSink(path: string): OutcomeSink {
-  let ready: Promise<unknown> | undefined;
+  let ready = false;
   return {
     async publish(outcome) {
-      ready ??= mkdir(dirname(path), { recursive: true });
-      await ready;
+      if (!ready) ensureDirectory(dirname(path), 'the folder of DEFLECT_OUTCOMES_FILE');
+      ready = true;
       await appendFile(path, `${JSON.stringify(outcome)}\n`, 'utf8');
     },
     async close() {},

@@ -1,5 +1,6 @@
 // The call list read model: every call's current outcome, folded from the store's global order. Rebuilt from
 // the store whenever it is needed (invariant 1); `deflect calls`, the HTTP API and the funnel read it.
+import type { CallOutcome } from '../../state-machines/call-deflection.machine.js';
 import { decodeFact } from '../contracts/stored-facts.js';
 import { externalCallIdOf } from '../decide/call-stream.js';
 import type { RecordedEvent } from '../store/event-store.js';
@@ -17,6 +18,12 @@ export interface CallRow {
   /** Revision of the last event folded. */
   revision: number;
 }
+
+
+/** The outcomes a call can have (README "A call's life"); a filter naming anything else is bad usage. */
+export const CALL_OUTCOMES = ['IN_PROGRESS', 'INVITE_SENT', 'FAILED', 'NOT_DEFLECTED'] as const satisfies readonly CallOutcome[];
+type MissingOutcome = Exclude<CallOutcome, (typeof CALL_OUTCOMES)[number]>;
+const _everyOutcome: [MissingOutcome] extends [never] ? true : MissingOutcome = true;
 
 /** A call as the contract lists it (CONTRACTS §4 `deflect calls`, `GET /v1/calls`): absent values are null. */
 export interface CallListEntry {

@@ -12,6 +12,7 @@ export const ERRORS = {
   DEFLECT_INVALID_EVENT: { status: 422, message: 'the call event is invalid' },
   DEFLECT_BODY_TOO_LARGE: { status: 413, message: 'the request body is too large' },
   DEFLECT_UNAUTHORIZED: { status: 401, message: 'a valid bearer token is required' },
+  DEFLECT_FORBIDDEN: { status: 403, message: 'this token does not grant this route' },
   DEFLECT_NOT_FOUND: { status: 404, message: 'not found' },
   DEFLECT_NOT_READY: { status: 503, message: 'the service is starting or stopping' },
   DEFLECT_INTERNAL: { status: 500, message: 'internal error' },
@@ -21,13 +22,19 @@ export const ERRORS = {
   DEFLECT_STORE_CORRUPT_EVENT: { status: 500, message: 'a stored event does not decode' },
   // Deciding.
   DEFLECT_DECIDE_CONFLICT_RETRIES: { status: 503, message: 'gave up after repeated concurrent appends to the call' },
-  // Kafka.
-  DEFLECT_KAFKA_UNAVAILABLE: { status: 503, message: 'Kafka did not take the events; retry' },
   // Kafka warnings: the record is applied, but the operator should know.
   DEFLECT_KAFKA_CALL_CHANGED_PARTITION: { status: 409, message: "a call's record came from another partition than its earlier records; the call moves to that partition's owner" },
   // Configuration and usage.
   DEFLECT_CONFIG_INVALID: { status: 500, message: 'invalid configuration' },
   DEFLECT_USAGE: { status: 400, message: 'bad usage' },
+  // The process and its environment (the CLI prints these as `CODE: message` and exits 1).
+  DEFLECT_PORT_IN_USE: { status: 500, message: 'the port is in use' },
+  DEFLECT_OUTPUT_CLOSED: { status: 500, message: 'standard output was closed' },
+  DEFLECT_DATA_DIR_UNUSABLE: { status: 500, message: 'the data folder cannot be created or written' },
+  DEFLECT_DATA_DIR_LOCKED: { status: 500, message: 'the data folder is in use by another process' },
+  DEFLECT_INTERRUPTED: { status: 500, message: 'interrupted' },
+  DEFLECT_KAFKA_UNAVAILABLE: { status: 503, message: 'the Kafka brokers cannot be reached or did not take the events; retry' },
+  DEFLECT_KAFKA_TOPIC_MISSING: { status: 500, message: 'a Kafka topic the service needs does not exist' },
   // LivePerson classifications (an attempt's outcome, see src/liveperson/).
   DEFLECT_LP_REJECTED: { status: 502, message: 'LivePerson rejected the invite' },
   DEFLECT_LP_AUTH_FAILED: { status: 502, message: 'LivePerson refused the credentials or signature' },

@@ -3,6 +3,8 @@
 // insecure channel (tls=false), tlsVerifyCert=false, unknown keys (a typo such as `tlsCaFile` is flatcase-
 // matched, `tls_ca` is not). Each of those stops start-up here with a reason instead. The password never
 // appears in a message: `redacted` is the form for logs and errors.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DeflectError } from '../shared/errors.js';
 
 export interface EsdbConnection {
@@ -80,6 +82,23 @@ export function parseEsdbConnectionString(connectionString: string): EsdbConnect
   if ((userCertFile === undefined) !== (userKeyFile === undefined)) problems.push('userCertFile and userKeyFile go together');
   if (problems.length > 0) fail(redacted, problems);
   return { connectionString: raw, redacted, discover: scheme === 'esdb+discover', hosts, tls, username, tlsCAFile, userCertFile, userKeyFile };
+}
+
+/**
+ * The one check of an EventStoreDB connection string, run by the configuration loader (so `deflect config` and
+ * `deflect start` agree) and again where the client is made: its shape and options, then the files it names,
+ * relative to the working directory as the client resolves them.
+ */
+export function checkEsdbConnectionString(connectionString: string): EsdbConnection {
+  const connection = parseEsdbConnectionString(connectionString);
+  assertEsdbFilesExist(connection);
+  return connection;
+}
+
+export function assertEsdbFilesExist(connection: EsdbConnection): void {
+  for (const [option, path] of [['tlsCAFile', connection.tlsCAFile], ['userCertFile', connection.userCertFile], ['userKeyFile', connection.userKeyFile]] as const) {
+    if (path !== undefined && !existsSync(resolve(path))) fail(connection.redacted, [`${option} ${path} does not exist`]);
+  }
 }
 
 /**

@@ -3,8 +3,6 @@
 // (esdb-events.ts), errors (esdb-errors.ts), stream names (esdb-stream-names.ts), checkpoints
 // (esdb-checkpoints.ts), the catch-up subscription (esdb-subscription.ts). It passes the port's contract suite
 // against a real server whenever EVENTSTORE_CONNECTION_STRING is set (esdb-event-store.int.test.ts).
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, type AppendResult as EsdbAppendResult } from '@eventstore/db-client';
 import { DeflectError } from '../shared/errors.js';
 import { createKeyedQueue } from '../shared/keyed-queue.js';
@@ -15,7 +13,7 @@ import { StoreConflictError, storeUnavailable } from './store-errors.js';
 import type { RunningSubscription } from './catch-up-subscription.js';
 import { cursorAfter, scanAll } from './esdb-all-scan.js';
 import { readEsdbCheckpoint, storeEsdbCheckpoint } from './esdb-checkpoints.js';
-import { parseEsdbConnectionString, type EsdbConnection } from './esdb-connection.js';
+import { assertEsdbFilesExist, parseEsdbConnectionString, type EsdbConnection } from './esdb-connection.js';
 import { toStoreError } from './esdb-errors.js';
 import { fromEsdbEvent, toEsdbEvent } from './esdb-events.js';
 import { toPortPosition } from './esdb-positions.js';
@@ -148,10 +146,8 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
 function connect(connection: EsdbConnection): EventStoreDBClient {
   const invalid = (reason: string): DeflectError =>
     new DeflectError('DEFLECT_CONFIG_INVALID', `DEFLECT_STORE (${connection.redacted}): ${reason}`, { field: 'DEFLECT_STORE' });
-  // Checked here, relative to the working directory as the client resolves them, so the message names the file.
-  for (const [option, path] of [['tlsCAFile', connection.tlsCAFile], ['userCertFile', connection.userCertFile], ['userKeyFile', connection.userKeyFile]] as const) {
-    if (path !== undefined && !existsSync(resolve(path))) throw invalid(`${option} ${path} does not exist`);
-  }
+  // The files may have gone since configuration was loaded; the message names the file.
+  assertEsdbFilesExist(connection);
   try {
     return EventStoreDBClient.connectionString(connection.connectionString);
   } catch (error) {

@@ -1,8 +1,8 @@
 // Opens the embedded store's SQLite file: durability pragmas and the schema, versioned by `user_version` so a
 // later release can migrate a file written by this one (each migration runs once, in order, in a transaction).
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureDirectory } from '../shared/ensure-directory.js';
 import { storeUnavailable } from './store-errors.js';
 
 const MIGRATIONS: readonly string[] = [
@@ -42,7 +42,7 @@ export interface OpenSqliteOptions {
 }
 
 export function openSqliteDatabase(options: OpenSqliteOptions): Database.Database {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  if (options.path !== ':memory:') ensureDirectory(dirname(options.path), 'the folder of the SQLite store');
   const db = new Database(options.path, { timeout: options.busyTimeoutMs });
   try {
     db.pragma('journal_mode = WAL');

@@ -4,6 +4,7 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config/sections/log.js';
+import { createLogDestination } from './log-destination.js';
 
 export type { Logger };
 
@@ -87,7 +88,10 @@ function redactRecord(record: Record<string, unknown>): Record<string, unknown> 
 
 export interface LoggerOptions {
   readonly level: LogLevel;
-  /** Where lines go; stdout when absent. Tests pass an in-memory `{ write(line) }`. */
+  /**
+   * Where lines go; stdout (through a destination that never blocks, ./log-destination.ts) when absent. Tests pass
+   * an in-memory `{ write(line) }`.
+   */
   readonly destination?: DestinationStream;
   /** Added to every line as `name`, e.g. the service or component. */
   readonly name?: string;
@@ -113,7 +117,7 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     ...(options.name === undefined ? {} : { name: options.name }),
   };
-  return redactingChildren(options.destination === undefined ? pino(settings) : pino(settings, options.destination));
+  return redactingChildren(pino(settings, options.destination ?? createLogDestination(process.stdout)));
 }
 
 /**

@@ -27,11 +27,11 @@ export function deflectEnv(env: Record<string, string> = {}): Record<string, str
   return { ...base, ...env };
 }
 
-export function spawnDeflect(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): DeflectProcess {
+export function spawnDeflect(args: string[], options: { env?: Record<string, string>; cwd?: string; stdin?: 'ignore' | 'pipe' } = {}): DeflectProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: deflectEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   });
   live.add(child);
   let out = '';
@@ -88,9 +88,10 @@ export function spawnDeflect(args: string[], options: { env?: Record<string, str
 /** Runs a command to its end (killed past `timeoutMs`). */
 export async function runDeflect(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; input?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const process = spawnDeflect(args, options);
+  const process = spawnDeflect(args, { ...options, stdin: options.input === undefined ? 'ignore' : 'pipe' });
+  if (options.input !== undefined) process.child.stdin?.end(options.input);
   const timer = setTimeout(() => process.child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const { code } = await process.exited;
   clearTimeout(timer);

@@ -120,9 +120,9 @@ export function composeServices(): Record<string, Json> {
   return Object.fromEntries(Object.entries(services).map(([name, service]) => [name, asRecord(service, `service ${name}`)]));
 }
 
-/** The services built from deploy/Dockerfile: the instances of the orchestrator. */
+/** The services built from deploy/Dockerfile that run the image's own command (`start`): the instances. */
 export function deflectServices(): Record<string, Json> {
-  return Object.fromEntries(Object.entries(composeServices()).filter(([, service]) => at(service, 'build.dockerfile') === 'deploy/Dockerfile'));
+  return Object.fromEntries(Object.entries(composeServices()).filter(([, service]) => at(service, 'build.dockerfile') === 'deploy/Dockerfile' && service['command'] === undefined));
 }
 
 /** Compose's `${VAR}`, `${VAR:-default}`, `${VAR-default}` and `$$`, against the shell environment given. */

@@ -135,7 +135,8 @@ describe('configurations deploy/ builds load through the real loader', () => {
     const config = loadConfig(env);
     expect(config.kafka.enabled).toBe(true);
     expect(config.http.host).toBe('0.0.0.0');
-    expect(config.http.token).toBeDefined();
+    expect(config.http.tokens.ingest).toBeDefined();
+    expect(config.http.tokens.read).toBeDefined();
     expect(config.store.kind).toBe('postgres');
     expect(config.telemetry.otlpEndpoint).toBe('http://otel-collector:4318');
     // The alternative: EventStoreDB, chosen from the shell, as the compose header says.
@@ -152,7 +153,8 @@ describe('configurations deploy/ builds load through the real loader', () => {
     expect(config.livePerson.auth.kind).toBe('oauth1');
     expect(config.kafka.enabled).toBe(true);
     expect(isLoopbackHost(config.http.host)).toBe(false);
-    expect(config.http.token).toBeDefined();
+    expect(config.http.tokens.ingest).toBeDefined();
+    expect(config.http.tokens.read).toBeDefined();
     expect(config.store.kind).toBe('postgres');
     if (config.store.kind === 'postgres') {
       const url = new URL(config.store.connectionString);
@@ -173,7 +175,7 @@ describe('configurations deploy/ builds load through the real loader', () => {
   it('the image on its own refuses to start without a token, because it listens on 0.0.0.0', () => {
     const imageEnv = dockerfileEnv(dockerfileInstructions());
     expect(imageEnv['DEFLECT_HTTP_HOST']).toBe('0.0.0.0');
-    expect(problemsLoading(imageEnv)).toMatch(/DEFLECT_HTTP_TOKEN/);
-    expect(problemsLoading({ ...imageEnv, DEFLECT_HTTP_TOKEN: 'a-token-of-enough-length' })).toBeUndefined();
+    expect(problemsLoading(imageEnv)).toMatch(/DEFLECT_HTTP_INGEST_TOKEN[^]*DEFLECT_HTTP_READ_TOKEN/);
+    expect(problemsLoading({ ...imageEnv, DEFLECT_HTTP_INGEST_TOKEN: 'a-token-of-enough-length', DEFLECT_HTTP_READ_TOKEN: 'another-token-of-enough-length' })).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@
 // topic the pods consume, disruptions one pod at a time, and enough grace for the bounded shutdown.
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS } from '../../src/config/keys.js';
+import { DEFAULT_TOPIC_COUNTS } from '../../src/kafka/topics.js';
 import {
   asArray,
   asRecord,
@@ -24,12 +25,20 @@ function configMapValue(name: string): string {
   return value === undefined ? configDefault(name) : asString(value, name);
 }
 
-/** Topics `kafka-topics` creates in compose, with their partition counts. */
+/** Topics the `kafka-topics` service of compose creates with `deflect kafka init`, with their partition counts. */
 function composeTopics(): Map<string, number> {
-  const command = asArray(composeServices()['kafka-topics']?.['command'], 'kafka-topics command').map((part) => asString(part, 'command')).join('\n');
-  const topics = new Map<string, number>();
-  for (const match of command.matchAll(/--create\b[^\n]*--topic (\S+) --partitions (\d+)/g)) topics.set(match[1] ?? '', Number(match[2]));
-  return topics;
+  const service = composeServices()['kafka-topics'];
+  const command = asArray(service?.['command'], 'kafka-topics command').map((part) => asString(part, 'command'));
+  expect(command.slice(0, 2)).toEqual(['kafka', 'init']);
+  const option = (name: string, fallback: string): number => Number(command[command.indexOf(name) + 1] ?? fallback);
+  const env = serviceEnvironment(service ?? {}, 'kafka-topics');
+  const partitions = command.includes('--partitions') ? option('--partitions', '6') : Number(DEFAULT_TOPIC_COUNTS.partitions);
+  const dlq = command.includes('--dlq-partitions') ? option('--dlq-partitions', '1') : Number(DEFAULT_TOPIC_COUNTS.deadLetterPartitions);
+  return new Map([
+    [env['KAFKA_TOPIC_CALL_EVENTS'] ?? configDefault('KAFKA_TOPIC_CALL_EVENTS'), partitions],
+    [env['KAFKA_TOPIC_OUTCOMES'] ?? configDefault('KAFKA_TOPIC_OUTCOMES'), partitions],
+    [env['KAFKA_TOPIC_DEAD_LETTER'] ?? configDefault('KAFKA_TOPIC_DEAD_LETTER'), dlq],
+  ]);
 }
 
 describe('scaling', () => {
@@ -54,7 +63,12 @@ describe('scaling', () => {
     expect(min).toBeGreaterThanOrEqual(2);
     expect(min).toBeLessThanOrEqual(max);
     expect(max).toBeLessThanOrEqual(partitions);
-    expect(Number(at(k8sObject('Deployment', 'deflect').doc, 'spec.replicas'))).toBeLessThanOrEqual(partitions);
+  });
+
+  it('leaves the replica count to KEDA: the Deployment pins none', () => {
+    // A pinned `replicas` would be reapplied over the autoscaler's count on every `kubectl apply`.
+    expect(at(k8sObject('Deployment', 'deflect').doc, 'spec.replicas')).toBeUndefined();
+    expect(at(k8sObject('ScaledObject', 'deflect').doc, 'spec.scaleTargetRef.name')).toBe('deflect');
   });
 
   it('takes one pod away at a time, in rollouts and in voluntary disruptions', () => {
@@ -70,9 +84,15 @@ describe('scaling', () => {
     expect(at(deployment.doc, 'spec.selector.matchLabels')).toEqual(selector);
   });
 
-  it('gives the pod more time to stop than the service\'s own bounded shutdown takes', () => {
-    const grace = Number(at(k8sObject('Deployment', 'deflect').doc, 'spec.template.spec.terminationGracePeriodSeconds'));
-    expect(grace * 1000).toBeGreaterThan(Number(configMapValue('DEFLECT_SHUTDOWN_TIMEOUT_MS')));
+  it('pauses before SIGTERM so the Service stops routing first, and gives the pod more time than the pause and the bounded shutdown', () => {
+    const deployment = k8sObject('Deployment', 'deflect');
+    const [container] = asArray(at(deployment.doc, 'spec.template.spec.containers'), 'containers');
+    const command = asArray(at(container, 'lifecycle.preStop.exec.command'), 'preStop command').map((part) => asString(part, 'command'));
+    expect(command[0]).toBe('sleep');
+    const pauseMs = Number(command[1]) * 1000;
+    expect(pauseMs).toBeGreaterThanOrEqual(3_000);
+    const grace = Number(at(deployment.doc, 'spec.template.spec.terminationGracePeriodSeconds'));
+    expect(grace * 1000).toBeGreaterThan(pauseMs + Number(configMapValue('DEFLECT_SHUTDOWN_TIMEOUT_MS')));
   });
 
   it('sets resource requests and limits on every container', () => {
@@ -89,6 +109,7 @@ describe('compose', () => {
     const topics = composeTopics();
     const instances = Object.entries(deflectServices());
     expect(instances.length).toBe(2);
+    expect(topics.get(configDefault('KAFKA_TOPIC_DEAD_LETTER'))).toBe(1);
     for (const [name, service] of instances) {
       const env = serviceEnvironment(service, name);
       for (const key of ['KAFKA_TOPIC_CALL_EVENTS', 'KAFKA_TOPIC_OUTCOMES', 'KAFKA_TOPIC_DEAD_LETTER']) {

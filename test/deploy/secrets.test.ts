@@ -1,9 +1,10 @@
 // The Secret templates hold placeholders only: the LivePerson ones exactly the four OAuth 1.0 credentials, or
 // (its alternative, the same Secret) the two OAuth 2.0 client credentials; the pod reads both Secrets; no
 // credential value is committed anywhere in deploy/.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS } from '../../src/config/keys.js';
-import { asArray, at, containers, deployFiles, k8sObject, k8sObjects, parseYamlFile, podSpec, readRepoFile, secretData } from './deploy-files.js';
+import { asArray, at, containers, deployFiles, k8sObject, k8sObjects, parseYamlFile, podSpec, readRepoFile, REPO_ROOT, secretData } from './deploy-files.js';
 
 const CREDENTIALS = ['LIVEPERSON_ACCESS_TOKEN', 'LIVEPERSON_ACCESS_TOKEN_SECRET', 'LIVEPERSON_CONSUMER_KEY', 'LIVEPERSON_CONSUMER_SECRET'];
 const OAUTH2_CREDENTIALS = ['LIVEPERSON_CLIENT_ID', 'LIVEPERSON_CLIENT_SECRET'];
@@ -37,8 +38,11 @@ describe('Secret templates', () => {
 
   it('the service template holds placeholders for its secret parts', () => {
     const data = secretData(k8sObject('Secret', 'deflect-service'));
-    expect(Object.keys(data).sort()).toEqual(['DEFLECT_HTTP_TOKEN', 'DEFLECT_STORE']);
-    expect(data['DEFLECT_HTTP_TOKEN']).toMatch(PLACEHOLDER);
+    expect(Object.keys(data).sort()).toEqual(['DEFLECT_HTTP_INGEST_TOKEN', 'DEFLECT_HTTP_READ_TOKEN', 'DEFLECT_STORE']);
+    expect(data['DEFLECT_HTTP_INGEST_TOKEN']).toMatch(PLACEHOLDER);
+    expect(data['DEFLECT_HTTP_READ_TOKEN']).toMatch(PLACEHOLDER);
+    // Two rights, two different placeholders: a template filled in twice with one value would grant both.
+    expect(data['DEFLECT_HTTP_READ_TOKEN']).not.toBe(data['DEFLECT_HTTP_INGEST_TOKEN']);
     expect(data['DEFLECT_STORE']).toMatch(/^postgres:\/\/deflect:REPLACE_WITH_PASSWORD@/);
   });
 
@@ -56,6 +60,14 @@ describe('Secret templates', () => {
     const configMaps = sources.map((s) => at(s, 'configMapRef.name')).filter((name) => typeof name === 'string');
     expect(secrets.sort()).toEqual(['deflect-liveperson', 'deflect-service']);
     expect(configMaps).toEqual([k8sObject('ConfigMap').name]);
+  });
+
+  it('the real LivePerson env file of compose is git-ignored, so it cannot be committed by accident', () => {
+    const ignored = spawnSync('git', ['check-ignore', '--no-index', '--quiet', 'deploy/liveperson.env'], { cwd: REPO_ROOT });
+    expect(ignored.error, 'git must be on PATH').toBeUndefined();
+    expect(ignored.status).toBe(0);
+    // The committed example is not ignored.
+    expect(spawnSync('git', ['check-ignore', '--no-index', '--quiet', 'deploy/liveperson.env.example'], { cwd: REPO_ROOT }).status).toBe(1);
   });
 
   it('no credential value appears anywhere in deploy/: each one is a placeholder or empty', () => {

@@ -2,9 +2,9 @@
 // global order (the store is the truth; nothing else is read). Safe beside a running `deflect start` on the
 // same SQLite file: it only reads.
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { parseExportTime } from '../../audit/export-window.js';
-import { callListEntryOf, type CallListEntry } from '../../projections/call-list.js';
+import { CALL_OUTCOMES, callListEntryOf, type CallListEntry } from '../../projections/call-list.js';
 import { readCallList } from '../../projections/read-call-list.js';
 import { openEventStore } from '../../store/open-event-store.js';
 import { action, configFrom, outputFor, withCommonOptions } from '../cli.js';
@@ -25,7 +25,7 @@ export function register(program: Command): void {
     program
       .command('calls')
       .description('list calls: externalCallId, siteId, outcome, reason, lpCallId, attempts')
-      .option('--outcome <outcome>', 'only calls with this outcome (IN_PROGRESS, INVITE_SENT, FAILED, NOT_DEFLECTED)')
+      .addOption(new Option('--outcome <outcome>', 'only calls with this outcome').choices(CALL_OUTCOMES))
       .option('--limit <n>', 'only the last n calls (in order of first appearance)', positiveInteger)
       .option('--since <time>', 'only calls whose first event was recorded at or after this time (epoch ms or ISO 8601), read from about there on'),
   ).action(

@@ -7,11 +7,18 @@ import { formatMs, funnelTable } from '../../demo/funnel.js';
 import { runDemo, type DemoReport } from '../../demo/run-demo.js';
 import { sandboxBanner } from '../../liveperson/sandbox/index.js';
 import { EXIT, action, outputFor, withCommonOptions } from '../cli.js';
+import { onInterrupt } from '../interrupt.js';
 import { positiveInteger } from '../options.js';
 
 function reportText(value: unknown): string {
   const report = value as DemoReport;
+  const interrupted = report.interrupted
+    ? [
+        `Interrupted: ${report.interrupted.callsFed} of ${report.interrupted.callsPlanned} calls fed, ${report.interrupted.callsPlanned - report.interrupted.callsFed} never started; ${report.interrupted.unsettledCalls} fed calls were not settled yet.`,
+      ]
+    : [];
   return [
+    ...interrupted,
     `Deflection funnel — seed ${report.seed}, ${(report.durationMs / 1000).toFixed(1)} s${report.settled ? '' : ' (NOT every call settled in time)'}`,
     funnelTable(report.funnel),
     '',
@@ -31,13 +38,15 @@ export function register(program: Command): void {
       .option('--rate <calls/s>', 'calls started per second', positiveInteger, 50)
       .option('--store <spec>', 'DEFLECT_STORE for the run (default: a fresh SQLite file in a temporary folder)')
       .option('--timeout <ms>', 'bound on waiting for the calls to settle', positiveInteger, 45_000)
-      .option('--keep', 'keep the temporary folder (store and outcomes file)')
+      .option('--keep', 'keep the temporary folder (store and outcomes file); without it the folder is removed, on Ctrl-C too')
       .option('--verbose', 'log at DEFLECT_LOG_LEVEL on stderr (default: warnings only)'),
   ).action(
     action(async (options: { config?: string; json?: boolean; calls: number; seed: number; rate: number; store?: string; timeout: number; keep?: boolean; verbose?: boolean }) => {
       const out = outputFor(options.json ?? false);
       out.note(`deflect demo: ${options.calls} calls against the embedded service. ${sandboxBanner('the in-process sandbox')}`);
+      const interrupt = onInterrupt(() => out.note('\ninterrupted: stopping the traffic and the service, then the funnel so far (Ctrl-C again to quit at once)'));
       const report = await runDemo({
+        signal: interrupt.signal,
         calls: options.calls,
         seed: options.seed,
         callsPerSecond: options.rate,
@@ -48,7 +57,9 @@ export function register(program: Command): void {
         ...(options.verbose ? { verbose: true } : {}),
         ...(options.config ? { configFile: options.config } : {}),
       });
+      interrupt.dispose();
       out.data(report, reportText);
+      if (report.interrupted) return EXIT.interrupted;
       return report.settled ? EXIT.ok : EXIT.failure;
     }),
   );

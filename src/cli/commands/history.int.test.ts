@@ -23,8 +23,19 @@ afterAll(async () => {
 });
 
 describe('deflect history', () => {
-  it('prints the timeline as a table: a header, then a line per event with source, states, attempt, http, latency, trace id', async () => {
+  it('fits the timeline in 120 columns by default', async () => {
     const run = await runDeflect(['history', 'fixture-retried'], { env });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`call fixture-retried: ${expected.length} events on 2026-11-23`);
+    expect(lines).toHaveLength(expected.length + 2);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(120);
+    expect(lines[2]).toMatch(/^09:00:02\.050 +CallBegun +kafka 3@1000 +awaitingCall → inCall +site 38856538/);
+    expect(lines.find((line) => line.includes('InviteSent'))).toMatch(/attempting → inviteSent +2 +200 +\d+ +lpCallId \d+$/);
+  });
+
+  it('--wide prints every column in full: a header, then a line per event with source, states, attempt, http, latency, trace id', async () => {
+    const run = await runDeflect(['history', 'fixture-retried', '--wide'], { env });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readCallHistory, type HistoryRow } from '../../audit/call-history.js';
-import { renderHistoryTable } from '../../audit/history-table.js';
+import { commonDay, HISTORY_WIDTH, renderHistoryTable } from '../../audit/history-table.js';
 import { openEventStore } from '../../store/open-event-store.js';
 import { CliExit, EXIT, action, configFrom, outputFor, withCommonOptions } from '../cli.js';
 
@@ -13,9 +13,10 @@ export function register(program: Command): void {
     program
       .command('history')
       .argument('<externalCallId>', "the brand's call id")
-      .description("one call's timeline: every stored event, with the state before and after it"),
+      .description("one call's timeline: every stored event, with the state before and after it")
+      .option('--wide', `every column in full (trace ids, full state paths, Kafka topics); by default the table fits ${HISTORY_WIDTH} columns`),
   ).action(
-    action(async (externalCallId: string, options: { config?: string; json?: boolean }) => {
+    action(async (externalCallId: string, options: { config?: string; json?: boolean; wide?: boolean }) => {
       const config = configFrom(options);
       // Reading must not create an empty database where there was none.
       if (config.store.kind === 'sqlite' && !existsSync(config.store.path)) {
@@ -29,7 +30,8 @@ export function register(program: Command): void {
         await store.close();
       }
       if (rows.length === 0) throw new CliExit(EXIT.failure, `no call ${externalCallId} in the store`);
-      outputFor(options.json ?? false).data(rows, () => `call ${externalCallId}: ${rows.length} events\n${renderHistoryTable(rows)}`);
+      const day = options.wide ? undefined : commonDay(rows);
+      outputFor(options.json ?? false).data(rows, () => `call ${externalCallId}: ${rows.length} events${day ? ` on ${day}` : ''}\n${renderHistoryTable(rows, { wide: options.wide ?? false })}`);
     }),
   );
 }

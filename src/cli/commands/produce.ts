@@ -5,10 +5,11 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Partitioners } from 'kafkajs';
-import { pino } from 'pino';
 import { createKafkaClient } from '../../kafka/kafka-client.js';
 import { produceNdjsonFile, type ProduceReport } from '../../kafka/produce-file.js';
+import { createLogDestination } from '../../telemetry/log-destination.js';
 import { createLogger } from '../../telemetry/logger.js';
+import { badLinesText } from '../bad-lines.js';
 import { CliExit, EXIT, action, configFrom, outputFor, withCommonOptions } from '../cli.js';
 
 function reportText(value: unknown): string {
@@ -16,7 +17,7 @@ function reportText(value: unknown): string {
   const lines = [
     `sent ${report.sent} events of ${report.calls} calls to ${report.topic} as ${report.encoding === 'json' ? 'JSON' : 'Avro'} · ${report.lines} lines · ${report.bad.length} bad`,
   ];
-  for (const bad of report.bad) lines.push(`  line ${bad.line}: ${bad.code}${bad.field ? ` (${bad.field})` : ''} ${bad.message}`);
+  lines.push(...badLinesText(report.bad, report.bad.length));
   return lines.join('\n');
 }
 
@@ -25,7 +26,7 @@ export function register(program: Command): void {
     program
       .command('produce')
       .description('publish an NDJSON file of call events to the Kafka call-events topic as Avro (local runs, demos, tests)')
-      .argument('<file>', 'NDJSON file: one JSON call event (CONTRACTS §1) per line')
+      .argument('<file>', 'NDJSON file: one JSON call event per line (README "Quickstart" and the schemas in schemas/call/)')
       .option('--json-encoding', 'send JSON values with the header content-type: application/json instead of Avro')
       .option('--topic <name>', 'the topic to publish to (default: KAFKA_TOPIC_CALL_EVENTS)')
       .addHelpText('after', '\nNeeds KAFKA_BROKERS. Exit codes: 0 sent (bad lines are listed, not sent); 1 Kafka failed; 2 bad usage or configuration.'),
@@ -34,7 +35,7 @@ export function register(program: Command): void {
       const config = configFrom(options);
       if (!config.kafka.enabled) throw new CliExit(EXIT.usage, 'DEFLECT_USAGE: KAFKA_BROKERS is not set: there is no Kafka to produce to');
       if (!existsSync(file)) throw new CliExit(EXIT.usage, `DEFLECT_USAGE: no such file: ${file}`);
-      const logger = createLogger({ level: 'warn', destination: pino.destination(2), name: 'deflect-produce' });
+      const logger = createLogger({ level: 'warn', destination: createLogDestination(process.stderr), name: 'deflect-produce' });
       const producer = createKafkaClient(config.kafka, logger).producer({
         idempotent: true,
         maxInFlightRequests: 1,

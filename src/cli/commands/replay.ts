@@ -1,10 +1,11 @@
 // `deflect replay --verify`: re-folds every call in the configured store through this release's machine and
 // compares each event's recorded state (src/audit/replay-verify.ts). Prints a summary and every divergent
-// call with its first diverging event; a progress bar on stderr when it is a terminal and the run is long.
+// call with its first diverging event; the CLI's progress bar on stderr once the run takes more than a second.
 // Exit 0 when every history replays as recorded, 1 on any divergence, 2 without --verify.
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { createProgressBar, type ProgressTerminal } from '../../audit/progress-bar.js';
+import { createProgressBar, type ProgressTerminal } from '../../shared/progress-bar.js';
+import type { Clock } from '../../shared/clock.js';
 import { renderReplayReport } from '../../audit/replay-report-text.js';
 import { verifyReplay, type VerifyReplayOptions } from '../../audit/replay-verify.js';
 import { storeHeadPosition } from '../../audit/store-head.js';
@@ -18,8 +19,9 @@ export interface ReplayVerifyRun extends Pick<VerifyReplayOptions, 'fold' | 'mac
   output: Output;
   /** Where the progress bar goes: stderr for the command. */
   terminal?: ProgressTerminal;
-  /** Events after which a run counts as long and shows its bar; 50,000 unless given. */
-  progressAfterEvents?: number;
+  /** A run longer than this shows its bar; 1 s unless given. */
+  progressAfterMs?: number;
+  clock?: Clock;
 }
 
 function workerCount(text: string): number {
@@ -31,7 +33,15 @@ function workerCount(text: string): number {
 /** Verifies, prints the report, and returns the exit code: the command without its configuration. */
 export async function runReplayVerify(run: ReplayVerifyRun): Promise<number> {
   const { store, output, terminal } = run;
-  const progress = terminal?.isTTY ? createProgressBar(terminal, { head: await storeHeadPosition(store), label: 'replay ', minEvents: run.progressAfterEvents ?? 50_000 }) : undefined;
+  const head = terminal ? await storeHeadPosition(store) : undefined;
+  const progress = terminal
+    ? createProgressBar(terminal, { label: 'replay', ...(run.progressAfterMs !== undefined ? { showAfterMs: run.progressAfterMs } : {}), ...(run.clock ? { clock: run.clock } : {}) })
+    : undefined;
+  const started = (run.clock ?? { now: Date.now }).now();
+  const rate = (events: number): string => {
+    const seconds = ((run.clock ?? { now: Date.now }).now() - started) / 1000;
+    return seconds > 0 ? `  ${Math.round(events / seconds).toLocaleString('en-US')}/s` : '';
+  };
   let report;
   try {
     report = await verifyReplay(store, {
@@ -39,7 +49,9 @@ export async function runReplayVerify(run: ReplayVerifyRun): Promise<number> {
       ...(run.machineVersion !== undefined ? { machineVersion: run.machineVersion } : {}),
       ...(run.pageSize !== undefined ? { pageSize: run.pageSize } : {}),
       ...(run.workers !== undefined ? { workers: run.workers } : {}),
-      ...(progress ? { onProgress: ({ events, position }) => progress.update(events, position) } : {}),
+      ...(progress && head !== undefined && head > 0n
+        ? { onProgress: ({ events, position }) => progress.update(Math.min(1, Number((position * 1000n) / head) / 1000), `${events.toLocaleString('en-US')} events${rate(events)}`) }
+        : {}),
     });
   } finally {
     progress?.done();

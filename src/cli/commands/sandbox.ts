@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { SANDBOX_CREDENTIALS, startSandbox, type SandboxOptions } from '../../liveperson/sandbox/index.js';
 import { SANDBOX_CLIENT_CREDENTIALS } from '../../liveperson/sandbox/sentinel.js';
 import { SANDBOX_C2M_APP, SANDBOX_C2M_HANDOFF_ID } from '../../config/sections/live-person-today.js';
-import { action, outputFor, withCommonOptions } from '../cli.js';
+import { CliExit, EXIT, action, outputFor, withCommonOptions } from '../cli.js';
 import { fraction, port, positiveInteger } from '../options.js';
 
 interface SandboxCommandOptions {
@@ -53,7 +53,12 @@ export function register(program: Command): void {
   ).action(
     action(async (options: SandboxCommandOptions) => {
       const out = outputFor(options.json ?? false);
-      const sandbox = await startSandbox(sandboxOptionsOf(options));
+      const sandbox = await startSandbox(sandboxOptionsOf(options)).catch((error: unknown) => {
+        if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+          throw new CliExit(EXIT.failure, `DEFLECT_PORT_IN_USE: ${options.host}:${options.port} is in use: give --port a free port (0 picks one)`);
+        }
+        throw error;
+      });
       const credentials = { LIVEPERSON_BASE_URL: sandbox.url, ...credentialEnv() };
       const c2m = c2mEnv(sandbox.url);
       out.data({ event: 'listening', url: sandbox.url, ledgerUrl: `${sandbox.url}/sandbox/ledger`, env: credentials, c2mEnv: c2m }, () =>

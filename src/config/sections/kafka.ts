@@ -1,17 +1,10 @@
 // Kafka: where call events come from and outcomes go in production. No brokers configured means Kafka is
 // off and the embedded mode (HTTP ingest, NDJSON outcomes) is used.
 import { defineKey, defineSection, type ReportProblem } from '../key.js';
-import { boolean, hostAndPort, httpUrl, identifier, integer, list, oneOf, secretText, text } from '../parse.js';
-import type { Secret } from '../secret.js';
+import { hostAndPort, httpUrl, identifier, integer, list } from '../parse.js';
+import { buildSasl, buildTls, kafkaSecurityKeys, type KafkaSasl, type KafkaTls } from './kafka-security.js';
 
-export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
-export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
-
-export interface KafkaSasl {
-  readonly mechanism: SaslMechanism;
-  readonly username: string;
-  readonly password: Secret;
-}
+export { SASL_MECHANISMS, type KafkaSasl, type KafkaTls, type SaslMechanism } from './kafka-security.js';
 
 export interface KafkaTopics {
   readonly callEvents: string;
@@ -29,7 +22,8 @@ export type KafkaConfig =
       readonly topics: KafkaTopics;
       /** When set, inbound records may use the Confluent wire format and outcomes are registered there. */
       readonly schemaRegistryUrl: string | undefined;
-      readonly ssl: boolean;
+      /** TLS settings; undefined: plaintext. */
+      readonly tls: KafkaTls | undefined;
       readonly sasl: KafkaSasl | undefined;
       readonly group: KafkaGroupTimeouts;
     };
@@ -103,23 +97,7 @@ export const kafkaSection = defineSection(
       default: '30000',
       description: 'How long a rebalance waits for every live member to rejoin; a member that takes longer (a long batch) is dropped from the group.',
     }),
-    defineKey({ name: 'KAFKA_SSL', group: 'kafka', parser: boolean, default: 'false', description: 'Connect to the brokers over TLS.' }),
-    defineKey({
-      name: 'KAFKA_SASL_MECHANISM',
-      group: 'kafka',
-      parser: oneOf(SASL_MECHANISMS),
-      whenUnset: 'no SASL',
-      description: 'SASL mechanism; requires `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`.',
-    }),
-    defineKey({ name: 'KAFKA_SASL_USERNAME', group: 'kafka', parser: text, whenUnset: 'no SASL', description: 'SASL user name.' }),
-    defineKey({
-      name: 'KAFKA_SASL_PASSWORD',
-      group: 'kafka',
-      parser: secretText(),
-      secret: true,
-      whenUnset: 'no SASL',
-      description: 'SASL password.',
-    }),
+    ...kafkaSecurityKeys,
   ],
   (values, report): KafkaConfig => {
     const brokers = values.KAFKA_BROKERS;
@@ -139,8 +117,8 @@ export const kafkaSection = defineSection(
       groupId: values.KAFKA_GROUP_ID,
       topics,
       schemaRegistryUrl: values.KAFKA_SCHEMA_REGISTRY_URL,
-      ssl: values.KAFKA_SSL,
-      sasl: buildSasl(values.KAFKA_SASL_MECHANISM, values.KAFKA_SASL_USERNAME, values.KAFKA_SASL_PASSWORD, report),
+      tls: buildTls(values, report),
+      sasl: buildSasl(values, report),
       group: groupTimeouts(values.KAFKA_SESSION_TIMEOUT_MS, values.KAFKA_HEARTBEAT_INTERVAL_MS, values.KAFKA_REBALANCE_TIMEOUT_MS, report),
     };
   },
@@ -150,19 +128,4 @@ function groupTimeouts(sessionTimeoutMs: number, heartbeatIntervalMs: number, re
   // Kafka's own rule: a member that heartbeats less often than a third of its session timeout risks being dropped.
   if (heartbeatIntervalMs * 3 > sessionTimeoutMs) report('KAFKA_HEARTBEAT_INTERVAL_MS', `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${sessionTimeoutMs})`);
   return { sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs };
-}
-
-function buildSasl(
-  mechanism: SaslMechanism | undefined,
-  username: string | undefined,
-  password: Secret | undefined,
-  report: ReportProblem,
-): KafkaSasl | undefined {
-  if (mechanism === undefined) {
-    if (username !== undefined || password !== undefined) report('KAFKA_SASL_MECHANISM', 'is required when a SASL user name or password is set');
-    return undefined;
-  }
-  if (username === undefined) report('KAFKA_SASL_USERNAME', `is required with KAFKA_SASL_MECHANISM=${mechanism}`);
-  if (password === undefined) report('KAFKA_SASL_PASSWORD', `is required with KAFKA_SASL_MECHANISM=${mechanism}`);
-  return username === undefined || password === undefined ? undefined : { mechanism, username, password };
 }

@@ -1,4 +1,6 @@
 // Which event store holds the call streams: memory (tests), embedded SQLite (the default), PostgreSQL or EventStoreDB.
+import { isDeflectError } from '../../shared/errors.js';
+import { checkEsdbConnectionString } from '../../store/esdb-connection.js';
 import { defineKey, defineSection } from '../key.js';
 import { fail, oneOf, ok, pattern, type Parser } from '../parse.js';
 import { inDataDir } from './data.js';
@@ -30,9 +32,18 @@ export const storeSpec: Parser<StoreLocation> = {
     }
     // libpq's URI form; what it leaves out (even the host) comes from the PG* variables, as with psql.
     if (/^postgres(ql)?:\/\//.test(raw)) return ok({ kind: 'postgres', connectionString: raw });
-    // The connection string may hold several hosts and credentials; EventStoreDB's client parses the rest.
+    // The connection string may hold several hosts and credentials. It gets the same check here as where the
+    // client is made, so `deflect config` refuses what `deflect start` would (credentials with tls=false, …).
     const esdb = /^esdb(\+discover)?:\/\/./.exec(raw);
-    if (esdb) return ok({ kind: 'esdb', connectionString: raw });
+    if (esdb) {
+      try {
+        checkEsdbConnectionString(raw);
+      } catch (error) {
+        if (!isDeflectError(error)) throw error;
+        return fail(error.message.replace(/^invalid configuration: DEFLECT_STORE \((.*)\): /, '$1: '));
+      }
+      return ok({ kind: 'esdb', connectionString: raw });
+    }
     // Not quoted back: a mistyped connection string can carry a password.
     return fail(`must be ${EXPECTS}`);
   },

@@ -2,6 +2,7 @@
 // and files take), and answer 202 once their facts are durable, with the eventIds recorded and those that
 // were duplicates. Ingest never waits for LivePerson (invariant 7): invites go out after the answer.
 import type { Decision } from '../../decide/decider.js';
+import { needs } from '../access.js';
 import { decodeCallEvents } from '../call-events-body.js';
 import { requestTraceparent } from '../request-tracing.js';
 import { HTTP_ROUTES } from '../routes.js';
@@ -34,10 +35,17 @@ export function summarizeDecisions(eventIds: string[], decisions: Decision[]): C
   return result;
 }
 
-export const callEventsRoutes: RouteModule = (app, { service, publishCallEvents }) => {
-  app.post(HTTP_ROUTES.postCallEvents, async (request, reply) => {
+export const callEventsRoutes: RouteModule = (app, { service, metrics, publishCallEvents }) => {
+  app.post(HTTP_ROUTES.postCallEvents, needs('ingest'), async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const events = decodeCallEvents(request.headers['content-type'], body);
+    let events;
+    try {
+      events = decodeCallEvents(request.headers['content-type'], body);
+    } catch (error) {
+      // Nothing of a refused request is stored: it counts once, whatever it held.
+      metrics.ingestEvents.inc({ source: 'http', result: 'invalid' });
+      throw error;
+    }
     const traceparent = requestTraceparent(request);
     if (publishCallEvents) {
       const { topic } = await publishCallEvents(events, traceparent);

@@ -84,6 +84,20 @@ describe('the LiveDeflect sandbox: invites', () => {
     expect(JSON.stringify(recorded)).not.toContain('John');
   });
 
+  it('starts its callIds somewhere else in every sandbox, so two runs never hand out the same lpCallId', async () => {
+    const other = await startSandbox({ clock });
+    try {
+      const otherUrl = `${other.url}/api/contextAndInvite`;
+      const here = Number(((await invite('numbered-here')).json as { callId: string }).callId);
+      const there = Number(((await rawPost(otherUrl, body('numbered-there'), signed(otherUrl))).json as { callId: string }).callId);
+      expect(Number.isInteger(here) && Number.isInteger(there)).toBe(true);
+      // Each sandbox counts up from its own start; starts drawn from 800 million values do not meet by chance.
+      expect(Math.abs(here - there)).toBeGreaterThan(1_000);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('answers 400 naming the field for a body LiveDeflect would refuse, and records nothing', async () => {
     for (const [extra, field] of [
       [{ isMobile: 'false' }, 'isMobile'],
@@ -143,7 +157,7 @@ describe('the LiveDeflect sandbox: invites', () => {
 describe('the LiveDeflect sandbox: getLiveDeflectData/v2', () => {
   it('returns the rows of the site\'s transactions whose eventTime is in the window', async () => {
     const local = manualClock(Date.UTC(2026, 1, 1));
-    const own = await startSandbox({ clock: local });
+    const own = await startSandbox({ clock: local, firstCallId: 473513 });
     const sign = createOAuth1Authorizer({ credentials: SANDBOX_CREDENTIALS, clock: local });
     const ownInvite = `${own.url}/api/contextAndInvite`;
     const ownReport = `${own.url}/api/getLiveDeflectData/v2`;

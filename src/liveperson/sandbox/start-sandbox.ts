@@ -3,6 +3,7 @@
 // analytics) the way LivePerson does: OAuth 1.0 signatures, JWT signature and expiry on every bearer request, body
 // rules, LivePerson's error texts. It records every "SMS" in a ledger and injects faults on demand. It never sends
 // an SMS; it says so in a banner and on every answer.
+import { randomInt } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -43,7 +44,10 @@ export interface SandboxOptions {
   faults?: SandboxFaultRates;
   /** Accepted distance of oauth_timestamp from the clock; default 300 s. */
   timestampWindowSeconds?: number;
-  /** The first callId handed out; they increase by one. */
+  /**
+   * The first callId handed out; they increase by one. Default: a random start, so two sandboxes (two runs, two
+   * processes) do not hand out the same callIds and an lpCallId points at one SMS in a log or a ledger.
+   */
   firstCallId?: number;
 }
 
@@ -88,7 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const c2m = createC2mSandboxApi(options.c2m ?? {});
   /** Tokens a `tokenExpired` fault refused: refused again on every later use. */
   const expiredTokens = new Set<string>();
-  const ledger = createSandboxLedger(options.firstCallId ?? 473513);
+  const ledger = createSandboxLedger(options.firstCallId ?? randomInt(100_000_000, 900_000_000));
   const connectionIds = new WeakMap<Socket, number>();
   const inFlight = new Set<Promise<void>>();
   const delays = new Set<() => void>();
