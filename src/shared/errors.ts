@@ -33,7 +33,7 @@ export const ERRORS = {
   DEFLECT_DATA_DIR_UNUSABLE: { status: 500, message: 'the data folder cannot be created or written' },
   DEFLECT_DATA_DIR_LOCKED: { status: 500, message: 'the data folder is in use by another process' },
   DEFLECT_INTERRUPTED: { status: 500, message: 'interrupted' },
-  DEFLECT_KAFKA_UNAVAILABLE: { status: 503, message: 'the Kafka brokers cannot be reached or did not take the events; retry' },
+  DEFLECT_KAFKA_UNAVAILABLE: { status: 503, message: 'the Kafka brokers cannot be reached' },
   DEFLECT_KAFKA_TOPIC_MISSING: { status: 500, message: 'a Kafka topic the service needs does not exist' },
   // LivePerson classifications (an attempt's outcome, see src/liveperson/).
   DEFLECT_LP_REJECTED: { status: 502, message: 'LivePerson rejected the invite' },
