@@ -34,6 +34,8 @@ export interface RunOptions {
   sandbox?: SandboxOptions;
   /** Called for every decision, after the metrics saw it (the demo's progress). */
   onDecision?: (decision: Decision) => void;
+  /** Where the built console is; default dist/console (tests build their own). */
+  consoleAssetsDir?: string;
 }
 
 export interface RunningService {
@@ -91,8 +93,9 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     metrics.watchRunner(service.runner);
     if (kafka) metrics.watchKafka(kafka);
     await service.start({ resume: !kafka });
+    const callListSince = Date.now() - LIVE_CALL_LIST_SINCE_MS;
     const callList = startLiveCallList(service.store, {
-      since: Date.now() - LIVE_CALL_LIST_SINCE_MS,
+      since: callListSince,
       onError: (error) => logger.error({ error: String(error) }, 'call list subscription stopped'),
     });
     cleanups.push(() => callList.stop());
@@ -105,7 +108,17 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       const checks = { started, stopping: !stopping, store, source: kafka ? kafka.ready() : true, outcomes: service.relay?.healthy() ?? true };
       return { ready: Object.values(checks).every(Boolean), checks };
     };
-    const http = buildHttpServer({ service, metrics, callList: callList.projection, readiness, logger, ...(kafka ? { publishCallEvents: kafka.publishCallEvents } : {}) });
+    const http = buildHttpServer({
+      service,
+      metrics,
+      callList: callList.projection,
+      callListChanges: callList.changes,
+      callListSince,
+      readiness,
+      logger,
+      ...(kafka ? { publishCallEvents: kafka.publishCallEvents, deadLetters: () => (kafka as KafkaRuntime).deadLetters() } : {}),
+      ...(options.consoleAssetsDir !== undefined ? { consoleAssetsDir: options.consoleAssetsDir } : {}),
+    });
     cleanups.push(() => http.close());
     const url = await listenHttp(http, config.http.host, config.http.port);
     started = true;

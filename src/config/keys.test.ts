@@ -69,11 +69,21 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
     ],
   },
   DEFLECT_HTTP_TOKEN: { good: [['0123456789abcdef', '0123456789abcdef']], bad: [['short', 'must be at least 16 characters (value not shown)']] },
+  DEFLECT_HTTP_INGEST_TOKEN: { good: [['0123456789abcdef', '0123456789abcdef']], bad: [['short', 'must be at least 16 characters (value not shown)']] },
+  DEFLECT_HTTP_READ_TOKEN: { good: [['0123456789abcdef', '0123456789abcdef']], bad: [['short', 'must be at least 16 characters (value not shown)']] },
   DEFLECT_HTTP_BODY_LIMIT: {
     good: [['1', 1], ['1048576', 1_048_576]],
     bad: [
       ['0', 'must be an integer 1–104857600'],
       ['1mb', 'must be an integer 1–104857600, got "1mb"'],
+    ],
+  },
+  DEFLECT_CONSOLE: { good: [['false', false], ['on', true]], bad: [['maybe', 'must be true or false, got "maybe"']] },
+  DEFLECT_CONSOLE_TRACE_URL: {
+    good: [['http://127.0.0.1:16686/trace/{traceId}', 'http://127.0.0.1:16686/trace/{traceId}']],
+    bad: [
+      ['http://127.0.0.1:16686/trace/', 'must contain {traceId}, got "http://127.0.0.1:16686/trace/"'],
+      ['ftp://x/{traceId}', 'must be an http:// or https:// URL, got "ftp://x/trace-id"'],
     ],
   },
   KAFKA_BROKERS: {

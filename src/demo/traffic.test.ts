@@ -54,12 +54,14 @@ describe('funnel and progress rendering', () => {
       calls: 10,
       offered: 8,
       accepted: 6,
+      eligible: 4,
+      attempted: 4,
       invited: 4,
       failed: { INELIGIBLE_NUMBER: 2 },
       notDeflected: { DECLINED: 2, ENDED_BEFORE_ACCEPT: 2 },
       inProgress: 0,
       attempts: 5,
-      acceptToInviteMs: { p50: 40, p95: 1_500, max: 2_000 },
+      acceptToInviteMs: { p50: 40, p95: 1_500, p99: 2_000, max: 2_000, buckets: [] },
     });
     expect(table).toMatch(/invite sent\s+4\s+67% of accepted/);
     expect(table).toMatch(/ {4}INELIGIBLE_NUMBER\s+2/);

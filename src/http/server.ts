@@ -21,7 +21,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   traceRequests(app);
-  requireBearerToken(app, http.token);
+  requireBearerToken(app, http);
   app.setErrorHandler(createErrorHandler(deps.logger));
   app.setNotFoundHandler((request, reply) => sendError(reply, 'DEFLECT_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`));
   for (const register of ROUTE_MODULES) register(app, deps);

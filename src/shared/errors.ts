@@ -12,8 +12,10 @@ export const ERRORS = {
   DEFLECT_INVALID_EVENT: { status: 422, message: 'the call event is invalid' },
   DEFLECT_BODY_TOO_LARGE: { status: 413, message: 'the request body is too large' },
   DEFLECT_UNAUTHORIZED: { status: 401, message: 'a valid bearer token is required' },
+  DEFLECT_FORBIDDEN: { status: 403, message: 'the bearer token does not grant this' },
   DEFLECT_NOT_FOUND: { status: 404, message: 'not found' },
   DEFLECT_NOT_READY: { status: 503, message: 'the service is starting or stopping' },
+  DEFLECT_CONSOLE_NOT_BUILT: { status: 503, message: 'the console page is not built: run `npm run build` (npm install runs it)' },
   DEFLECT_INTERNAL: { status: 500, message: 'internal error' },
   // Store.
   DEFLECT_STORE_CONFLICT: { status: 409, message: 'the stream is not at the expected revision' },

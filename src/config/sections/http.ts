@@ -6,8 +6,12 @@ import type { Secret } from '../secret.js';
 export interface HttpConfig {
   readonly host: string;
   readonly port: number;
-  /** Bearer token callers must present; undefined only on a loopback host. */
+  /** Bearer token callers must present; undefined only on a loopback host. Grants every role (legacy). */
   readonly token: Secret | undefined;
+  /** Bearer token of the ingest role: may post call events. */
+  readonly ingestToken: Secret | undefined;
+  /** Bearer token of the read (audit) role: may read calls and their histories, and reveal personal data. */
+  readonly readToken: Secret | undefined;
   readonly bodyLimitBytes: number;
 }
 
@@ -39,7 +43,24 @@ export const httpSection = defineSection(
       parser: secretText(16),
       secret: true,
       whenUnset: 'no authentication (loopback hosts only)',
-      description: 'Bearer token required on every HTTP request. Required when the host is not a loopback address.',
+      description:
+        'Bearer token required on every HTTP request; it grants every role (ingest and read). Required when the host is not a loopback address, unless `DEFLECT_HTTP_INGEST_TOKEN` or `DEFLECT_HTTP_READ_TOKEN` is set.',
+    }),
+    defineKey({
+      name: 'DEFLECT_HTTP_INGEST_TOKEN',
+      group: 'http',
+      parser: secretText(16),
+      secret: true,
+      whenUnset: 'no ingest-only token',
+      description: 'Bearer token of the ingest role: it may post call events and read nothing.',
+    }),
+    defineKey({
+      name: 'DEFLECT_HTTP_READ_TOKEN',
+      group: 'http',
+      parser: secretText(16),
+      secret: true,
+      whenUnset: 'no read-only token',
+      description: 'Bearer token of the read (audit) role: it may read calls and histories and reveal the personal data the console masks, and post nothing.',
     }),
     defineKey({
       name: 'DEFLECT_HTTP_BODY_LIMIT',
@@ -50,13 +71,16 @@ export const httpSection = defineSection(
     }),
   ],
   (values, report): HttpConfig => {
-    if (values.DEFLECT_HTTP_TOKEN === undefined && !isLoopbackHost(values.DEFLECT_HTTP_HOST)) {
+    const anyToken = values.DEFLECT_HTTP_TOKEN ?? values.DEFLECT_HTTP_INGEST_TOKEN ?? values.DEFLECT_HTTP_READ_TOKEN;
+    if (anyToken === undefined && !isLoopbackHost(values.DEFLECT_HTTP_HOST)) {
       report('DEFLECT_HTTP_TOKEN', `is required when DEFLECT_HTTP_HOST is not a loopback address (got "${values.DEFLECT_HTTP_HOST}")`);
     }
     return {
       host: values.DEFLECT_HTTP_HOST,
       port: values.DEFLECT_HTTP_PORT,
       token: values.DEFLECT_HTTP_TOKEN,
+      ingestToken: values.DEFLECT_HTTP_INGEST_TOKEN,
+      readToken: values.DEFLECT_HTTP_READ_TOKEN,
       bodyLimitBytes: values.DEFLECT_HTTP_BODY_LIMIT,
     };
   },
