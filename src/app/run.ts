@@ -108,6 +108,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       const checks = { started, stopping: !stopping, store, source: kafka ? kafka.ready() : true, outcomes: service.relay?.healthy() ?? true };
       return { ready: Object.values(checks).every(Boolean), checks };
     };
+    const kafkaRuntime = kafka;
     const http = buildHttpServer({
       service,
       metrics,
@@ -116,7 +117,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       callListSince,
       readiness,
       logger,
-      ...(kafka ? { publishCallEvents: kafka.publishCallEvents, deadLetters: () => (kafka as KafkaRuntime).deadLetters() } : {}),
+      ...(kafkaRuntime ? { publishCallEvents: kafkaRuntime.publishCallEvents, deadLetters: () => kafkaRuntime.deadLetters() } : {}),
       ...(options.consoleAssetsDir !== undefined ? { consoleAssetsDir: options.consoleAssetsDir } : {}),
     });
     cleanups.push(() => http.close());

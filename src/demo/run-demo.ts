@@ -89,7 +89,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     onDecision,
   });
   try {
-    const edge = await feed(`${running.url}/v1/call-events`, scripts, options.callsPerSecond, () => {
+    const edge = await feedTraffic(`${running.url}/v1/call-events`, scripts, options.callsPerSecond, () => {
       state.fed++;
       options.progress?.update(state);
     });
@@ -116,13 +116,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 const FEED_CONCURRENCY = 16;
 
 /** Posts each call's events in its script's order; calls start at the given rate, up to 16 at once. */
-async function feed(url: string, scripts: CallScript[], callsPerSecond: number, onCallFed: () => void): Promise<DemoReport['edge']> {
+export async function feedTraffic(url: string, scripts: CallScript[], callsPerSecond: number, onCallFed: () => void, headers: Record<string, string> = {}): Promise<DemoReport['edge']> {
   const edge = { eventsSent: 0, accepted: 0, duplicates: 0, refused: 0, failed: 0 };
   const start = Date.now();
   let next = 0;
   const post = async (fields: Record<string, unknown>): Promise<void> => {
     edge.eventsSent++;
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(fields) });
     const body = (await response.json()) as { accepted?: string[]; duplicates?: string[] };
     if (response.status === 202) {
       edge.accepted += body.accepted?.length ?? 0;
