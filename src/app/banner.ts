@@ -40,12 +40,13 @@ export function startBanner(running: RunningService): string {
     `deflect is running (pid ${process.pid}).`,
     `  Send call events:  POST ${url}/v1/call-events   (JSON, JSON array, NDJSON, or Avro single-object)`,
     `  Look at calls:     ${url}/v1/calls   ·   npx deflect calls`,
+    ...(config.console.enabled ? [`  Console:           ${url}/`] : []),
     `  Probes, metrics:   ${url}/healthz   ${url}/readyz   ${url}/metrics`,
     `  Store:             ${storeDescription(config)}`,
   ];
   if (config.kafka.enabled) lines.push(`  Kafka:             ${config.kafka.brokers.join(',')} topic ${config.kafka.topics.callEvents} → outcomes ${config.kafka.topics.outcomes}`);
   else lines.push(`  Outcomes:          ${config.data.outcomesFile}`);
-  if (config.http.token) lines.push('  Auth:              Authorization: Bearer <DEFLECT_HTTP_TOKEN> required');
+  if (config.http.token || config.http.ingestToken || config.http.readToken) lines.push('  Auth:              Authorization: Bearer <token> required (DEFLECT_HTTP_TOKEN, _INGEST_TOKEN or _READ_TOKEN)');
   const endpoint = config.livePerson.endpoint;
   lines.push(endpoint.kind === 'sandbox' ? '' : `  LiveDeflect:       ${endpoint.baseUrl}`);
   if (running.sandboxUrl) lines.push(sandboxBanner(running.sandboxUrl));
