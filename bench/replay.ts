@@ -10,16 +10,15 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyReplay } from '../src/audit/replay-verify.js';
-import type { CallFact } from '../src/contracts/generated/schemas.js';
 import { decodeFact } from '../src/contracts/stored-facts.js';
 import { CALL_STREAM_PREFIX } from '../src/decide/call-stream.js';
-import { createDecider, type ApplyOptions, type Decider } from '../src/decide/decider.js';
+import { createDecider } from '../src/decide/decider.js';
 import { DEFAULT_POLICY } from '../src/decide/policy.js';
-import { T0, UK_LANDLINE, fact } from '../src/decide/testing/facts.js';
+import { T0 } from '../src/decide/testing/facts.js';
+import { liveCall, windowed } from './synthetic-calls.js';
 import type { EventStore } from '../src/store/event-store.js';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { manualClock } from '../src/shared/clock.js';
-import { createInFlightWindow } from '../src/shared/in-flight-window.js';
 
 const { values } = parseArgs({
   options: { calls: { type: 'string', default: '40000' }, window: { type: 'string', default: '2000' }, page: { type: 'string', default: '1000' } },
@@ -27,55 +26,6 @@ const { values } = parseArgs({
 const CALLS = Number(values.calls);
 const WINDOW = Number(values.window);
 const PAGE = Number(values.page);
-
-const kafka = (offset: number): ApplyOptions => ({
-  source: { kind: 'kafka', topic: 'telephony.call-events', partition: offset % 12, offset: String(offset) },
-  traceparent: `00-${offset.toString(16).padStart(32, '0')}-${'1'.padStart(16, '0')}-01`,
-});
-const effect: ApplyOptions = { source: { kind: 'effect' } };
-const timer: ApplyOptions = { source: { kind: 'timer' } };
-
-/** One call's life through the decider, shaped by its number: mostly sends, some retries, doubts, declines. */
-async function liveCall(decider: Decider, i: number): Promise<void> {
-  const id = `bench-${i}`;
-  const kind = i % 20;
-  const at = T0 + i;
-  const inbound = (input: CallFact, step: number) => decider.apply(id, input, kafka(i * 8 + step));
-  await inbound(fact.callBegun(id, { occurredAt: at, ...(kind === 19 ? { customer: UK_LANDLINE, lineType: 'LANDLINE' } : {}) }), 0);
-  await inbound(fact.offered(id, { occurredAt: at + 1_000 }), 1);
-  if (kind === 17 || kind === 18) {
-    await inbound(fact.declined(id, { occurredAt: at + 2_000 }), 2);
-  } else {
-    let decision = await inbound(fact.accepted(id, { occurredAt: at + 2_000 }), 2);
-    if (kind !== 19) {
-      const attempt = async (n: number) => {
-        const attemptId = `${id}-a${n}`;
-        decision = await decider.apply(id, fact.attemptStarted(attemptId, n, at + 2_100 * n), { ...effect, fence: decision.revision });
-        return attemptId;
-      };
-      const first = await attempt(1);
-      if (kind === 14 || kind === 15) {
-        decision = await decider.apply(id, fact.attemptFailed(first, 'RETRYABLE', { httpStatus: 503, latencyMs: 40 }), effect);
-        const retry = decision.snapshot.context.retry;
-        if (!retry) throw new Error(`${id}: no retry scheduled`);
-        decision = await decider.apply(id, fact.retryDue(retry.attempt, retry.dueAt), { ...timer, fence: decision.revision });
-        await decider.apply(id, fact.sent(await attempt(2)), effect);
-      } else if (kind === 16) {
-        await decider.apply(id, fact.inDoubt(first), effect);
-        await decider.apply(id, fact.reconciled(first, `lp-${i}`), effect);
-      } else {
-        await decider.apply(id, fact.sent(first, `lp-${i}`), effect);
-      }
-    }
-  }
-  await inbound(fact.ended(id, { occurredAt: at + 40_000 }), 3);
-}
-
-async function windowed(count: number, work: (i: number) => Promise<void>): Promise<void> {
-  const inFlight = createInFlightWindow(WINDOW);
-  for (let i = 0; i < count; i++) await inFlight.add(work(i));
-  await inFlight.drain();
-}
 
 async function pages(store: EventStore, each: (events: Awaited<ReturnType<EventStore['readAll']>>) => void): Promise<number> {
   let count = 0;
@@ -100,7 +50,7 @@ try {
   const path = join(tempDir, 'replay.sqlite');
   const writer = createSqliteEventStore({ path, clock: manualClock(T0) });
   const decider = createDecider({ store: writer, clock: manualClock(T0 + 2_050), policy: DEFAULT_POLICY, random: () => 0.5, cacheSize: 2 * WINDOW });
-  const build = await timed(() => windowed(CALLS, (i) => liveCall(decider, i)));
+  const build = await timed(() => windowed(CALLS, WINDOW, (i) => liveCall(decider, i)));
   await writer.close();
 
   // A fresh connection, as `deflect replay` opens one: nothing cached in this process.

@@ -12,6 +12,11 @@ describe('README.md', () => {
     expect(sectionOf(readme, name), `README.md section ${name} is stale: run \`npm run gen\``).toBe(render?.());
   });
 
+  it('ends the quickstart by opening the console', () => {
+    const quickstart = readme.slice(readme.indexOf('## Quickstart'), readme.indexOf('\n## ', readme.indexOf('## Quickstart') + 1));
+    expect(quickstart.trimEnd().endsWith('open http://127.0.0.1:8080/')).toBe(true);
+  });
+
   it('documents the quickstart and every command', () => {
     for (const text of ['npm install', 'npm start', 'npm test', 'npx deflect calls', 'deflect ingest', 'deflect sandbox', 'deflect config', 'deflect demo', 'deflect history']) {
       expect(readme).toContain(text);

@@ -40,6 +40,7 @@ export function startBanner(running: RunningService): string {
     `deflect is running (pid ${process.pid}).`,
     `  Send call events:  POST ${url}/v1/call-events   (JSON, JSON array, NDJSON, or Avro single-object)`,
     `  Look at calls:     ${url}/v1/calls   ·   npx deflect calls`,
+    ...(config.console.enabled ? [`  Console:           ${url}/`] : []),
     `  Probes, metrics:   ${url}/healthz   ${url}/readyz   ${url}/metrics`,
     `  Store:             ${storeDescription(config)}`,
   ];

@@ -35,6 +35,8 @@ export interface RunOptions {
   sandbox?: SandboxOptions;
   /** Called for every decision, after the metrics saw it (the demo's progress). */
   onDecision?: (decision: Decision) => void;
+  /** Where the built console is; default dist/console (tests build their own). */
+  consoleAssetsDir?: string;
 }
 
 export interface RunningService {
@@ -97,8 +99,9 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     metrics.watchRunner(service.runner);
     if (kafka) metrics.watchKafka(kafka);
     await service.start({ resume: !kafka });
+    const callListSince = Date.now() - LIVE_CALL_LIST_SINCE_MS;
     const callList = startLiveCallList(service.store, {
-      since: Date.now() - LIVE_CALL_LIST_SINCE_MS,
+      since: callListSince,
       onError: (error) => logger.error({ error: String(error) }, 'call list subscription stopped'),
     });
     cleanups.push(() => callList.stop());
@@ -113,7 +116,18 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       // Each check says what is true of its part; `stopping` is the one whose truth makes the service not ready.
       return { ready: started && !stopping && store && source && outcomes, checks: { started, stopping, store, source, outcomes } };
     };
-    const http = buildHttpServer({ service, metrics, callList: callList.projection, readiness, logger, ...(kafka ? { publishCallEvents: kafka.publishCallEvents } : {}) });
+    const kafkaRuntime = kafka;
+    const http = buildHttpServer({
+      service,
+      metrics,
+      callList: callList.projection,
+      callListChanges: callList.changes,
+      callListSince,
+      readiness,
+      logger,
+      ...(kafkaRuntime ? { publishCallEvents: kafkaRuntime.publishCallEvents, deadLetters: () => kafkaRuntime.deadLetters() } : {}),
+      ...(options.consoleAssetsDir !== undefined ? { consoleAssetsDir: options.consoleAssetsDir } : {}),
+    });
     cleanups.push(() => http.close());
     const url = await listenHttp(http, config.http.host, config.http.port);
     started = true;

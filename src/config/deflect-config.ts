@@ -1,4 +1,5 @@
 // The service's whole configuration, grouped by concern, fully defaulted and frozen. Built only by loadConfig.
+import type { ConsoleConfig } from './sections/console.js';
 import type { DataConfig } from './sections/data.js';
 import type { EligibilityConfig } from './sections/eligibility.js';
 import type { HttpConfig } from './sections/http.js';
@@ -14,6 +15,7 @@ export interface DeflectConfig {
   readonly data: DataConfig;
   readonly store: StoreConfig;
   readonly http: HttpConfig;
+  readonly console: ConsoleConfig;
   readonly kafka: KafkaConfig;
   readonly livePerson: LivePersonConfig;
   readonly invite: InviteConfig;

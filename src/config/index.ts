@@ -13,6 +13,7 @@ export { secret, isSecret, SECRET_MASK, type Secret } from './secret.js';
 export type { DataConfig } from './sections/data.js';
 export type { StoreConfig } from './sections/store.js';
 export { isLoopbackHost, type HttpConfig, type HttpRole } from './sections/http.js';
+export type { ConsoleConfig } from './sections/console.js';
 export type { KafkaConfig, KafkaSasl, KafkaTls, KafkaTopics, SaslMechanism } from './sections/kafka.js';
 export { SANDBOX_BEARER_TOKEN, type LivePersonConfig, type LivePersonAuth, type LivePersonEndpoint } from './sections/live-person.js';
 export type { InviteConfig, RetryConfig } from './sections/invite.js';

@@ -3,7 +3,7 @@
 // typed part of the configuration from the parsed values with `defineSection`.
 import type { Parser } from './parse.js';
 
-export type ConfigGroup = 'data' | 'store' | 'http' | 'kafka' | 'livePerson' | 'invite' | 'eligibility' | 'telemetry' | 'log' | 'lifecycle';
+export type ConfigGroup = 'data' | 'store' | 'http' | 'console' | 'kafka' | 'livePerson' | 'invite' | 'eligibility' | 'telemetry' | 'log' | 'lifecycle';
 
 /** Where an effective value came from. Environment beats file beats default. */
 export type ConfigSource = 'env' | 'file' | 'default';

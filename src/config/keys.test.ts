@@ -84,6 +84,14 @@ const CASES: Readonly<Record<ConfigKeyName, KeyCases>> = {
       ['1mb', 'must be an integer 1–104857600, got "1mb"'],
     ],
   },
+  DEFLECT_CONSOLE: { good: [['false', false], ['on', true]], bad: [['maybe', 'must be true or false, got "maybe"']] },
+  DEFLECT_CONSOLE_TRACE_URL: {
+    good: [['http://127.0.0.1:16686/trace/{traceId}', 'http://127.0.0.1:16686/trace/{traceId}']],
+    bad: [
+      ['http://127.0.0.1:16686/trace/', 'must contain {traceId}, got "http://127.0.0.1:16686/trace/"'],
+      ['ftp://x/{traceId}', 'must be an http:// or https:// URL, got "ftp://x/trace-id"'],
+    ],
+  },
   KAFKA_BROKERS: {
     good: [
       ['localhost:9092', ['localhost:9092']],

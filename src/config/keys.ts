@@ -2,6 +2,7 @@
 // configuration from it. Add a key to its section file; everything else (loader, docs, `deflect config`)
 // follows from here.
 import type { AnyConfigKey } from './key.js';
+import { consoleSection } from './sections/console.js';
 import { dataSection } from './sections/data.js';
 import { eligibilitySection } from './sections/eligibility.js';
 import { httpSection } from './sections/http.js';
@@ -17,6 +18,7 @@ export const CONFIG_SECTIONS = {
   data: dataSection,
   store: storeSection,
   http: httpSection,
+  console: consoleSection,
   kafka: kafkaSection,
   livePerson: livePersonSection,
   invite: inviteSection,
@@ -30,6 +32,7 @@ export const CONFIG_KEYS = [
   ...dataSection.keys,
   ...storeSection.keys,
   ...httpSection.keys,
+  ...consoleSection.keys,
   ...kafkaSection.keys,
   ...livePersonSection.keys,
   ...inviteSection.keys,

@@ -20,6 +20,7 @@ export function loadConfig(env: ConfigEnv = process.env, options: LoadConfigOpti
   const data = build(sections.data);
   const store = build(sections.store);
   const http = build(sections.http);
+  const console = build(sections.console);
   const kafka = build(sections.kafka);
   const livePerson = build(sections.livePerson);
   const invite = build(sections.invite);
@@ -32,6 +33,7 @@ export function loadConfig(env: ConfigEnv = process.env, options: LoadConfigOpti
     data === undefined ||
     store === undefined ||
     http === undefined ||
+    console === undefined ||
     kafka === undefined ||
     livePerson === undefined ||
     invite === undefined ||
@@ -42,7 +44,7 @@ export function loadConfig(env: ConfigEnv = process.env, options: LoadConfigOpti
   ) {
     throw configInvalid(problems.all());
   }
-  return deepFreeze({ data, store, http, kafka, livePerson, invite, eligibility, telemetry, log, lifecycle });
+  return deepFreeze({ data, store, http, console, kafka, livePerson, invite, eligibility, telemetry, log, lifecycle });
 }
 
 /**

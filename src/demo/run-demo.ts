@@ -104,7 +104,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     throw error;
   }
   try {
-    const edge = await feed(
+    const edge = await feedTraffic(
       `${running.url}/v1/call-events`,
       scripts,
       options.callsPerSecond,
@@ -112,7 +112,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         state.fed++;
         options.progress?.update(state);
       },
-      options.signal,
+      options.signal ? { signal: options.signal } : {},
     );
     const settled = await waitUntilSettled(running.service.runner, {
       timeoutMs: options.settleTimeoutMs,
@@ -152,13 +152,20 @@ function removeTemporaryFolder(dataDir: string, removeOnExit: () => void): void 
 const FEED_CONCURRENCY = 16;
 
 /** Posts each call's events in its script's order; calls start at the given rate, up to 16 at once. */
-async function feed(url: string, scripts: CallScript[], callsPerSecond: number, onCallFed: () => void, signal?: AbortSignal): Promise<DemoReport['edge']> {
+export async function feedTraffic(
+  url: string,
+  scripts: CallScript[],
+  callsPerSecond: number,
+  onCallFed: () => void,
+  options: { signal?: AbortSignal; headers?: Record<string, string> } = {},
+): Promise<DemoReport['edge']> {
+  const { signal, headers = {} } = options;
   const edge = { eventsSent: 0, accepted: 0, duplicates: 0, refused: 0, failed: 0 };
   const start = Date.now();
   let next = 0;
   const post = async (fields: Record<string, unknown>): Promise<void> => {
     edge.eventsSent++;
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(fields) });
     const body = (await response.json()) as { accepted?: string[]; duplicates?: string[] };
     if (response.status === 202) {
       edge.accepted += body.accepted?.length ?? 0;

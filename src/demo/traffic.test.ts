@@ -61,7 +61,7 @@ describe('funnel and progress rendering', () => {
       notDeflected: { DECLINED: 2, ENDED_BEFORE_ACCEPT: 2 },
       inProgress: 0,
       attempts: 5,
-      acceptToInviteMs: { p50: 40, p95: 1_500, max: 2_000 },
+      acceptToInviteMs: { p50: 40, p95: 1_500, p99: 2_000, max: 2_000, buckets: [] },
     });
     expect(table).toMatch(/invite sent\s+4\s+67% of accepted/);
     expect(table).toMatch(/eligible\s+4\s+67% of accepted/);

@@ -3,6 +3,7 @@
 import type { Service } from '../app/service.js';
 import type { InboundCallEvent } from '../contracts/inbound.js';
 import type { CallListProjection } from '../projections/call-list.js';
+import type { CallListChanges } from '../projections/read-call-list.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { DeflectMetrics } from '../telemetry/metrics.js';
 
@@ -20,6 +21,14 @@ export interface HttpDeps {
   metrics: DeflectMetrics;
   /** The call list kept live by a store subscription; absent when the run routine keeps none. */
   callList?: CallListProjection;
+  /** Which calls of the live list changed, as they change (the console's live updates); absent with no live list. */
+  callListChanges?: CallListChanges;
+  /** Epoch ms: the live list holds the calls that appeared since then. */
+  callListSince?: number;
+  /** With Kafka on: dead letters this instance published since it started, by error code. */
+  deadLetters?: () => ReadonlyMap<string, number>;
+  /** Where the built console page is (dist/console by default; tests build their own). */
+  consoleAssetsDir?: string;
   readiness(): Promise<Readiness>;
   logger: Logger;
   /**

@@ -3,6 +3,7 @@
 import type { CallOutcome } from '../../state-machines/call-deflection.machine.js';
 import { decodeFact } from '../contracts/stored-facts.js';
 import { externalCallIdOf } from '../decide/call-stream.js';
+import { acceptTimeOf } from '../decide/policy.js';
 import type { RecordedEvent } from '../store/event-store.js';
 import { oldestKeyOf } from '../shared/oldest-key.js';
 import { INITIAL_CALL_SNAPSHOT, foldFact, isFinal, summarize, type CallSnapshot } from '../../state-machines/call-state.js';
@@ -17,8 +18,25 @@ export interface CallRow {
   state: string;
   /** Revision of the last event folded. */
   revision: number;
+  /** The skill of the acceptance, else of the latest offer. */
+  skill?: string;
+  /** Epoch ms when the store recorded the call's first event: when the call appeared. */
+  firstSeenAt: number;
+  /** Order of appearance in this list (1, 2, …): a stable cursor for paging while calls keep arriving. */
+  seq: number;
+  /** The call was offered deflection (an acceptance implies the offer, even when the offer event never came). */
+  offered: boolean;
+  accepted: boolean;
+  /** When the caller accepted, at the source (the anchor of the invite deadline). */
+  acceptedAt?: number;
+  inviteSentAt?: number;
+  /** The eligibility verdict, once assessed. */
+  eligibility?: string;
+  /** Classification of the last failed attempt (RETRYABLE, RATE_LIMITED, REJECTED, AUTH_FAILED). */
+  lastFailure?: string;
+  /** The machine's tags of the current state (`timer:retry`, `effect:reconcile`, `final`, …): what it waits for. */
+  tags: readonly string[];
 }
-
 
 /** The outcomes a call can have (README "A call's life"); a filter naming anything else is bad usage. */
 export const CALL_OUTCOMES = ['IN_PROGRESS', 'INVITE_SENT', 'FAILED', 'NOT_DEFLECTED'] as const satisfies readonly CallOutcome[];
@@ -36,7 +54,7 @@ export interface CallListEntry {
   state: string;
 }
 
-export function callListEntryOf(row: Omit<CallRow, 'revision'>): CallListEntry {
+export function callListEntryOf(row: Pick<CallRow, 'externalCallId' | 'siteId' | 'outcome' | 'reason' | 'lpCallId' | 'attempts' | 'state'>): CallListEntry {
   return {
     externalCallId: row.externalCallId,
     siteId: row.siteId ?? null,
@@ -77,7 +95,35 @@ export interface CallListOptions {
   startedBefore?: number;
 }
 
-type ListedCall = { snapshot: CallSnapshot; revision: number } | { row: CallRow; revision: number };
+/** What every listed call keeps besides its fold or its final row. */
+interface Listing {
+  revision: number;
+  firstSeenAt: number;
+  seq: number;
+}
+
+type ListedCall = (Listing & { snapshot: CallSnapshot }) | (Listing & { row: CallRow });
+
+/** A call's row from its fold. */
+export function rowOfSnapshot(externalCallId: string, snapshot: CallSnapshot, listing: Listing): CallRow {
+  const context = snapshot.context;
+  const skill = context.accepted?.skill ?? context.offeredSkill;
+  const acceptedAt = acceptTimeOf(context);
+  return {
+    externalCallId,
+    ...(context.siteId ? { siteId: context.siteId } : {}),
+    ...summarize(snapshot),
+    ...listing,
+    ...(skill ? { skill } : {}),
+    offered: context.offers > 0 || context.accepted !== undefined,
+    accepted: context.accepted !== undefined,
+    ...(acceptedAt !== undefined ? { acceptedAt } : {}),
+    ...(context.inviteSentAt !== undefined ? { inviteSentAt: context.inviteSentAt } : {}),
+    ...(context.eligibility ? { eligibility: context.eligibility.verdict } : {}),
+    ...(context.lastFailure ? { lastFailure: context.lastFailure.classification } : {}),
+    tags: [...snapshot.tags],
+  };
+}
 
 export function createCallListProjection(options: CallListOptions = {}): CallListProjection {
   const keepFinalFolds = options.keepFinalFolds ?? true;
@@ -88,11 +134,10 @@ export function createCallListProjection(options: CallListOptions = {}): CallLis
   const calls = new Map<string, ListedCall>();
   const oldestCall = oldestKeyOf(calls);
   let position: bigint | undefined;
+  let appeared = 0;
   const rowOf = (externalCallId: string, call: ListedCall): CallRow => {
     if ('row' in call) return { ...call.row, revision: call.revision };
-    const summary = summarize(call.snapshot);
-    const siteId = call.snapshot.context.siteId;
-    return { externalCallId, ...(siteId ? { siteId } : {}), ...summary, revision: call.revision };
+    return rowOfSnapshot(externalCallId, call.snapshot, { revision: call.revision, firstSeenAt: call.firstSeenAt, seq: call.seq });
   };
   return {
     apply(event) {
@@ -102,16 +147,18 @@ export function createCallListProjection(options: CallListOptions = {}): CallLis
       const listed = calls.get(externalCallId);
       // A call first seen after its beginning was dropped from a bounded list (or began before this list did).
       if (listed === undefined && (event.revision > 0 || event.recordedAt < startedSince || event.recordedAt >= startedBefore)) return;
-      const call = listed ?? { snapshot: INITIAL_CALL_SNAPSHOT, revision: -1 };
+      const call = listed ?? { snapshot: INITIAL_CALL_SNAPSHOT, revision: -1, firstSeenAt: event.recordedAt, seq: ++appeared };
       if (event.revision <= call.revision) return;
       if (listed === undefined && calls.size >= maxCalls) {
         const oldest = oldestCall();
         if (oldest !== undefined) calls.delete(oldest);
       }
       // After a final outcome only CallEnded or a rejected input can follow: neither changes the row.
-      if ('row' in call) return void calls.set(externalCallId, { row: call.row, revision: event.revision });
-      const folded = { snapshot: foldFact(call.snapshot, decodeFact(event.type, event.data)), revision: event.revision };
-      calls.set(externalCallId, !keepFinalFolds && isFinal(folded.snapshot) ? { row: rowOf(externalCallId, folded), revision: folded.revision } : folded);
+      if ('row' in call) return void calls.set(externalCallId, { ...call, revision: event.revision });
+      const folded = { ...call, snapshot: foldFact(call.snapshot, decodeFact(event.type, event.data)), revision: event.revision };
+      // A final call keeps its row alone: the fold (with the caller's number) is dropped.
+      if (keepFinalFolds || !isFinal(folded.snapshot)) return void calls.set(externalCallId, folded);
+      calls.set(externalCallId, { revision: folded.revision, firstSeenAt: call.firstSeenAt, seq: call.seq, row: rowOf(externalCallId, folded) });
     },
     snapshot(externalCallId) {
       const call = calls.get(externalCallId);

@@ -1,6 +1,6 @@
 // The call list built on demand by folding the store's global order page by page (`deflect calls`, the demo's
 // funnel), or kept live by a catch-up subscription (the HTTP list while the service runs).
-import { CALL_STREAM_PREFIX } from '../decide/call-stream.js';
+import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
 import type { EventStore, Subscription } from '../store/event-store.js';
 import { CLOCK_STEP_MARGIN_MS, lastPositionBefore } from '../store/global-order.js';
 import { readAllPages } from '../store/read-all-pages.js';
@@ -20,8 +20,15 @@ export async function readCallList(store: EventStore, options: { startedSince?: 
   return projection;
 }
 
+/** Told the externalCallId of each call whose row may have changed; returns how to stop being told. */
+export type CallListChanges = (listener: (externalCallId: string) => void) => () => void;
+
 export interface LiveCallList {
   readonly projection: CallListProjection;
+  /** Every event folded into the list, as the call it touched (the console's live updates). */
+  readonly changes: CallListChanges;
+  /** Epoch ms: the list holds the calls that appeared since this (and at most LIVE_CALL_LIST_MAX_CALLS of them). */
+  readonly since: number | undefined;
   /** Resolves once every event stored before the start (from `since` on) has been folded, or the list stopped. */
   readonly caughtUp: Promise<void>;
   stop(): Promise<void>;
@@ -45,6 +52,7 @@ export interface LiveCallListOptions {
  */
 export function startLiveCallList(store: EventStore, options: LiveCallListOptions = {}): LiveCallList {
   const projection = createCallListProjection({ keepFinalFolds: false, maxCalls: LIVE_CALL_LIST_MAX_CALLS });
+  const listeners = new Set<(externalCallId: string) => void>();
   let stopped = false;
   const subscribed: Promise<Subscription | undefined> = (async () => {
     // The bisection reads $all at positions no event need have; a store that refuses that (EventStoreDB could not
@@ -60,13 +68,23 @@ export function startLiveCallList(store: EventStore, options: LiveCallListOption
     return store.subscribeToAll({
       streamPrefix: CALL_STREAM_PREFIX,
       ...(after !== undefined ? { after } : {}),
-      onEvent: (event) => projection.apply(event),
+      onEvent: (event) => {
+        projection.apply(event);
+        if (listeners.size === 0) return;
+        const externalCallId = externalCallIdOf(event.streamName);
+        if (externalCallId !== undefined) for (const listener of listeners) listener(externalCallId);
+      },
       ...(options.onError ? { onError: options.onError } : {}),
     });
   })();
   subscribed.catch((error: unknown) => options.onError?.(error));
   return {
     projection,
+    changes(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    since: options.since,
     caughtUp: subscribed.then((subscription) => subscription?.caughtUp),
     async stop() {
       stopped = true;

@@ -15,6 +15,7 @@ export const ERRORS = {
   DEFLECT_FORBIDDEN: { status: 403, message: 'this token does not grant this route' },
   DEFLECT_NOT_FOUND: { status: 404, message: 'not found' },
   DEFLECT_NOT_READY: { status: 503, message: 'the service is starting or stopping' },
+  DEFLECT_CONSOLE_NOT_BUILT: { status: 503, message: 'the console page is not built: run `npm run build` (npm install runs it)' },
   DEFLECT_INTERNAL: { status: 500, message: 'internal error' },
   // Store.
   DEFLECT_STORE_CONFLICT: { status: 409, message: 'the stream is not at the expected revision' },
