@@ -193,7 +193,10 @@ interface Parts {
   logger: Logger;
 }
 
-/** The steps in order; true when all finished within the bound. */
+/**
+ * The steps in order; true when the service's own work (intake, the runner, the store) finished within the bound.
+ * Spans are flushed last, in what is left of it: a collector that is down or slow costs spans, never a failed stop.
+ */
 async function shutdown(parts: Parts, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const remaining = (): number => Math.max(0, deadline - Date.now());
@@ -204,11 +207,11 @@ async function shutdown(parts: Parts, timeoutMs: number): Promise<boolean> {
     await parts.callList.stop();
     // The runner gets what is left but the reserve; attempts still out then are parked (in doubt at next start).
     await parts.service.stop(Math.max(0, remaining() - CLOSING_RESERVE_MS));
-    await parts.tracing.shutdown(Math.min(CLOSING_RESERVE_MS, remaining()));
   };
   let bound: NodeJS.Timeout | undefined;
   const inTime = await Promise.race([steps().then(() => true), new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(false), timeoutMs)))]);
   if (bound) clearTimeout(bound);
+  await parts.tracing.shutdown(Math.min(CLOSING_RESERVE_MS, remaining()));
   parts.logger.info({ inTime, tookMs: timeoutMs - remaining() }, inTime ? 'stopped' : 'shutdown bound passed');
   return inTime;
 }

@@ -24,7 +24,7 @@ it('parks an in-flight attempt on SIGTERM and reconciles it at the next start, w
     DEFLECT_STORE: `sqlite:${join(dir, 'deflect.sqlite')}`,
     DEFLECT_DATA_DIR: dir,
     DEFLECT_HTTP_PORT: '0',
-    DEFLECT_LOG_LEVEL: 'warn',
+    DEFLECT_LOG_LEVEL: 'info',
     DEFLECT_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_BOUND_MS),
     LIVEPERSON_TIMEOUT_MS: '2500',
   };
@@ -47,5 +47,5 @@ it('parks an in-flight attempt on SIGTERM and reconciles it at the next start, w
   expect(ledger.sms).toEqual({ [id]: 1 });
   expect(ledger.duplicates).toEqual([]);
   second.process.child.kill('SIGTERM');
-  expect((await second.process.exited).code).toBe(0);
+  expect((await second.process.exited).code, `the second start's output:\n${second.process.stdout().slice(-3_000)}\n${second.process.stderr().slice(-2_000)}`).toBe(0);
 }, 60_000);
