@@ -7,8 +7,9 @@
 // the fsync runs on libuv's thread pool afterwards; the batch's writes settle when it returns. better-sqlite3 is
 // synchronous, so an fsync inside COMMIT blocked the event loop for as long as the disk took (p99 3–38 ms, up to
 // 120 ms, measured here while other work shared the disk): every Kafka batch, HTTP answer and timer of the process
-// waited behind it. One fsync runs at a time and covers every batch committed before it started; batches
-// committed meanwhile wait for the next. `unsyncedFrom()` tells readers where the not yet durable events begin,
+// waited behind it. One fsync runs at a time, and writes issued meanwhile wait for it and then go in one
+// transaction, so there is one commit per fsync (committing each turn's writes at once made many small commits:
+// more WAL pages, more checkpoints). `unsyncedFrom()` tells readers where the not yet durable events begin,
 // so no reader in this process acts on an event a power loss could still take back. An fsync that fails leaves
 // the file's durability unknown (the kernel may have dropped the pages it could not write): the waiting writes
 // and every later one are rejected as unavailable, as PostgreSQL stops on a failed fsync.
@@ -100,14 +101,15 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
   let scheduled: NodeJS.Immediate | undefined;
   let knownDataVersion = statements.dataVersion.get();
   const stats: GroupCommitStats = { transactions: 0, failedTransactions: 0, appends: 0, events: 0, conflicts: 0 };
-  /** Committed batches no fsync has started for yet, and the ones the running fsync covers. */
-  let unsynced: Unsynced[] = [];
+  /** The fsync under way, and the committed batches it covers. */
   let syncing: { covers: Unsynced[]; done: Promise<void> } | undefined;
   /** Set once an fsync failed: the file's durability is unknown from then on. */
   let broken: Error | undefined;
 
   function enqueue(write: PendingWrite): void {
     queue.push(write);
+    // While an fsync runs, what arrives waits for it and then goes in one transaction: one commit per fsync.
+    if (syncing) return;
     if (queue.length >= deps.maxBatch) flush();
     // setImmediate runs after the I/O callbacks and promise continuations of this turn: every append they issue
     // joins the batch.
@@ -117,17 +119,22 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
   function flush(): void {
     if (scheduled !== undefined) clearImmediate(scheduled);
     scheduled = undefined;
+    if (syncing) return;
+    const committed: Unsynced[] = [];
     while (queue.length > 0) {
       const batch = queue.slice(0, deps.maxBatch);
       queue = queue.slice(batch.length);
-      commit(batch);
+      const done = commit(batch);
+      if (done) committed.push(done);
     }
+    if (committed.length > 0 && deps.syncCommitted) startSync(deps.syncCommitted, committed);
   }
 
-  function commit(batch: readonly PendingWrite[]): void {
+  /** Commits one batch; returns it when its writers wait for an fsync, having told them otherwise. */
+  function commit(batch: readonly PendingWrite[]): Unsynced | undefined {
     if (broken) {
       for (const write of batch) write.reject(broken);
-      return;
+      return undefined;
     }
     const touched = new Map<string, number>();
     const written: { firstPosition: bigint | undefined } = { firstPosition: undefined };
@@ -141,7 +148,7 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
       stats.failedTransactions += 1;
       const detail = `a batch of ${batch.length} writes was rolled back (${errorCode(error)})`;
       for (const write of batch) write.reject(storeUnavailable(detail, error));
-      return;
+      return undefined;
     }
     // Committed: the cache learns the outcome now (the next batch builds on it); the callers once it is durable.
     for (const [streamName, revision] of touched) revisions.set(streamName, revision);
@@ -149,16 +156,13 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
     if (!deps.syncCommitted) {
       for (const settle of settlers) settle();
       if (touched.size > 0) deps.onCommitted();
-      return;
+      return undefined;
     }
-    unsynced.push({ settlers, wroteEvents: touched.size > 0, firstPosition: written.firstPosition, reject: (error) => batch.forEach((write) => write.reject(error)) });
-    if (!syncing) startSync(deps.syncCommitted);
+    return { settlers, wroteEvents: touched.size > 0, firstPosition: written.firstPosition, reject: (error) => batch.forEach((write) => write.reject(error)) };
   }
 
-  /** One fsync for every batch committed so far; when it returns, their writers learn their outcomes. */
-  function startSync(sync: () => Promise<void>): void {
-    const covers = unsynced;
-    unsynced = [];
+  /** The fsync of what was just committed; when it returns, the writers learn their outcomes and the next batch goes. */
+  function startSync(sync: () => Promise<void>, covers: Unsynced[]): void {
     const done = sync().then(
       () => {
         syncing = undefined;
@@ -169,18 +173,23 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
         syncing = undefined;
         broken = storeUnavailable(`the database file could not be made durable (fsync failed: ${errorCode(error)}); restart the service`, error);
         revisions.clear();
-        for (const batch of [...covers, ...unsynced]) batch.reject(broken);
-        unsynced = [];
+        for (const batch of covers) batch.reject(broken);
       },
     );
     syncing = { covers, done };
+    // What queued meanwhile goes once the continuations of the settled writes have run, so their appends join it.
     void done.then(() => {
-      if (unsynced.length > 0 && !broken) startSync(sync);
+      if (queue.length > 0) scheduled ??= setImmediate(flush);
     });
   }
 
-  async function drain(): Promise<void> {
-    while (syncing) await syncing.done;
+  /** Commits and syncs everything queued, until nothing is left. */
+  async function flushAll(): Promise<void> {
+    for (;;) {
+      if (syncing) await syncing.done;
+      else if (queue.length > 0) flush();
+      else return;
+    }
   }
 
   const writeBatch = deps.db.transaction((batch: readonly PendingWrite[], touched: Map<string, number>, recordedAt: number, written: { firstPosition: bigint | undefined }): Settle[] => {
@@ -232,12 +241,9 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
     storeCheckpoint(name, position) {
       return new Promise((resolve, reject) => enqueue({ kind: 'checkpoint', name, position, resolve, reject }));
     },
-    flush() {
-      flush();
-      return drain();
-    },
+    flush: flushAll,
     unsyncedFrom() {
-      for (const batch of [...(syncing?.covers ?? []), ...unsynced]) if (batch.firstPosition !== undefined) return batch.firstPosition;
+      for (const batch of syncing?.covers ?? []) if (batch.firstPosition !== undefined) return batch.firstPosition;
       return undefined;
     },
     stats: () => ({ ...stats }),
