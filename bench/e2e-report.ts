@@ -86,6 +86,13 @@ function pooled(phases: RatePhase[]): RatePhase[] {
 
 export function printRatePhases(all: RatePhase[], stored: Map<string, StoredTimes>, header: string): void {
   const phases = pooled(all);
+  const rounds = new Set(all.map((phase) => phase.round)).size;
+  /** The headline's p99 in each round, for the range. */
+  const p99ByRound = (phase: RatePhase): string =>
+    all
+      .filter((one) => one.rate === phase.rate && one.variant === phase.variant)
+      .map((one) => ms(percentile(overheadsOf(one, stored), 99)))
+      .join(', ');
   const rows: Record<string, Record<string, string | number>> = {};
   const row = (name: string, value: (phase: RatePhase) => string | number): void => {
     rows[name] = Object.fromEntries(phases.map((phase) => [`${phase.rate}/s${phase.variant ? ` ${phase.variant}` : ''}`, value(phase)]));
@@ -95,6 +102,7 @@ export function printRatePhases(all: RatePhase[], stored: Map<string, StoredTime
   row('accept → SMS, ms', (phase) => spread(of(phase, (producedAt, call) => call.receivedAt + call.answeredInMs - producedAt)));
   row("sandbox's own time, ms", (phase) => spread(of(phase, (_, call) => call.answeredInMs)));
   row("ACCEPT → SMS ABOVE THE SANDBOX'S OWN TIME, ms (target p99 <= 50 at 100/s)", (phase) => spread(overheadsOf(phase, stored)));
+  if (rounds > 1) row('  its p99 in each round, ms', p99ByRound);
   row('  produced → acceptance committed (Kafka, decode, decide), ms', (phase) => spread(of(phase, (producedAt, _, times) => (times?.acceptedAt === undefined ? undefined : times.acceptedAt - producedAt))));
   row('  → attempt committed (acceptance durable, runner, fence), ms', (phase) => spread(of(phase, (_, __, times) => (times?.acceptedAt === undefined || times.fencedAt === undefined ? undefined : times.fencedAt - times.acceptedAt))));
   row('  → request at the sandbox (fence durable, signing, HTTP), ms', (phase) => spread(of(phase, (_, call, times) => (times?.fencedAt === undefined ? undefined : call.receivedAt - times.fencedAt))));
