@@ -93,6 +93,11 @@ export function printRatePhases(all: RatePhase[], stored: Map<string, StoredTime
       .filter((one) => one.rate === phase.rate && one.variant === phase.variant)
       .map((one) => ms(percentile(overheadsOf(one, stored), 99)))
       .join(', ');
+  const kafkaP99ByRound = (phase: RatePhase): string =>
+    all
+      .filter((one) => one.rate === phase.rate && one.variant === phase.variant)
+      .map((one) => ms(percentile(one.bareKafkaMs, 99)))
+      .join(', ');
   const rows: Record<string, Record<string, string | number>> = {};
   const row = (name: string, value: (phase: RatePhase) => string | number): void => {
     rows[name] = Object.fromEntries(phases.map((phase) => [`${phase.rate}/s${phase.variant ? ` ${phase.variant}` : ''}`, value(phase)]));
@@ -107,6 +112,7 @@ export function printRatePhases(all: RatePhase[], stored: Map<string, StoredTime
   row('  → attempt committed (acceptance durable, runner, fence), ms', (phase) => spread(of(phase, (_, __, times) => (times?.acceptedAt === undefined || times.fencedAt === undefined ? undefined : times.fencedAt - times.acceptedAt))));
   row('  → request at the sandbox (fence durable, signing, HTTP), ms', (phase) => spread(of(phase, (_, call, times) => (times?.fencedAt === undefined ? undefined : call.receivedAt - times.fencedAt))));
   row('Kafka alone: a bare consumer, produced → fetched, ms', (phase) => spread(phase.bareKafkaMs));
+  if (rounds > 1) row('  its p99 in each round, ms', kafkaP99ByRound);
   row('produce → acknowledged (acks=all), ms', (phase) => spread(phase.produceAckMs));
   row('service CPU per call, ms', (phase) => (phase.cpuMs === undefined ? '—' : ms(phase.cpuMs / Math.max(1, phase.acceptedAt.size))));
   row('service event-loop delay p99 / max, ms', (phase) => phase.serviceLoop.map((loop) => `${ms(loop.p99Ms)} / ${ms(loop.maxMs)}`).join(', '));
