@@ -107,12 +107,12 @@ export function printRatePhases(all: RatePhase[], stored: Map<string, StoredTime
   row('accept → SMS, ms', (phase) => spread(of(phase, (producedAt, call) => call.receivedAt + call.answeredInMs - producedAt)));
   row("sandbox's own time, ms", (phase) => spread(of(phase, (_, call) => call.answeredInMs)));
   row("ACCEPT → SMS ABOVE THE SANDBOX'S OWN TIME, ms (target p99 <= 50 at 100/s)", (phase) => spread(overheadsOf(phase, stored)));
-  if (rounds > 1) row('  its p99 in each round, ms', p99ByRound);
+  if (rounds > 1) row('  p99 in each round, ms', p99ByRound);
   row('  produced → acceptance committed (Kafka, decode, decide), ms', (phase) => spread(of(phase, (producedAt, _, times) => (times?.acceptedAt === undefined ? undefined : times.acceptedAt - producedAt))));
   row('  → attempt committed (acceptance durable, runner, fence), ms', (phase) => spread(of(phase, (_, __, times) => (times?.acceptedAt === undefined || times.fencedAt === undefined ? undefined : times.fencedAt - times.acceptedAt))));
   row('  → request at the sandbox (fence durable, signing, HTTP), ms', (phase) => spread(of(phase, (_, call, times) => (times?.fencedAt === undefined ? undefined : call.receivedAt - times.fencedAt))));
   row('Kafka alone: a bare consumer, produced → fetched, ms', (phase) => spread(phase.bareKafkaMs));
-  if (rounds > 1) row('  its p99 in each round, ms', kafkaP99ByRound);
+  if (rounds > 1) row('  Kafka alone: p99 in each round, ms', kafkaP99ByRound);
   row('produce → acknowledged (acks=all), ms', (phase) => spread(phase.produceAckMs));
   row('service CPU per call, ms', (phase) => (phase.cpuMs === undefined ? '—' : ms(phase.cpuMs / Math.max(1, phase.acceptedAt.size))));
   row('service event-loop delay p99 / max, ms', (phase) => phase.serviceLoop.map((loop) => `${ms(loop.p99Ms)} / ${ms(loop.maxMs)}`).join(', '));
