@@ -59,6 +59,9 @@ export async function openInviteGateway(config: DeflectConfig, clock: Clock, san
     timeUnit: lp.timeUnit,
     textTagField: lp.textTagField,
     timeoutMs: lp.timeoutMs,
+    // One connection per concurrency slot: the agent's default (32) silently capped a higher
+    // DEFLECT_INVITE_CONCURRENCY, the extra attempts holding their slots while they queued for a socket.
+    maxSockets: config.invite.concurrency,
     clock,
   });
   return {
