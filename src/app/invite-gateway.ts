@@ -88,6 +88,7 @@ export async function openInviteGateway(config: DeflectConfig, clock: Clock, san
       ...(lp.c2m.app ? { app: lp.c2m.app } : {}),
       ...(lp.c2m.templateVariables ? { templateVariables: { ...lp.c2m.templateVariables } } : {}),
       timeoutMs: lp.timeoutMs,
+      maxSockets: config.invite.concurrency,
       clock,
     });
     gateway = c2m;
@@ -98,6 +99,9 @@ export async function openInviteGateway(config: DeflectConfig, clock: Clock, san
       timeUnit: lp.timeUnit,
       textTagField: lp.textTagField,
       timeoutMs: lp.timeoutMs,
+      // One connection per concurrency slot: the agent's default (32) silently capped a higher
+      // DEFLECT_INVITE_CONCURRENCY, the extra attempts holding their slots while they queued for a socket.
+      maxSockets: config.invite.concurrency,
       clock,
     });
   }

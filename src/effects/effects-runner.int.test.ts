@@ -308,6 +308,18 @@ describe('the invite step against the sandbox', () => {
     expect(h.sandbox.ledger.duplicates()).toEqual([]);
   });
 
+  it('running by itself, starts work that is due now once the scheduling code has run, not a timer turn later', async () => {
+    const loaded: string[] = [];
+    const h = (harness = await createInviteHarness({ runner: { autoRun: true }, wrapDecider: recordingLoads(loaded) }));
+    await h.acceptCall('c1');
+    // A 0 ms timer set by schedule() would fire only in the loop's next turn, after this setImmediate.
+    const startedBeforeTheNextTurn = await new Promise<boolean>((resolve) => setImmediate(() => resolve(loaded.includes('c1'))));
+    expect(startedBeforeTheNextTurn).toBe(true);
+    await h.sandbox.settled({ requests: 1 });
+    await h.runner.idle();
+    expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1 });
+  });
+
   it('holds the per-site rate limit on the injected clock', async () => {
     const h = (harness = await createInviteHarness({ runner: { siteRatePerSecond: 2 } }));
     for (let i = 0; i < 6; i++) await h.acceptCall(`c${i}`);

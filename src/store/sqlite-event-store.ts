@@ -1,7 +1,11 @@
 // The embedded, durable adapter: one SQLite file in WAL mode, appends group-committed (sqlite-group-commit.ts).
 // One process writes a file at a time (the revision cache assumes it, and detects when it was wrong); other
 // processes may read it, and a subscription sees their commits through a slow poll of PRAGMA data_version.
+// With `full` durability the WAL is fsynced off the event loop after each commit (sqlite-group-commit.ts), and
+// readAll (so every subscription) stops before this process's events that are not durable yet.
 import { randomUUID } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { DeflectError, isDeflectError } from '../shared/errors.js';
 import type { AppendResult, EventData, EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent, Subscription } from './event-store.js';
@@ -28,8 +32,10 @@ export interface SqliteEventStoreOptions {
    * Default 1000.
    */
   externalCommitPollMs?: number;
-  /** When to fsync: `full` (default) at every commit, `normal` at checkpoints. */
+  /** When to fsync: `full` (default) after every commit, before its appends settle; `normal` at checkpoints. */
   synchronous?: 'full' | 'normal';
+  /** How `full` makes a commit durable; tests slow it down or make it fail. Default: fsync the WAL file. */
+  syncWal?: (wal: FileHandle) => Promise<void>;
 }
 
 export interface SqliteEventStore extends EventStore {
@@ -42,6 +48,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
   const db = openOrFail(options);
   const statements = prepareStatements(db);
   const signal = createCommitSignal();
+  const wal = options.synchronous === 'normal' ? undefined : createWalSync(options.path, options.syncWal ?? ((handle) => handle.sync()));
   const groupCommit = createGroupCommit({
     db,
     statements,
@@ -49,6 +56,7 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     clock: options.clock ?? systemClock,
     maxBatch: Math.max(1, options.maxBatch ?? 1000),
     onCommitted: () => signal.notify(),
+    ...(wal ? { syncCommitted: wal.sync } : {}),
   });
   const subscriptions = new Set<RunningSubscription>();
   const pollMs = options.externalCommitPollMs ?? 1000;
@@ -88,7 +96,11 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
       readOptions.streamPrefix === undefined
         ? statements.readAll.all(after, limit)
         : statements.readAllWithPrefix.all({ after, prefix: readOptions.streamPrefix, limit });
-    return rows.map(toRecordedEvent);
+    // Not past this process's events that are not durable yet: what a reader does with an event (publish an
+    // outcome, show it) must not outlive a power loss that takes the event back. They follow once synced.
+    const unsynced = groupCommit.unsyncedFrom();
+    const durable = unsynced === undefined ? rows : rows.filter((row) => row.position < unsynced);
+    return durable.map(toRecordedEvent);
   }
 
   return {
@@ -138,21 +150,55 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     async close() {
       if (!acceptingWrites) return;
       acceptingWrites = false;
-      // Appends already issued were promised an outcome: commit them before the file goes away.
-      groupCommit.flush();
+      // Appends already issued were promised an outcome: commit them, durably, before the file goes away.
+      await groupCommit.flush();
       await Promise.all([...subscriptions].map((subscription) => subscription.stop()));
       readable = false;
       if (externalPoll !== undefined) clearInterval(externalPoll);
       db.close();
+      await wal?.close();
     },
 
     stats: () => groupCommit.stats(),
   };
 }
 
+/**
+ * The fsync of the WAL file for `full` durability, on libuv's thread pool. The file is opened at the first sync
+ * (after the first commit, so it exists), and its directory is synced once then, so the file's own entry is
+ * durable too. An fsync of any descriptor of a file flushes all of it, whoever wrote it.
+ */
+function createWalSync(path: string, syncWal: (wal: FileHandle) => Promise<void>): { sync(): Promise<void>; close(): Promise<void> } {
+  let handle: Promise<FileHandle> | undefined;
+  const opened = async (): Promise<FileHandle> => {
+    const wal = await open(`${path}-wal`, 'r+');
+    const directory = await open(dirname(path), 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
+    return wal;
+  };
+  return {
+    async sync() {
+      handle ??= opened();
+      const wal = await handle.catch((error: unknown) => {
+        handle = undefined;
+        throw error;
+      });
+      await syncWal(wal);
+    },
+    async close() {
+      const wal = await handle?.catch(() => undefined);
+      await wal?.close();
+    },
+  };
+}
+
 function openOrFail(options: SqliteEventStoreOptions): ReturnType<typeof openSqliteDatabase> {
   try {
-    return openSqliteDatabase({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 5000, ...(options.synchronous ? { synchronous: options.synchronous } : {}) });
+    return openSqliteDatabase({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   } catch (error) {
     throw isDeflectError(error) ? error : storeUnavailable(`cannot open ${options.path}`, error);
   }

@@ -72,7 +72,7 @@ export const storeSection = defineSection(
       parser: oneOf(['full', 'normal'] as const),
       default: 'full',
       description:
-        'SQLite only. `full` fsyncs the log at every commit, so an appended attempt survives power loss (each commit then costs an fsync, ~2.5 ms here, on the invite path); `normal` fsyncs at checkpoints: it survives a process crash but may lose the last commits on power loss.',
+        'SQLite only. `full` fsyncs the log after every commit (off the event loop) before the appends it holds resolve, so an appended attempt survives power loss (each commit then waits for an fsync, ~0.5–2.5 ms here, on the invite path); `normal` fsyncs at checkpoints: it survives a process crash but may lose the last commits on power loss.',
     }),
   ],
   (values): StoreConfig => {

@@ -39,7 +39,7 @@ export async function createInviteHarness(
     /** Share a clock and a running sandbox with an earlier harness (LivePerson outlives our process); not closed here. */
     shared?: { clock: ManualClock; sandbox: Sandbox };
     policy?: Partial<DecisionPolicy>;
-    runner?: Partial<Pick<EffectsRunnerOptions, 'concurrency' | 'siteRatePerSecond' | 'ownsCall' | 'holdsTimers'>>;
+    runner?: Partial<Pick<EffectsRunnerOptions, 'concurrency' | 'siteRatePerSecond' | 'ownsCall' | 'holdsTimers' | 'autoRun'>>;
     wrapGateway?: (gateway: InviteGateway) => InviteGateway;
     /** Wraps the decider the (first) runner uses, e.g. to count its loads; the harness's own calls bypass it. */
     wrapDecider?: (decider: Decider) => Decider;
@@ -67,6 +67,7 @@ export async function createInviteHarness(
       siteRatePerSecond: options.runner?.siteRatePerSecond ?? 0,
       ...(options.runner?.ownsCall ? { ownsCall: options.runner.ownsCall } : {}),
       ...(options.runner?.holdsTimers ? { holdsTimers: options.runner.holdsTimers } : {}),
+      ...(options.runner?.autoRun ? { autoRun: true } : {}),
     });
     return { decider, runner };
   };
