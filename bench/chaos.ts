@@ -71,7 +71,15 @@ if (values.store && schema) {
   await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await client.end();
 }
+rows.unshift(['site rate limit', 'off (DEFLECT_SITE_RATE_PER_SECOND=0)']);
 rows.unshift(['store', values.store ? `${values.store}${schema ? ` (schema ${schema})` : ''}` : 'SQLite, one file shared by the instances']);
+if (report.wrong.length > 0) {
+  // When the wrong calls began, by 10 s of the run, and the story of the first few.
+  const byTen = new Map<number, number>();
+  for (const call of report.wrong) byTen.set(Math.floor(call.beganAtS / 10) * 10, (byTen.get(Math.floor(call.beganAtS / 10) * 10) ?? 0) + 1);
+  rows.push(['wrong outcomes by when the call began', [...byTen].sort(([a], [b]) => a - b).map(([from, n]) => `${from}–${from + 10} s: ${n}`).join(', ')]);
+  for (const call of report.wrong.slice(0, 5)) rows.push([`  ${call.externalCallId} (began at ${call.beganAtS} s)`, call.story]);
+}
 const width = Math.max(...rows.map(([name]) => name.length));
 for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
 const failed = report.outcomes.missing + report.outcomes.conflicting + report.lagLeft + report.sms.callsWithTwoOrMore + report.sms.missing + report.sms.unexpected + report.lost + report.stuck.length + report.wrong.length + report.exitedOnTheirOwn.length;

@@ -269,7 +269,7 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
       }, undefined);
       return;
     }
-    const waitMs = limiter.tryTake(request.siteId);
+    const waitMs = limiter.admit(request.siteId, externalCallId);
     if (waitMs > 0) return retryLater(externalCallId, { kind: 'inviteAttempt', dueAt: clock.now() + waitMs }, clock.now() + waitMs);
     // Shutting down: the attempt is not started; the next owner of the call will find it ready.
     if (stopped) return;
