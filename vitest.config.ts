@@ -1,8 +1,16 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Two projects: Kafka suites (*.kafka.test.ts) share one real broker started by their global setup, which runs
-// only when one of them is selected, so `npx vitest run src/contracts` never starts a JVM.
-const kafkaTests = '**/*.kafka.test.ts';
+// Three tiers, picked by file name, that do not overlap (test/test-tiers.int.test.ts checks that every test file is
+// in exactly one): `npm run test:unit`, `test:int`, `test:kafka`; `npm test` runs all three.
+// - kafka: *.kafka.test.ts, against one real broker that the project's global setup starts only when a file of
+//   it is selected, so `npx vitest run src/contracts` never starts a JVM;
+// - int: *.int.test.ts against real parts (SQLite files, PostgreSQL, HTTP servers, child processes), and the
+//   console's *.browser.test.ts, which drives Chromium against a running service;
+// - unit: every other *.test.ts.
+const roots = ['src', 'state-machines', 'test', 'scripts'];
+const kafkaTests = ['**/*.kafka.test.ts'];
+const intTests = ['**/*.int.test.ts', '**/*.browser.test.ts'];
+const under = (patterns: string[]): string[] => roots.flatMap((root) => patterns.map((pattern) => `${root}/${pattern}`));
 
 export default defineConfig({
   test: {
@@ -14,15 +22,22 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'state-machines/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, kafkaTests],
+          include: under(['**/*.test.ts']),
+          exclude: [...configDefaults.exclude, ...kafkaTests, ...intTests],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'int',
+          include: under(intTests),
         },
       },
       {
         extends: true,
         test: {
           name: 'kafka',
-          include: ['src/**/*.kafka.test.ts', 'test/**/*.kafka.test.ts', 'scripts/**/*.kafka.test.ts'],
+          include: under(kafkaTests),
           globalSetup: ['test/kafka/global-setup.ts'],
         },
       },

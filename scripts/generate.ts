@@ -1,4 +1,5 @@
-// `npm run gen`: rewrites every generated artefact (TypeScript types from schemas/, the machine's diagram).
+// `npm run gen`: rewrites every generated artefact (TypeScript types from schemas/, the machine's diagram, and the
+// README's generated sections: the diagram, the configuration reference, the error codes).
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generateTypes } from './generate-types.js';

@@ -1,9 +1,10 @@
-// The README's generated sections: the machine diagram (from state-machines/call-deflection.mmd) and the
-// configuration reference (from the config key table). `npm run gen` rewrites them; test/readme.test.ts fails
-// when they are stale, so the README never disagrees with the code.
+// The README's generated sections: the machine diagram (from state-machines/call-deflection.mmd), the
+// configuration reference (from the config key table) and the error codes (from the error catalogue). `npm run gen`
+// rewrites them; test/readme.test.ts fails when they are stale, so the README never disagrees with the code.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderConfigReference } from '../src/config/index.js';
+import { renderErrorCatalogue } from './error-catalogue.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -12,6 +13,7 @@ export const README_PATH = `${root}README.md`;
 export const README_SECTIONS: Record<string, () => string> = {
   'call-machine-diagram': () => `\`\`\`mermaid\n${readFileSync(`${root}state-machines/call-deflection.mmd`, 'utf8')}\`\`\`\n`,
   'config-reference': () => renderConfigReference(),
+  'error-catalogue': () => renderErrorCatalogue(),
 };
 
 const begin = (name: string): string => `<!-- generated:${name} (do not edit here: npm run gen) -->\n`;

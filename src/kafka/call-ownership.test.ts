@@ -2,6 +2,7 @@
 // Java producer's partition of its key. An assignment change says what was gained and lost.
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import { expect, it } from 'vitest';
+import { isDeflectError } from '../shared/errors.js';
 import { createCallOwnership } from './call-ownership.js';
 
 const partitions: PartitionMetadata[] = Array.from({ length: 6 }, (_, partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0 }));
@@ -40,4 +41,15 @@ it('owns the calls of its assigned partitions only, and reports what an assignme
   expect([...ownership.owned()]).toEqual([2, 3]);
   expect(ownership.ownsCall('k', 3)).toBe(true);
   expect(ownership.ownsCall('k', 0)).toBe(false);
+});
+
+it('refuses a topic whose partitions cannot be read with DEFLECT_KAFKA_TOPIC_MISSING, naming the topic', () => {
+  let refused: unknown;
+  try {
+    createCallOwnership('telephony.call-events', []);
+  } catch (error) {
+    refused = error;
+  }
+  expect(isDeflectError(refused, 'DEFLECT_KAFKA_TOPIC_MISSING')).toBe(true);
+  expect(refused instanceof Error && refused.message).toBe('a Kafka topic the service needs does not exist: the partitions of telephony.call-events cannot be read: it has none');
 });

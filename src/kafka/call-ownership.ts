@@ -5,6 +5,7 @@
 // fed into the shared store by `deflect ingest`) falls back to the partition the Java client would give its key,
 // so that exactly one instance resumes it.
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
+import { DeflectError } from '../shared/errors.js';
 
 export interface CallOwnership {
   /** The topic's partition count. */
@@ -18,7 +19,8 @@ export interface CallOwnership {
 }
 
 export function createCallOwnership(topic: string, partitionMetadata: PartitionMetadata[]): CallOwnership {
-  if (partitionMetadata.length === 0) throw new RangeError(`topic ${topic} has no partitions`);
+  // checkTopics refuses such a topic first; this keeps any other caller to the same coded error.
+  if (partitionMetadata.length === 0) throw new DeflectError('DEFLECT_KAFKA_TOPIC_MISSING', `the partitions of ${topic} cannot be read: it has none`);
   const keyPartitioner = Partitioners.DefaultPartitioner();
   let owned = new Set<number>();
   const partitionOf = (externalCallId: string, recorded: number | undefined): number =>
