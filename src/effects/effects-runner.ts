@@ -3,7 +3,6 @@
 // scheduler (due times, slots, one piece of work per call at a time); each kind of work has its handler here:
 // invite attempts, reconciliation of in-doubt attempts, and the timers (retry due, deadline, grace), each of
 // which enters the call as a fact.
-import type { CallFact } from '../contracts/generated/schemas.js';
 import type { Decider, Decision } from '../decide/decider.js';
 import { pendingWorkOf, type PendingWork } from '../decide/pending-work.js';
 import type { Clock } from '../shared/clock.js';
@@ -12,8 +11,9 @@ import { createInviteAttempts } from './invite-attempt.js';
 import type { InviteGateway } from './invite-gateway.js';
 import type { InviteDefaults } from './invite-request.js';
 import { createInDoubtReconciliation } from './reconcile-in-doubt.js';
-import { createWorkContext, type CallAt, type EffectsLogger } from './work-context.js';
-import { createWorkScheduler, type Slot } from './work-scheduler.js';
+import { createWorkHandlers, handlerOf } from './work-handlers.js';
+import { createWorkContext, type EffectsLogger } from './work-context.js';
+import { createWorkScheduler } from './work-scheduler.js';
 
 export type { EffectsLogger } from './work-context.js';
 
@@ -70,25 +70,6 @@ export interface EffectsRunner {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-type WorkKind = PendingWork['kind'];
-type WorkOf<K extends WorkKind> = Extract<PendingWork, { kind: K }>;
-
-/** How the runner does one kind of work. */
-interface WorkHandler<W> {
-  /** It talks to LivePerson, and so runs only in a concurrency slot. */
-  needsSlot: boolean;
-  /** It enters the call as a timer fact, which input still waiting in Kafka must be allowed to beat (holdsTimers). */
-  isTimer: boolean;
-  run(call: CallAt, work: W, slot: Slot): Promise<void>;
-}
-
-/** One handler per kind of pending work: a new kind does not compile until it is handled here. */
-type WorkHandlers = { [K in WorkKind]: WorkHandler<WorkOf<K>> };
-
-const TALKS_TO_LIVEPERSON = { needsSlot: true, isTimer: false };
-const RECORDS_A_FACT = { needsSlot: false, isTimer: false };
-const TIMER = { needsSlot: false, isTimer: true };
-
 /** What a call's work was scheduled with. */
 interface CallWork {
   revision: number;
@@ -114,40 +95,20 @@ export function createEffectsRunner(options: EffectsRunnerOptions): EffectsRunne
   const invites = createInviteAttempts(context, { inviteDefaults: options.inviteDefaults, siteRatePerSecond: options.siteRatePerSecond });
   const inDoubt = createInDoubtReconciliation(context, { inviteDefaults: options.inviteDefaults, marginMs: options.reconcileMarginMs ?? 60_000 });
 
-  const handlers: WorkHandlers = {
-    inviteAttempt: { ...TALKS_TO_LIVEPERSON, run: (call, _work, slot) => invites.attempt(call, slot) },
-    reconcile: { ...TALKS_TO_LIVEPERSON, run: (call, work) => inDoubt.reconcile(call, work.attemptId) },
-    attemptInFlight: {
-      ...RECORDS_A_FACT,
-      async run(call, work) {
-        // An attempt started but no request of ours is out: its process died after the fence. In doubt.
-        if (invites.isInFlight(work.attemptId)) return;
-        await context.record(call.externalCallId, { type: 'InviteAttemptInDoubt', attemptId: work.attemptId, cause: 'ATTEMPT_ABANDONED', at: clock.now() }, call.revision);
-      },
-    },
-    retryDue: { ...TIMER, run: (call, work) => recordTimer(call, { type: 'RetryDue', attempt: work.attempt, at: clock.now() }) },
-    deadline: { ...TIMER, run: (call, work) => recordTimer(call, { type: 'DeadlineReached', deadlineAt: work.dueAt, at: clock.now() }) },
-    grace: { ...TIMER, run: (call) => recordTimer(call, { type: 'GracePeriodElapsed', graceMs: decider.policy.gracePeriodMs, at: clock.now() }) },
-  };
-  const handlerOf = <K extends WorkKind>(work: WorkOf<K>): WorkHandler<WorkOf<K>> => handlers[work.kind];
-  const runWork = <K extends WorkKind>(call: CallAt, work: WorkOf<K>, slot: Slot): Promise<void> => handlerOf(work).run(call, work, slot);
+  const handlers = createWorkHandlers(context, invites, inDoubt);
 
   const scheduler = createWorkScheduler<PendingWork, CallWork>({
     clock,
     concurrency: options.concurrency,
     autoRun: options.autoRun ?? true,
-    needsSlot: (work) => handlerOf(work).needsSlot,
-    holds: (externalCallId, work, call) => handlerOf(work).isTimer && (options.holdsTimers?.(externalCallId, call.partition) ?? false),
-    run: (externalCallId, work, { revision }, slot) => runWork({ externalCallId, revision }, work, slot),
+    needsSlot: (work) => handlerOf(handlers, work).needsSlot,
+    holds: (externalCallId, work, call) => handlerOf(handlers, work).isTimer && (options.holdsTimers?.(externalCallId, call.partition) ?? false),
+    run: (externalCallId, work, { revision }, slot) => handlerOf(handlers, work).run({ externalCallId, revision }, work, slot),
     onFailure(externalCallId, work, error) {
       options.logger?.error({ externalCallId, work: work.kind, code: isDeflectError(error) ? error.code : undefined }, 'effect failed; will try again');
       scheduler.later(externalCallId, work, clock.now() + RETRY_FAILED_WORK_MS);
     },
   });
-
-  async function recordTimer(call: CallAt, fact: CallFact): Promise<void> {
-    await context.record(call.externalCallId, fact, call.revision);
-  }
 
   /** The call's pending work becomes `work`; a call another instance owns is left to it. */
   function replacePendingWork(externalCallId: string, revision: number, work: PendingWork[], partition: number | undefined): void {

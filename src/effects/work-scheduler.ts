@@ -4,6 +4,7 @@
 import type { Clock } from '../shared/clock.js';
 import { createDueQueue, type DueItem } from './due-queue.js';
 import { createWaitingLine } from './waiting-line.js';
+import { createWakeUp } from './wake-up.js';
 
 /** A concurrency slot, held from before the work starts; released once, whichever path frees it first. */
 export interface Slot {
@@ -52,14 +53,12 @@ export interface WorkScheduler<W, M> {
 
 const NO_SLOT: Slot = { release: () => undefined };
 
-/** The longest the wake timer sleeps, so a due time is never missed by much if the wall clock jumps. */
-const MAX_SLEEP_MS = 1_000;
-
 export function createWorkScheduler<W extends { dueAt: number }, M>(options: WorkSchedulerOptions<W, M>): WorkScheduler<W, M> {
   const { clock } = options;
   const queue = createDueQueue<W>();
   /** Each key's current version of its work, and what that work was scheduled with. */
   const scheduled = new Map<string, { version: number; meta: M }>();
+  const isLive = (item: DueItem<W>): boolean => scheduled.get(item.key)?.version === item.version;
   /** Keys whose work is running: the per-key mutex. */
   const busy = new Set<string>();
   /** Work that fell due while its key was busy; back in the queue when the key is free, if still current. */
@@ -70,12 +69,9 @@ export function createWorkScheduler<W extends { dueAt: number }, M>(options: Wor
   let held: DueItem<W>[] = [];
   let slotsInUse = 0;
   let version = 0;
-  let timer: NodeJS.Timeout | undefined;
-  /** A start of due work queued as a microtask (see wake). */
-  let kicked = false;
   let stopped = false;
-
-  const isLive = (item: DueItem<W>): boolean => scheduled.get(item.key)?.version === item.version;
+  const wakeUp = options.autoRun ? createWakeUp(clock, () => queue.peekDueAt(isLive), startDue) : undefined;
+  const wake = (): void => wakeUp?.arm();
 
   function takeSlot(): Slot {
     slotsInUse++;
@@ -146,36 +142,6 @@ export function createWorkScheduler<W extends { dueAt: number }, M>(options: Wor
     return started;
   }
 
-  function wake(): void {
-    if (!options.autoRun || stopped) return;
-    if (timer) clearTimeout(timer);
-    const next = queue.peekDueAt(isLive);
-    if (next === undefined) return;
-    // Work due now (an acceptance just made durable, a slot just freed) starts once the code that scheduled it
-    // has run, not a timer turn later: a 0 ms timer fires only after the rest of the loop's turn (the I/O
-    // callbacks, the group commit), and on a busy loop that turn took 15–150 ms (measured in bench:e2e).
-    if (next <= clock.now()) {
-      if (kicked) return;
-      kicked = true;
-      queueMicrotask(() => {
-        kicked = false;
-        if (stopped) return;
-        startDue();
-        wake();
-      });
-      return;
-    }
-    timer = setTimeout(
-      () => {
-        timer = undefined;
-        startDue();
-        wake();
-      },
-      Math.max(0, Math.min(MAX_SLEEP_MS, next - clock.now())),
-    );
-    timer.unref();
-  }
-
   return {
     replace(key, meta, work) {
       const entry = { version: ++version, meta };
@@ -222,7 +188,7 @@ export function createWorkScheduler<W extends { dueAt: number }, M>(options: Wor
     },
     async stop(timeoutMs) {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      wakeUp?.stop();
       for (let next = waiting.take(); next; next = waiting.take()) next.done();
       let bound: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled([...running]), new Promise((resolve) => (bound = setTimeout(resolve, timeoutMs)))]);
