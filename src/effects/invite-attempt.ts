@@ -29,7 +29,7 @@ export function createInviteAttempts(context: WorkContext, options: { inviteDefa
   const limiter = createSiteRateLimiter(clock, options.siteRatePerSecond);
   const inFlight = new Set<string>();
 
-  async function attempt({ externalCallId, revision }: CallAt, slot: Slot): Promise<void> {
+  async function attemptInvite({ externalCallId, revision }: CallAt, slot: Slot): Promise<void> {
     const call = await decider.load(externalCallId);
     if (call.revision !== revision) return context.followStore(externalCallId, call);
     const request = inviteRequestOf(externalCallId, call.snapshot.context, options.inviteDefaults);
@@ -59,6 +59,7 @@ export function createInviteAttempts(context: WorkContext, options: { inviteDefa
       inFlight.add(attemptId);
       const startedAt = clock.now();
       const { traceparent } = span;
+      // The fence: only the runner whose InviteAttemptStarted lands at this revision sends (invariant 3).
       const fence: CallFact = { type: 'InviteAttemptStarted', attemptId, attempt, gateway: gateway.name, ...(traceparent ? { traceparent } : {}), at: startedAt };
       if (!(await context.record(externalCallId, fence, revision, traceparent))) {
         endAttemptSpan(span.span, { kind: 'fenced' });
@@ -99,7 +100,7 @@ export function createInviteAttempts(context: WorkContext, options: { inviteDefa
   }
 
   return {
-    attempt,
+    attempt: attemptInvite,
     isInFlight: (attemptId) => inFlight.has(attemptId),
     get inFlight() {
       return inFlight.size;
