@@ -1,8 +1,8 @@
 // The effects runner: does what calls are waiting for, after the facts that ask for it are durable (invariant 3).
 // Each call's pending work (from the decider's decisions, or rebuilt from the store on resume) goes to the work
-// scheduler (due times, slots, one piece of work per call at a time); each kind of work has its handler here:
-// invite attempts, reconciliation of in-doubt attempts, and the timers (retry due, deadline, grace), each of
-// which enters the call as a fact.
+// scheduler (due times, slots, one piece of work per call at a time), which runs it with the handler of its kind
+// (work-handlers.ts): invite attempts, reconciliation of in-doubt attempts, and the timers (retry due, deadline,
+// grace), each of which enters the call as a fact. The runner keeps only the calls this instance owns.
 import type { Decider, Decision } from '../decide/decider.js';
 import { pendingWorkOf, type PendingWork } from '../decide/pending-work.js';
 import type { Clock } from '../shared/clock.js';
@@ -65,6 +65,7 @@ export interface EffectsRunner {
   backlog(): number;
   /** The earliest due time of any pending work. */
   nextDueAt(): number | undefined;
+  /** Invite attempts between their fence and their outcome in this process. */
   readonly inFlight: number;
   /** Stops timers; waits for running work up to `timeoutMs`, leaving the rest in the store for the next owner. */
   stop(timeoutMs?: number): Promise<void>;
