@@ -67,7 +67,8 @@ export async function createInviteHarness(
       siteRatePerSecond: options.runner?.siteRatePerSecond ?? 0,
       ...(options.runner?.ownsCall ? { ownsCall: options.runner.ownsCall } : {}),
       ...(options.runner?.holdsTimers ? { holdsTimers: options.runner.holdsTimers } : {}),
-      ...(options.runner?.autoRun ? { autoRun: true } : {}),
+      // Tests move a manual clock and run what is due themselves, unless they ask for the runner's own timers.
+      autoRun: options.runner?.autoRun ?? false,
     });
     return { decider, runner };
   };
