@@ -6,12 +6,12 @@ import { decodeFact } from '../contracts/stored-facts.js';
 import { isDeflectError } from '../shared/errors.js';
 import { callStreamName } from './call-stream.js';
 import { createDecider } from './decider.js';
-import { DEFAULT_POLICY } from './policy.js';
+import { DEFAULT_CONFIG_POLICY } from './testing/policy.js';
 import { callSpec } from './testing/call-spec.js';
 import { DIALED, T0, UK_LANDLINE, UK_MOBILE, US_CALLER, fact } from './testing/facts.js';
 
 const ACCEPT_TIME = T0 + 2_000;
-const DEADLINE = ACCEPT_TIME + DEFAULT_POLICY.inviteDeadlineMs;
+const DEADLINE = ACCEPT_TIME + DEFAULT_CONFIG_POLICY.inviteDeadlineMs;
 
 describe('before acceptance', () => {
   it('CallBegun starts the call', async () => {
@@ -62,7 +62,7 @@ describe('acceptance and eligibility', () => {
       .given('c1', fact.callBegun('c1'))
       .when(fact.accepted('c1', { deflectionAcceptTime: T0 + 500 }))
       .then({ state: 'accepted.inviting.ready' });
-    expect(decision.pending).toContainEqual({ kind: 'deadline', dueAt: T0 + 500 + DEFAULT_POLICY.inviteDeadlineMs });
+    expect(decision.pending).toContainEqual({ kind: 'deadline', dueAt: T0 + 500 + DEFAULT_CONFIG_POLICY.inviteDeadlineMs });
   });
 
   it('a US number is ambiguous: allowed by default', async () => {
@@ -121,7 +121,7 @@ describe('acceptance and eligibility', () => {
 
   it('an acceptance before the call-begun event waits a grace period', async () => {
     const decision = await callSpec().given('c1').when(fact.accepted('c1')).then({ appended: ['DeflectionAccepted'], state: 'accepted.awaitingCallContext' });
-    expect(decision.pending).toEqual([{ kind: 'grace', dueAt: ACCEPT_TIME + DEFAULT_POLICY.gracePeriodMs }]);
+    expect(decision.pending).toEqual([{ kind: 'grace', dueAt: ACCEPT_TIME + DEFAULT_CONFIG_POLICY.gracePeriodMs }]);
   });
 
   it('…and goes on when the call-begun event arrives within it', async () => {
@@ -144,7 +144,7 @@ describe('the invite step', () => {
 
   it('an attempt starts, fenced on the revision it was decided on', async () => {
     const decision = await callSpec().given('c1', ...accepted('c1')).when(fact.attemptStarted('a1'), { fence: 2 }).then({ state: 'accepted.inviting.attempting' });
-    expect(decision.pending).toEqual([{ kind: 'attemptInFlight', attemptId: 'a1', dueAt: T0 + 2_100 + DEFAULT_POLICY.attemptTimeoutMs }]);
+    expect(decision.pending).toEqual([{ kind: 'attemptInFlight', attemptId: 'a1', dueAt: T0 + 2_100 + DEFAULT_CONFIG_POLICY.attemptTimeoutMs }]);
     expect(decision.snapshot.context.attempts).toBe(1);
   });
 
@@ -207,7 +207,7 @@ describe('the invite step', () => {
   });
 
   it('RETRIES_EXHAUSTED once the attempts are used up', async () => {
-    await callSpec({ policy: { retry: { ...DEFAULT_POLICY.retry, maxAttempts: 1 } } })
+    await callSpec({ policy: { retry: { ...DEFAULT_CONFIG_POLICY.retry, maxAttempts: 1 } } })
       .given('c1', ...accepted('c1'), fact.attemptStarted('a1'))
       .when(fact.attemptFailed('a1', 'RETRYABLE'))
       .then({ appended: ['InviteAttemptFailed', { type: 'DeflectionFailed', reason: 'RETRIES_EXHAUSTED' }], outcome: 'FAILED', reason: 'RETRIES_EXHAUSTED' });
@@ -242,7 +242,7 @@ describe('the invite step', () => {
 
   it('an in-doubt attempt must be reconciled before anything else', async () => {
     const decision = await callSpec().given('c1', ...accepted('c1'), fact.attemptStarted('a1')).when(fact.inDoubt('a1')).then({ state: 'accepted.inviting.inDoubt' });
-    expect(decision.pending).toContainEqual({ kind: 'reconcile', attemptId: 'a1', dueAt: T0 + 2_100 + DEFAULT_POLICY.attemptTimeoutMs });
+    expect(decision.pending).toContainEqual({ kind: 'reconcile', attemptId: 'a1', dueAt: T0 + 2_100 + DEFAULT_CONFIG_POLICY.attemptTimeoutMs });
     expect(decision.pending.map((work) => work.kind)).not.toContain('inviteAttempt');
   });
 
@@ -298,7 +298,7 @@ describe('duplicates, order and finality', () => {
     const spec = callSpec();
     const accepted = fact.accepted('c1');
     await spec.given('c1', fact.callBegun('c1')).when(accepted).then({ status: 'applied' });
-    const restarted = createDecider({ store: spec.store, clock: spec.clock, policy: DEFAULT_POLICY });
+    const restarted = createDecider({ store: spec.store, clock: spec.clock, policy: DEFAULT_CONFIG_POLICY });
     expect((await restarted.apply('c1', accepted)).status).toBe('duplicate');
     expect(await spec.store.readStream(callStreamName('c1'))).toHaveLength(3);
   });
@@ -333,7 +333,7 @@ describe('duplicates, order and finality', () => {
     const spec = callSpec();
     await spec.given('c1', fact.callBegun('c1')).when(fact.offered('c1')).then({ status: 'applied' });
     // A second instance (its own cache) appends the acceptance behind the first one's back.
-    const other = createDecider({ store: spec.store, clock: spec.clock, policy: DEFAULT_POLICY });
+    const other = createDecider({ store: spec.store, clock: spec.clock, policy: DEFAULT_CONFIG_POLICY });
     await other.apply('c1', fact.accepted('c1'));
     const decision = await spec.decider.apply('c1', fact.ended('c1'));
     expect(decision.status).toBe('applied');
