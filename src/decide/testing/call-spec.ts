@@ -1,5 +1,7 @@
-// Given/when/then for a call's life: given the facts already in its stream, when an input arrives, then these
-// facts are appended and the call is in this state. Runs the real decider on the in-memory store.
+// Given/when/then through the command handler: given the facts already in a call's stream, when an input arrives,
+// then these facts are appended and the call is in this state. Runs the real decider on the in-memory store, for
+// tests of what reads the store downstream; the transitions themselves are specified over the pure decider
+// (call-decider-spec.ts).
 import { expect } from 'vitest';
 import type { CallFact } from '../../contracts/generated/schemas.js';
 import { decodeFact } from '../../contracts/stored-facts.js';
