@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallFact } from '../contracts/generated/schemas.js';
 import type { Decider, Decision } from '../decide/decider.js';
-import { pendingWorkOf, type PendingWork } from '../decide/pending-work.js';
+import { PENDING_WORK_KINDS, pendingWorkOf, type PendingWork } from '../decide/pending-work.js';
 import { acceptTimeOf, deadlineOf } from '../decide/policy.js';
 import type { Clock } from '../shared/clock.js';
 import { isDeflectError } from '../shared/errors.js';
@@ -98,7 +98,7 @@ interface Waiting {
 }
 
 /** Work that enters the call as a timer fact, which input waiting in Kafka must be allowed to beat. */
-const isTimer = (work: PendingWork): boolean => work.kind === 'grace' || work.kind === 'deadline' || work.kind === 'retryDue';
+const isTimer = (work: PendingWork): boolean => PENDING_WORK_KINDS[work.kind] === 'timer';
 
 /** Work that talks to LivePerson, and so runs only in a concurrency slot. */
 const needsSlot = (work: PendingWork): boolean => work.kind === 'inviteAttempt' || work.kind === 'reconcile';
