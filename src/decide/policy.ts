@@ -115,7 +115,7 @@ type PolicyDecision = (context: CallContext, policy: DecisionPolicy, now: number
 
 /** The decision each `policy:*` tag asks for: a policy tag added to the machine does not compile until it has one. */
 const POLICY_OF_TAG: { readonly [T in PolicyTag]: PolicyDecision } = {
-  'policy:assessEligibility': (context, policy, now) => assessEligibility(context, policy, now),
+  'policy:assessEligibility': assessEligibility,
   'policy:planRetry': planRetry,
 };
 
