@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildConsole } from '../scripts/build-console.js';
 import { createDecider } from '../src/decide/decider.js';
-import { DEFAULT_POLICY } from '../src/decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../src/decide/testing/policy.js';
 import { T0 } from '../src/decide/testing/facts.js';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { manualClock } from '../src/shared/clock.js';
@@ -32,7 +32,7 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
 async function storeOf(dir: string, calls: number): Promise<{ path: string; seconds: number }> {
   const path = join(dir, `calls-${calls}.sqlite`);
   const store = createSqliteEventStore({ path, synchronous: 'normal' });
-  const decider = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_POLICY, random: () => 0.5, cacheSize: 4_000 });
+  const decider = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_CONFIG_POLICY, random: () => 0.5, cacheSize: 4_000 });
   const start = process.hrtime.bigint();
   await windowed(calls, 2_000, (i) => liveCall(decider, i));
   const took = seconds(start);

@@ -22,7 +22,7 @@ import { inboundFromAvro, type InboundCallEvent } from '../src/contracts/inbound
 import { createSingleObjectCodec } from '../src/contracts/single-object.js';
 import { decodeFact } from '../src/contracts/stored-facts.js';
 import { createDecider } from '../src/decide/decider.js';
-import { DEFAULT_POLICY } from '../src/decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../src/decide/testing/policy.js';
 import type { EventData, EventStore, RecordedEvent } from '../src/store/event-store.js';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { openPostgresEventStore } from '../src/store/postgres-event-store.js';
@@ -145,7 +145,7 @@ async function pipeline(kind: StoreKind, traffic: Uint8Array[]): Promise<Pipelin
   const appends: AppendShape[] = [];
   const latenciesMs: number[] = [];
   const store = timed(inner, latenciesMs, (stream, count) => appends.push({ stream, count }));
-  const decider = createDecider({ store, clock: systemClock, policy: DEFAULT_POLICY, cacheSize: 2 * BLOCK + WINDOW });
+  const decider = createDecider({ store, clock: systemClock, policy: DEFAULT_CONFIG_POLICY, cacheSize: 2 * BLOCK + WINDOW });
   const source = { kind: 'kafka', topic: 'telephony.call-events', partition: 0, offset: '0' } as const;
   const decode = (bytes: Uint8Array): InboundCallEvent => {
     const record = codec.decode(bytes);

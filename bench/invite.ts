@@ -21,7 +21,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { createDecider, type Decision } from '../src/decide/decider.js';
-import { DEFAULT_POLICY } from '../src/decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../src/decide/testing/policy.js';
 import { createEffectsRunner } from '../src/effects/effects-runner.js';
 import type { InviteGateway } from '../src/effects/invite-gateway.js';
 import { openTestGateway, type ClosableGateway, type GatewayApi, type GatewayAuth } from '../src/liveperson/testing/gateways.js';
@@ -130,7 +130,7 @@ try {
     STORE === 'postgres'
       ? await openPostgresEventStore({ connectionString: TEST_POSTGRES_URL, schema: PG_SCHEMA })
       : createSqliteEventStore({ path: join(dir, 'invite.sqlite'), synchronous: SYNC });
-  const decider = createDecider({ store, clock: systemClock, policy: { ...DEFAULT_POLICY, inviteDeadlineMs: 3_600_000 }, cacheSize: CALLS + 100 });
+  const decider = createDecider({ store, clock: systemClock, policy: { ...DEFAULT_CONFIG_POLICY, inviteDeadlineMs: 3_600_000 }, cacheSize: CALLS + 100 });
   const gateway = benchGateway(sandbox.url);
   const fenceAt = new Map<string, bigint>();
   const overheadsMs: number[] = [];

@@ -13,7 +13,7 @@ import { verifyReplay } from '../src/audit/replay-verify.js';
 import { decodeFact } from '../src/contracts/stored-facts.js';
 import { CALL_STREAM_PREFIX } from '../src/decide/call-stream.js';
 import { createDecider } from '../src/decide/decider.js';
-import { DEFAULT_POLICY } from '../src/decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../src/decide/testing/policy.js';
 import { T0 } from '../src/decide/testing/facts.js';
 import { liveCall, windowed } from './synthetic-calls.js';
 import type { EventStore } from '../src/store/event-store.js';
@@ -49,7 +49,7 @@ const tempDir = mkdtempSync(join(tmpdir(), 'deflect-bench-replay-'));
 try {
   const path = join(tempDir, 'replay.sqlite');
   const writer = createSqliteEventStore({ path, clock: manualClock(T0) });
-  const decider = createDecider({ store: writer, clock: manualClock(T0 + 2_050), policy: DEFAULT_POLICY, random: () => 0.5, cacheSize: 2 * WINDOW });
+  const decider = createDecider({ store: writer, clock: manualClock(T0 + 2_050), policy: DEFAULT_CONFIG_POLICY, random: () => 0.5, cacheSize: 2 * WINDOW });
   const build = await timed(() => windowed(CALLS, WINDOW, (i) => liveCall(decider, i)));
   await writer.close();
 

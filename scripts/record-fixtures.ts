@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CallFact } from '../src/contracts/generated/schemas.js';
 import type { ApplyOptions } from '../src/decide/decider.js';
-import { DEFAULT_POLICY, type DecisionPolicy } from '../src/decide/policy.js';
+import type { DecisionPolicy } from '../src/decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../src/decide/testing/policy.js';
 import { T0, UK_MOBILE, fact } from '../src/decide/testing/facts.js';
 import { createInviteHarness, type InviteHarness } from '../src/effects/testing/invite-harness.js';
 import { recordHistory, writeRecordedHistory } from '../src/audit/testing/recorded-history.js';
@@ -47,7 +48,7 @@ const SCENARIOS: Scenario[] = [
     file: 'expired.json',
     externalCallId: 'fixture-expired',
     description: 'LivePerson answered 503 to every attempt until the invite deadline passed; the call failed EXPIRED.',
-    policy: { retry: { ...DEFAULT_POLICY.retry, maxAttempts: 50 } },
+    policy: { retry: { ...DEFAULT_CONFIG_POLICY.retry, maxAttempts: 50 } },
     prepare: (h) => h.sandbox.setFaults({ serverErrorRate: 1, serverErrorStatus: 503 }),
   },
   {

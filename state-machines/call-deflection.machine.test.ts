@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fact } from '../src/decide/testing/facts.js';
 import { CALL_MACHINE_VERSION, callDeflectionMachine } from './call-deflection.machine.js';
-import { INITIAL_CALL_SNAPSHOT, canTake, foldFacts, isFinal, stateName, summarize } from './call-state.js';
+import { FINAL_STATE_NAMES, INITIAL_CALL_SNAPSHOT, STATES_WITH_PENDING_WORK, canTake, foldFacts, isFinal, stateName, summarize } from './call-state.js';
+import { CALL_TAGS } from './call-tags.js';
 import { renderCallMachineDiagram } from './diagram.js';
 
 describe('the call-deflection machine', () => {
@@ -69,6 +70,26 @@ describe('the call-deflection machine', () => {
 
   it('summarizes the outcome of each final state', () => {
     expect(summarize(foldFacts([fact.callBegun('c1'), fact.ended('c1')]))).toMatchObject({ outcome: 'NOT_DEFLECTED', reason: 'ENDED_BEFORE_ACCEPT', attempts: 0 });
+  });
+
+  it('uses every tag it declares, and reads the waiting and the final states off them', () => {
+    const used = new Set<string>();
+    const visit = (node: typeof callDeflectionMachine.root): void => {
+      for (const tag of node.tags) used.add(tag);
+      for (const child of Object.values(node.states)) visit(child);
+    };
+    visit(callDeflectionMachine.root);
+    expect([...used].sort()).toEqual([...CALL_TAGS].sort());
+    expect([...FINAL_STATE_NAMES].sort()).toEqual(['failed', 'inviteSent', 'notDeflected']);
+    expect([...STATES_WITH_PENDING_WORK].sort()).toEqual([
+      'accepted.assessingEligibility',
+      'accepted.awaitingCallContext',
+      'accepted.inviting.attempting',
+      'accepted.inviting.inDoubt',
+      'accepted.inviting.planningRetry',
+      'accepted.inviting.ready',
+      'accepted.inviting.retryScheduled',
+    ]);
   });
 
   it('matches its committed Mermaid diagram (run `npm run gen` after changing the machine)', () => {

@@ -1,9 +1,9 @@
 // The life of one call, as the specification of what the service may do with it.
 // Events are the stored call facts (schemas/call/*.avsc); a call's state is the fold of its stream through this
 // machine. It is pure: no `after` timers (time arrives as facts such as DeadlineReached), no side effects
-// (the decider reads the state's tags to know which policy, timer or effect is due). Bump CALL_MACHINE_VERSION
-// whenever a transition changes, so `deflect replay --verify` can name the calls whose history it re-reads.
-import { assign, setup } from 'xstate';
+// (the decider reads the state's tags, call-tags.ts, to know which policy, timer or effect is due). Bump
+// CALL_MACHINE_VERSION whenever a transition changes, so `deflect replay --verify` can name the calls whose history it re-reads.
+import { assertEvent, assign, setup } from 'xstate';
 import type {
   CallBegun,
   CallFact,
@@ -11,6 +11,7 @@ import type {
   EligibilityVerdict,
   FailureClassification,
 } from '../src/contracts/generated/schemas.js';
+import type { CallTag } from './call-tags.js';
 
 /**
  * 2: Connect to Messaging's eligibility step inside an attempt (EligibilityConfirmed, NotEligible). Version 1
@@ -65,7 +66,6 @@ export interface CallContext {
 
 const initialContext: CallContext = { offers: 0, attempts: 0, outcome: 'IN_PROGRESS' };
 
-type Fact<T extends CallFact['type']> = Extract<CallFact, { type: T }>;
 
 /** The first siteId named by any inbound fact. */
 const withSite = (context: CallContext, siteId: string | null | undefined): string | undefined => context.siteId ?? siteId ?? undefined;
@@ -74,78 +74,85 @@ export const callDeflectionMachine = setup({
   types: {
     context: {} as CallContext,
     events: {} as CallFact,
+    tags: {} as CallTag,
   },
   guards: {
-    eligible: ({ event }) => (event as Fact<'EligibilityAssessed'>).verdict === 'ELIGIBLE',
+    eligible: ({ event }) => {
+      assertEvent(event, 'EligibilityAssessed');
+      return event.verdict === 'ELIGIBLE';
+    },
     /** Outcomes of an attempt count only for the attempt the call is waiting on. */
     currentAttempt: ({ context, event }) => 'attemptId' in event && event.attemptId === context.attemptId,
     currentAttemptPermanentFailure: ({ context, event }) => {
-      const failed = event as Fact<'InviteAttemptFailed'>;
-      return failed.attemptId === context.attemptId && (failed.classification === 'REJECTED' || failed.classification === 'AUTH_FAILED');
+      assertEvent(event, 'InviteAttemptFailed');
+      return event.attemptId === context.attemptId && (event.classification === 'REJECTED' || event.classification === 'AUTH_FAILED');
     },
     foundByReconciliation: ({ context, event }) => {
-      const reconciled = event as Fact<'InDoubtReconciled'>;
-      return reconciled.attemptId === context.attemptId && reconciled.found && Boolean(reconciled.lpCallId);
+      assertEvent(event, 'InDoubtReconciled');
+      return event.attemptId === context.attemptId && event.found && Boolean(event.lpCallId);
     },
   },
   actions: {
     recordCallBegun: assign(({ context, event }) => {
-      const begun = event as Fact<'CallBegun'>;
-      return { callBegun: begun, siteId: withSite(context, begun.siteId) };
+      assertEvent(event, 'CallBegun');
+      return { callBegun: event, siteId: withSite(context, event.siteId) };
     }),
     recordOffer: assign(({ context, event }) => {
-      const offered = event as Fact<'DeflectionOffered'>;
-      return { offers: context.offers + 1, offeredSkill: offered.skill ?? context.offeredSkill, siteId: withSite(context, offered.siteId) };
+      assertEvent(event, 'DeflectionOffered');
+      return { offers: context.offers + 1, offeredSkill: event.skill ?? context.offeredSkill, siteId: withSite(context, event.siteId) };
     }),
     recordAcceptance: assign(({ context, event }) => {
-      const accepted = event as Fact<'DeflectionAccepted'>;
-      return { accepted, siteId: withSite(context, accepted.siteId) };
+      assertEvent(event, 'DeflectionAccepted');
+      return { accepted: event, siteId: withSite(context, event.siteId) };
     }),
     recordEnd: assign(({ context, event }) => {
-      const ended = event as Fact<'CallEnded'>;
-      return { ended: { reason: ended.reason, at: ended.occurredAt }, siteId: withSite(context, ended.siteId) };
+      assertEvent(event, 'CallEnded');
+      return { ended: { reason: event.reason, at: event.occurredAt }, siteId: withSite(context, event.siteId) };
     }),
     recordEligibility: assign(({ event }) => {
-      const assessed = event as Fact<'EligibilityAssessed'>;
-      return { eligibility: { verdict: assessed.verdict, basis: assessed.basis } };
+      assertEvent(event, 'EligibilityAssessed');
+      return { eligibility: { verdict: event.verdict, basis: event.basis } };
     }),
-    failForEligibility: assign(({ event }) => ({
-      outcome: 'FAILED' as const,
-      reason: (event as Fact<'EligibilityAssessed'>).verdict as FailureReason,
-    })),
+    failForEligibility: assign(({ event }) => {
+      assertEvent(event, 'EligibilityAssessed');
+      // Taken only when the verdict is not ELIGIBLE: INELIGIBLE_NUMBER or SUPPRESSED, both failure reasons.
+      return { outcome: 'FAILED' as const, reason: event.verdict as FailureReason };
+    }),
     recordAttemptStarted: assign(({ context, event }) => {
-      const started = event as Fact<'InviteAttemptStarted'>;
+      assertEvent(event, 'InviteAttemptStarted');
       // A new attempt: the previous one's failure (and its Retry-After) no longer shapes the next backoff.
-      return { attempts: context.attempts + 1, attemptId: started.attemptId, attemptStartedAt: started.at, retry: undefined, lastFailure: undefined };
+      return { attempts: context.attempts + 1, attemptId: event.attemptId, attemptStartedAt: event.at, retry: undefined, lastFailure: undefined };
     }),
     recordAttemptFailure: assign(({ event }) => {
-      const failed = event as Fact<'InviteAttemptFailed'>;
-      return {
-        lastFailure: { classification: failed.classification, code: failed.code, retryAfterMs: failed.retryAfterMs ?? undefined },
-      };
+      assertEvent(event, 'InviteAttemptFailed');
+      return { lastFailure: { classification: event.classification, code: event.code, retryAfterMs: event.retryAfterMs ?? undefined } };
     }),
-    failForAttempt: assign(({ event }) => ({
-      outcome: 'FAILED' as const,
-      reason: (event as Fact<'InviteAttemptFailed'>).classification as FailureReason,
-    })),
+    failForAttempt: assign(({ event }) => {
+      assertEvent(event, 'InviteAttemptFailed');
+      // Taken only for a permanent failure: REJECTED or AUTH_FAILED, both failure reasons.
+      return { outcome: 'FAILED' as const, reason: event.classification as FailureReason };
+    }),
     recordLivePersonEligibility: assign(({ event }) => {
-      const confirmed = event as Fact<'EligibilityConfirmed'>;
-      return { lpEligibility: { callId: confirmed.lpCallId, ...(confirmed.channel ? { channel: confirmed.channel } : {}) } };
+      assertEvent(event, 'EligibilityConfirmed');
+      return { lpEligibility: { callId: event.lpCallId, ...(event.channel ? { channel: event.channel } : {}) } };
     }),
     failNotEligible: assign({ outcome: 'FAILED' as const, reason: 'NOT_ELIGIBLE' as const }),
     recordSent: assign(({ event }) => {
-      const sent = event as Fact<'InviteSent'>;
-      return { outcome: 'INVITE_SENT' as const, lpCallId: sent.lpCallId, inviteSentAt: sent.at };
+      assertEvent(event, 'InviteSent');
+      return { outcome: 'INVITE_SENT' as const, lpCallId: event.lpCallId, inviteSentAt: event.at };
     }),
     recordSentByReconciliation: assign(({ event }) => {
-      const reconciled = event as Fact<'InDoubtReconciled'>;
-      return { outcome: 'INVITE_SENT' as const, lpCallId: reconciled.lpCallId ?? undefined, inviteSentAt: reconciled.at };
+      assertEvent(event, 'InDoubtReconciled');
+      return { outcome: 'INVITE_SENT' as const, lpCallId: event.lpCallId ?? undefined, inviteSentAt: event.at };
     }),
     recordRetryScheduled: assign(({ event }) => {
-      const scheduled = event as Fact<'RetryScheduled'>;
-      return { retry: { attempt: scheduled.attempt, dueAt: scheduled.dueAt } };
+      assertEvent(event, 'RetryScheduled');
+      return { retry: { attempt: event.attempt, dueAt: event.dueAt } };
     }),
-    failWithReason: assign(({ event }) => ({ outcome: 'FAILED' as const, reason: (event as Fact<'DeflectionFailed'>).reason })),
+    failWithReason: assign(({ event }) => {
+      assertEvent(event, 'DeflectionFailed');
+      return { outcome: 'FAILED' as const, reason: event.reason };
+    }),
     failMissingContext: assign({ outcome: 'FAILED' as const, reason: 'MISSING_CALL_CONTEXT' as const }),
     failExpired: assign({ outcome: 'FAILED' as const, reason: 'EXPIRED' as const }),
     notDeflectedDeclined: assign({ outcome: 'NOT_DEFLECTED' as const, reason: 'DECLINED' as const }),

@@ -2,6 +2,7 @@
 import { createActor, initialTransition, type ActorScope, type AnyStateNode, type SnapshotFrom } from 'xstate';
 import type { CallFact } from '../src/contracts/generated/schemas.js';
 import { callDeflectionMachine, type CallContext, type CallMachine, type CallOutcome } from './call-deflection.machine.js';
+import { isCallTag, waitsForService, type CallTag } from './call-tags.js';
 
 export type CallSnapshot = SnapshotFrom<typeof callDeflectionMachine>;
 
@@ -98,11 +99,11 @@ export function summarize(snapshot: CallSnapshot): CallSummary {
 }
 
 /** The dotted names of the machine's leaf states whose tags satisfy `wanted`, read off the machine itself. */
-function leafStatesTagged(wanted: (tag: string) => boolean): ReadonlySet<string> {
+function leafStatesTagged(wanted: (tag: CallTag) => boolean): ReadonlySet<string> {
   const names = new Set<string>();
   const visit = (node: AnyStateNode): void => {
     const children = Object.values(node.states) as AnyStateNode[];
-    if (children.length === 0 && [...node.tags].some(wanted)) names.add(node.path.join('.'));
+    if (children.length === 0 && [...node.tags].some((tag) => isCallTag(tag) && wanted(tag))) names.add(node.path.join('.'));
     for (const child of children) visit(child);
   };
   visit(callDeflectionMachine.root);
@@ -113,4 +114,4 @@ function leafStatesTagged(wanted: (tag: string) => boolean): ReadonlySet<string>
 export const FINAL_STATE_NAMES = leafStatesTagged((tag) => tag === 'final');
 
 /** States that wait for the service itself (a timer, an effect or a policy), not for the telephony platform. */
-export const STATES_WITH_PENDING_WORK = leafStatesTagged((tag) => /^(timer|effect|policy):/.test(tag));
+export const STATES_WITH_PENDING_WORK = leafStatesTagged(waitsForService);

@@ -3,7 +3,7 @@
 // pending work the store holds. Sources (HTTP, Kafka, files) and the CLI drive `service.ingest`.
 import type { DeflectConfig } from '../config/index.js';
 import { createDecider, type Decider, type Decision } from '../decide/decider.js';
-import type { DecisionPolicy } from '../decide/policy.js';
+import { policyFromConfig } from '../decide/policy.js';
 import { createEffectsRunner, type EffectsLogger, type EffectsRunner } from '../effects/effects-runner.js';
 import type { InviteGateway } from '../effects/invite-gateway.js';
 import { EVERY_CALL, findOpenCalls, partitionScope, startOpenCallsRecorder, type OpenCallsRecorder } from '../effects/open-calls.js';
@@ -68,28 +68,6 @@ export interface ServiceOptions {
  */
 const OPEN_CALLS_RECORD_EVERY_MS = 5 * 60_000;
 
-export function decisionPolicyOf(config: DeflectConfig): DecisionPolicy {
-  return {
-    inviteDeadlineMs: config.invite.deadlineMs,
-    gracePeriodMs: config.invite.graceMs,
-    // An attempt is out for at most the HTTP timeout of each request it may make; then it is surely answered or dead.
-    attemptTimeoutMs: requestsPerAttempt(config) * config.livePerson.timeoutMs + 5_000,
-    ambiguousLinePolicy: config.eligibility.ambiguousLinePolicy,
-    suppressedNumbers: config.eligibility.suppressed,
-    retry: { ...config.invite.retry },
-  };
-}
-
-/**
- * The most HTTP requests one attempt can make, each bounded by LIVEPERSON_TIMEOUT_MS: LiveDeflect's invite and one
- * re-signed retry (a refused nonce, or a refused token); with Connect to Messaging the same for eligibility and for
- * the invite; and with OAuth 2.0, per step, a token request and a renewal after a refused token.
- */
-export function requestsPerAttempt(config: DeflectConfig): number {
-  const steps = config.livePerson.api === 'c2m' ? 2 : 1;
-  return steps * (2 + (config.livePerson.auth.kind === 'oauth2' ? 2 : 0));
-}
-
 export async function createService(config: DeflectConfig, options: ServiceOptions = {}): Promise<Service> {
   // Without Kafka's partition ownership this service owns every call, and its data folders are its alone.
   const folders = options.ownedPartitions ? [] : embeddedFolders(config, { store: options.store === undefined, outcomesFile: options.outcomeSink === undefined });
@@ -111,7 +89,7 @@ async function buildService(config: DeflectConfig, options: ServiceOptions, rele
   });
   const gateway = options.gateway ?? opened?.gateway;
   if (!gateway) throw new Error('no invite gateway');
-  const decider = createDecider({ store, clock, policy: decisionPolicyOf(config), ...(options.random ? { random: options.random } : {}) });
+  const decider = createDecider({ store, clock, policy: policyFromConfig(config), ...(options.random ? { random: options.random } : {}) });
   const runner = createEffectsRunner({
     decider,
     gateway,

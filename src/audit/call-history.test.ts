@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDecider } from '../decide/decider.js';
-import { DEFAULT_POLICY } from '../decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../decide/testing/policy.js';
 import { T0, fact } from '../decide/testing/facts.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { manualClock } from '../shared/clock.js';
@@ -13,7 +13,7 @@ const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 /** A call through the real decider: Kafka, HTTP and file inputs, a 503 on attempt 1, a send on attempt 2. */
 async function retriedCall() {
   const store = createMemoryEventStore({ clock: manualClock(T0 + 5_000) });
-  const decider = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_POLICY, random: () => 0.5 });
+  const decider = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_CONFIG_POLICY, random: () => 0.5 });
   await decider.apply('c1', fact.callBegun('c1'), {
     source: { kind: 'kafka', topic: 'telephony.call-events', partition: 3, offset: '1234' },
     traceparent: `00-${TRACE}-00f067aa0ba902b7-01`,

@@ -9,7 +9,7 @@ import avsc from 'avsc';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallExport, DeflectionOutcome } from '../contracts/generated/schemas.js';
 import { createDecider } from '../decide/decider.js';
-import { DEFAULT_POLICY } from '../decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../decide/testing/policy.js';
 import { fact } from '../decide/testing/facts.js';
 import { startOutcomeRelay } from '../outcomes/outcome-relay.js';
 import type { SqliteEventStore } from '../store/sqlite-event-store.js';
@@ -40,7 +40,7 @@ async function storeWithCalls(): Promise<SqliteEventStore> {
   const { store, clock } = await fixtureStore(join(tempDir(), 'store.sqlite'));
   stores.push(store);
   clock.set(NEXT_DAY);
-  const decider = createDecider({ store, clock, policy: DEFAULT_POLICY });
+  const decider = createDecider({ store, clock, policy: DEFAULT_CONFIG_POLICY });
   await decider.apply('next-day', fact.callBegun('next-day', { occurredAt: NEXT_DAY }));
   await decider.apply('next-day', fact.offered('next-day', { occurredAt: NEXT_DAY + 1_000 }));
   return store;

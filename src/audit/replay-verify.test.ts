@@ -3,7 +3,7 @@ import type { CallFact } from '../contracts/generated/schemas.js';
 import { encodeFact } from '../contracts/stored-facts.js';
 import { callStreamName } from '../decide/call-stream.js';
 import { createDecider } from '../decide/decider.js';
-import { DEFAULT_POLICY } from '../decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../decide/testing/policy.js';
 import { appendFacts } from '../decide/testing/append-facts.js';
 import { UK_LANDLINE, fact } from '../decide/testing/facts.js';
 import type { EventStore } from '../store/event-store.js';
@@ -37,7 +37,7 @@ describe('replay --verify', () => {
 
   it('finds them again in histories the decider wrote, rejected inputs and policy decisions included', async () => {
     const store = createMemoryEventStore();
-    const decider = createDecider({ store, clock: manualClock(), policy: DEFAULT_POLICY });
+    const decider = createDecider({ store, clock: manualClock(), policy: DEFAULT_CONFIG_POLICY });
     await decider.apply('landline', fact.callBegun('landline', { customer: UK_LANDLINE, lineType: 'LANDLINE' }));
     await decider.apply('landline', fact.accepted('landline'));
     await decider.apply('landline', fact.accepted('landline'));

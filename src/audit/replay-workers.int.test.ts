@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeFact } from '../contracts/stored-facts.js';
 import { callStreamName } from '../decide/call-stream.js';
 import { createDecider } from '../decide/decider.js';
-import { DEFAULT_POLICY } from '../decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../decide/testing/policy.js';
 import { fact } from '../decide/testing/facts.js';
 import { createSqliteEventStore, type SqliteEventStore } from '../store/sqlite-event-store.js';
 import { manualClock } from '../shared/clock.js';
@@ -29,7 +29,7 @@ async function storeWithCalls(): Promise<SqliteEventStore> {
   dirs.push(dir);
   const store = createSqliteEventStore({ path: join(dir, 'store.sqlite') });
   stores.push(store);
-  const decider = createDecider({ store, clock: manualClock(), policy: DEFAULT_POLICY });
+  const decider = createDecider({ store, clock: manualClock(), policy: DEFAULT_CONFIG_POLICY });
   const ids = Array.from({ length: 120 }, (_, i) => `c${i}`);
   for (const id of ids) await decider.apply(id, fact.callBegun(id));
   for (const id of ids) await decider.apply(id, id.endsWith('3') ? fact.declined(id) : fact.offered(id));

@@ -3,7 +3,7 @@
 import { expect, it } from 'vitest';
 import { callStreamName } from './call-stream.js';
 import { createDecider } from './decider.js';
-import { DEFAULT_POLICY } from './policy.js';
+import { DEFAULT_CONFIG_POLICY } from './testing/policy.js';
 import { fact, T0, UK_MOBILE } from './testing/facts.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { manualClock } from '../shared/clock.js';
@@ -13,7 +13,7 @@ const kafka = (partition: number, offset: number) => ({ source: { kind: 'kafka' 
 it('stamps the partition of the call’s Kafka records on all its events, its effects’ included, and reads it back', async () => {
   const clock = manualClock(T0 + 2_050);
   const store = createMemoryEventStore({ clock });
-  const decider = createDecider({ store, clock, policy: DEFAULT_POLICY });
+  const decider = createDecider({ store, clock, policy: DEFAULT_CONFIG_POLICY });
   const begun = await decider.apply('c1', fact.callBegun('c1', { customer: UK_MOBILE }), kafka(4, 10));
   expect(begun).toMatchObject({ partition: 4 });
   expect(begun.partitionChangedFrom).toBeUndefined();
@@ -24,13 +24,13 @@ it('stamps the partition of the call’s Kafka records on all its events, its ef
   expect(events.map((event) => event.metadata.partition)).toEqual(events.map(() => 4));
 
   // Another instance (no cache) loading the stream knows the partition.
-  expect((await createDecider({ store, clock, policy: DEFAULT_POLICY }).load('c1')).partition).toBe(4);
+  expect((await createDecider({ store, clock, policy: DEFAULT_CONFIG_POLICY }).load('c1')).partition).toBe(4);
 });
 
 it('moves the call to the partition of a record from another partition, and says so', async () => {
   const clock = manualClock(T0 + 2_050);
   const store = createMemoryEventStore({ clock });
-  const decider = createDecider({ store, clock, policy: DEFAULT_POLICY });
+  const decider = createDecider({ store, clock, policy: DEFAULT_CONFIG_POLICY });
   const begun = fact.callBegun('c1', { customer: UK_MOBILE });
   await decider.apply('c1', begun, kafka(1, 10));
   const moved = await decider.apply('c1', fact.accepted('c1'), kafka(5, 3));
@@ -39,13 +39,13 @@ it('moves the call to the partition of a record from another partition, and says
   const duplicate = await decider.apply('c1', begun, kafka(2, 7));
   expect(duplicate).toMatchObject({ status: 'duplicate', partition: 5 });
   expect(duplicate.partitionChangedFrom).toBeUndefined();
-  expect((await createDecider({ store, clock, policy: DEFAULT_POLICY }).load('c1')).partition).toBe(5);
+  expect((await createDecider({ store, clock, policy: DEFAULT_CONFIG_POLICY }).load('c1')).partition).toBe(5);
 });
 
 it('leaves calls that never came through Kafka without a partition', async () => {
   const clock = manualClock(T0 + 2_050);
   const store = createMemoryEventStore({ clock });
-  const decider = createDecider({ store, clock, policy: DEFAULT_POLICY });
+  const decider = createDecider({ store, clock, policy: DEFAULT_CONFIG_POLICY });
   const decision = await decider.apply('c1', fact.callBegun('c1', { customer: UK_MOBILE }), { source: { kind: 'http' } });
   expect(decision.partition).toBeUndefined();
   expect((await store.readStream(callStreamName('c1')))[0]?.metadata.partition).toBeUndefined();

@@ -11,16 +11,20 @@ export function externalCallIdOf(streamName: string): string | undefined {
   return streamName.startsWith(CALL_STREAM_PREFIX) ? streamName.slice(CALL_STREAM_PREFIX.length) : undefined;
 }
 
-/** A call folded up to `revision` (-1: the stream does not exist yet). */
-export interface LoadedCall {
+/** A call as the decider knows it: the fold of its facts, and what their stored metadata adds. */
+export interface CallState {
   snapshot: CallSnapshot;
-  revision: number;
   /** Producer eventIds already in the stream (applied or rejected): the idempotency keys of invariant 8. */
-  eventIds: Set<string>;
+  eventIds: ReadonlySet<string>;
   /** The trace that delivered the acceptance: invite attempt spans are its children. */
   acceptanceTraceparent?: string;
   /** The partition of the call-events topic its latest Kafka record came from (recordedPartitionOf). */
   partition?: number;
+}
+
+/** A call folded up to `revision` (-1: the stream does not exist yet). */
+export interface LoadedCall extends CallState {
+  revision: number;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { EventStore } from '../store/event-store.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { callStreamName } from './call-stream.js';
 import { createDecider, type BatchInput, type Decision } from './decider.js';
-import { DEFAULT_POLICY } from './policy.js';
+import { DEFAULT_CONFIG_POLICY } from './testing/policy.js';
 import { T0, fact } from './testing/facts.js';
 
 /** The memory store, counting appends and reads, and failing the next append when told to. */
@@ -39,7 +39,7 @@ function countingStore(): EventStore & { appends: number; reads: number; failNex
 
 function setup() {
   const store = countingStore();
-  const decider = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_POLICY, random: () => 0.5 });
+  const decider = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_CONFIG_POLICY, random: () => 0.5 });
   const storedTypes = async (callId: string): Promise<string[]> => (await store.readStream(callStreamName(callId))).map((event) => event.type);
   return { store, decider, storedTypes };
 }
@@ -109,7 +109,7 @@ describe('applyMany', () => {
     const { store, decider, storedTypes } = setup();
     await decider.apply('c1', fact.callBegun('c1'));
     // Another instance (its own cache) appends behind this one's back.
-    const other = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_POLICY });
+    const other = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_CONFIG_POLICY });
     const accepted = fact.accepted('c1');
     await other.apply('c1', accepted);
     const decisions = await Promise.all(decider.applyMany(inputs(fact.offered('c1'), accepted, fact.ended('c1'))));
@@ -169,7 +169,7 @@ describe('the first event of a call the decider has not cached', () => {
     const { store, decider } = setup();
     const begun = fact.callBegun('c1');
     await decider.apply('c1', begun);
-    const restarted = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_POLICY, maxConflictRetries: 0 });
+    const restarted = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_CONFIG_POLICY, maxConflictRetries: 0 });
     // The wrong guess is a cache miss, not a retry: it succeeds even with no conflict retries allowed.
     expect((await restarted.apply('c1', begun)).status).toBe('duplicate');
     expect((await restarted.apply('c1', fact.offered('c1'))).revision).toBe(1);
@@ -180,7 +180,7 @@ describe('the first event of a call the decider has not cached', () => {
     const { store, decider } = setup();
     const begun = Array.from({ length: 300 }, (_, i) => fact.callBegun(`r${i}`));
     await Promise.all(decider.applyMany(begun.map((input) => ({ externalCallId: input.externalCallId, input }))));
-    const restarted = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_POLICY });
+    const restarted = createDecider({ store, clock: manualClock(T0 + 2_050), policy: DEFAULT_CONFIG_POLICY });
     const appendsBefore = store.appends;
     for (const input of begun) expect((await restarted.apply(input.externalCallId, input)).status).toBe('duplicate');
     // Only the first redeliveries paid a failed append; the rest were read at once.

@@ -1,12 +1,5 @@
 // How applyMany cuts a batch of inputs into groups, each decided in one pass and appended in one append.
-import type { CallFact } from '../contracts/generated/schemas.js';
-import type { ApplyOptions, BatchInput } from './decider.js';
-
-/** An input with its options, as a group holds it. */
-export interface Input {
-  input: CallFact;
-  options: ApplyOptions;
-}
+import type { BatchInput, Input } from './call-input.js';
 
 /**
  * Cuts a batch into groups decided together: per call, consecutive unfenced inputs form one group; a fenced

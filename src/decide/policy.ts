@@ -1,8 +1,11 @@
 // The decisions the machine asks for but cannot make itself, because they need configuration or the clock:
 // is this number eligible, and when (if ever) does the next attempt run. Each decision is recorded as a fact,
 // so replaying a call never decides it again.
+import type { DeflectConfig } from '../config/index.js';
 import type { CallFact, DeflectionFailed, EligibilityAssessed, RetryScheduled } from '../contracts/generated/schemas.js';
 import type { CallContext } from '../../state-machines/call-deflection.machine.js';
+import type { CallSnapshot } from '../../state-machines/call-state.js';
+import { CALL_TAGS, type CallTag, type PolicyTag } from '../../state-machines/call-tags.js';
 import { parsePhone } from '../shared/phone.js';
 
 export interface DecisionPolicy {
@@ -23,14 +26,28 @@ export interface DecisionPolicy {
   retry: { baseMs: number; maxMs: number; maxAttempts: number; jitter: number };
 }
 
-export const DEFAULT_POLICY: DecisionPolicy = {
-  inviteDeadlineMs: 120_000,
-  gracePeriodMs: 30_000,
-  attemptTimeoutMs: 15_000,
-  ambiguousLinePolicy: 'allow',
-  suppressedNumbers: new Set(),
-  retry: { baseMs: 1_000, maxMs: 15_000, maxAttempts: 5, jitter: 0.2 },
-};
+/** The policy the configuration asks for: the one the service runs with, and (with the defaults) the one tests use. */
+export function policyFromConfig(config: Pick<DeflectConfig, 'invite' | 'eligibility' | 'livePerson'>): DecisionPolicy {
+  return {
+    inviteDeadlineMs: config.invite.deadlineMs,
+    gracePeriodMs: config.invite.graceMs,
+    // An attempt is out for at most the HTTP timeout of each request it may make; then it is surely answered or dead.
+    attemptTimeoutMs: requestsPerAttempt(config) * config.livePerson.timeoutMs + 5_000,
+    ambiguousLinePolicy: config.eligibility.ambiguousLinePolicy,
+    suppressedNumbers: config.eligibility.suppressed,
+    retry: { ...config.invite.retry },
+  };
+}
+
+/**
+ * The most HTTP requests one attempt can make, each bounded by LIVEPERSON_TIMEOUT_MS: LiveDeflect's invite and one
+ * re-signed retry (a refused nonce, or a refused token); with Connect to Messaging the same for eligibility and for
+ * the invite; and with OAuth 2.0, per step, a token request and a renewal after a refused token.
+ */
+export function requestsPerAttempt(config: Pick<DeflectConfig, 'livePerson'>): number {
+  const steps = config.livePerson.api === 'c2m' ? 2 : 1;
+  return steps * (2 + (config.livePerson.auth.kind === 'oauth2' ? 2 : 0));
+}
 
 /** When the acceptance happened at the source: the anchor of the invite deadline. */
 export function acceptTimeOf(context: CallContext): number | undefined {
@@ -94,15 +111,21 @@ export function planRetry(
   return { type: 'RetryScheduled', attempt: context.attempts + 1, dueAt, at: now };
 }
 
+type PolicyDecision = (context: CallContext, policy: DecisionPolicy, now: number, random: () => number) => CallFact;
+
+/** The decision each `policy:*` tag asks for: a policy tag added to the machine does not compile until it has one. */
+const POLICY_OF_TAG: { readonly [T in PolicyTag]: PolicyDecision } = {
+  'policy:assessEligibility': assessEligibility,
+  'policy:planRetry': planRetry,
+};
+
+const isPolicyTag = (tag: CallTag): tag is PolicyTag => tag in POLICY_OF_TAG;
+const POLICY_TAGS = CALL_TAGS.filter(isPolicyTag);
+
 /** Runs the policy a state asks for through its `policy:*` tag; undefined when the state needs none. */
-export function policyFactFor(
-  tags: ReadonlySet<string>,
-  context: CallContext,
-  policy: DecisionPolicy,
-  now: number,
-  random: () => number,
-): CallFact | undefined {
-  if (tags.has('policy:assessEligibility')) return assessEligibility(context, policy, now);
-  if (tags.has('policy:planRetry')) return planRetry(context, policy, now, random);
+export function policyFactFor(snapshot: CallSnapshot, policy: DecisionPolicy, now: number, random: () => number): CallFact | undefined {
+  for (const tag of POLICY_TAGS) {
+    if (snapshot.hasTag(tag)) return POLICY_OF_TAG[tag](snapshot.context, policy, now, random);
+  }
   return undefined;
 }

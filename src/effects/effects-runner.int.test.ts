@@ -9,7 +9,7 @@ import { decodeFact } from '../contracts/stored-facts.js';
 import type { CallFact } from '../contracts/generated/schemas.js';
 import { callStreamName } from '../decide/call-stream.js';
 import type { Decider } from '../decide/decider.js';
-import { DEFAULT_POLICY } from '../decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../decide/testing/policy.js';
 import { T0, fact } from '../decide/testing/facts.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { createSqliteEventStore } from '../store/sqlite-event-store.js';
@@ -168,7 +168,7 @@ describe('the invite step against the sandbox', () => {
   });
 
   it('gives up EXPIRED at the deadline when LivePerson keeps failing, with backoff growing between attempts', async () => {
-    const h = (harness = await createInviteHarness({ policy: { retry: { ...DEFAULT_POLICY.retry, maxAttempts: 50 } } }));
+    const h = (harness = await createInviteHarness({ policy: { retry: { ...DEFAULT_CONFIG_POLICY.retry, maxAttempts: 50 } } }));
     h.sandbox.setFaults({ serverErrorRate: 1, serverErrorStatus: 503 });
     await h.acceptCall('c1');
     await h.settle();
@@ -176,14 +176,14 @@ describe('the invite step against the sandbox', () => {
     expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'FAILED', reason: 'EXPIRED' });
     const last = facts.at(-1);
     expect(last?.type === 'DeflectionFailed' || last?.type === 'DeadlineReached').toBe(true);
-    expect(h.clock.now()).toBeLessThanOrEqual(T0 + 2_000 + DEFAULT_POLICY.inviteDeadlineMs);
+    expect(h.clock.now()).toBeLessThanOrEqual(T0 + 2_000 + DEFAULT_CONFIG_POLICY.inviteDeadlineMs);
     const delays = facts.flatMap((f) => (f.type === 'RetryScheduled' ? [f.dueAt - f.at] : []));
     expect(delays.length).toBeGreaterThan(3);
     expect(delays[3] ?? 0).toBeGreaterThan(delays[0] ?? Infinity);
   });
 
   it('RETRIES_EXHAUSTED after the configured attempts', async () => {
-    const h = (harness = await createInviteHarness({ policy: { retry: { ...DEFAULT_POLICY.retry, maxAttempts: 3 } } }));
+    const h = (harness = await createInviteHarness({ policy: { retry: { ...DEFAULT_CONFIG_POLICY.retry, maxAttempts: 3 } } }));
     h.sandbox.setFaults({ serverErrorRate: 1, serverErrorStatus: 503 });
     await h.acceptCall('c1');
     await h.settle();
@@ -415,7 +415,7 @@ describe('deadline and shutdown at the last moment', () => {
   it('work that falls due after the deadline is EXPIRED, never sent (consumer lag, restart after downtime)', async () => {
     const h = (harness = await createInviteHarness());
     await h.acceptCall('c1');
-    h.clock.set(T0 + 2_000 + DEFAULT_POLICY.inviteDeadlineMs + 8 * 60_000);
+    h.clock.set(T0 + 2_000 + DEFAULT_CONFIG_POLICY.inviteDeadlineMs + 8 * 60_000);
     await h.settle();
     expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'FAILED', reason: 'EXPIRED', attempts: 0 });
     expect(h.sandbox.ledger.requestCount()).toBe(0);

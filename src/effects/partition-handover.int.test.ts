@@ -2,7 +2,7 @@
 // records come from, and timers wait while the partition's backlog is read, so that input already waiting in
 // Kafka wins over a timer that ran out while no instance owned the partition.
 import { afterEach, expect, it } from 'vitest';
-import { DEFAULT_POLICY } from '../decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../decide/testing/policy.js';
 import { fact, UK_MOBILE } from '../decide/testing/facts.js';
 import { summarize } from '../../state-machines/call-state.js';
 import { createInviteHarness, type InviteHarness } from './testing/invite-harness.js';
@@ -22,7 +22,7 @@ it('an overdue grace timer waits while the partition’s backlog is read, and th
   h.runner.schedule(await h.decider.apply('c1', fact.accepted('c1'), kafka(2)));
   expect(summarize((await h.decider.load('c1')).snapshot).state).toBe('accepted.awaitingCallContext');
   // The partition had no owner for longer than the grace period.
-  h.clock.advance(DEFAULT_POLICY.gracePeriodMs + 5_000);
+  h.clock.advance(DEFAULT_CONFIG_POLICY.gracePeriodMs + 5_000);
   await h.runner.runDue();
   expect(summarize((await h.decider.load('c1')).snapshot).state).toBe('accepted.awaitingCallContext');
 
@@ -38,7 +38,7 @@ it('an overdue grace timer waits while the partition’s backlog is read, and th
 it('without the hold, the same overdue timer fails the call before its CallBegun is read', async () => {
   const h = (harness = await createInviteHarness());
   h.runner.schedule(await h.decider.apply('c1', fact.accepted('c1'), kafka(2)));
-  h.clock.advance(DEFAULT_POLICY.gracePeriodMs + 5_000);
+  h.clock.advance(DEFAULT_CONFIG_POLICY.gracePeriodMs + 5_000);
   await h.runner.runDue();
   h.runner.schedule(await h.decider.apply('c1', fact.callBegun('c1', { customer: UK_MOBILE }), kafka(2)));
   await h.settle();

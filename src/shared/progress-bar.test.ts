@@ -5,7 +5,7 @@ import { collectingOutput } from '../audit/testing/collecting-output.js';
 import { runReplayVerify } from '../cli/commands/replay.js';
 import { fact } from '../decide/testing/facts.js';
 import { createDecider } from '../decide/decider.js';
-import { DEFAULT_POLICY } from '../decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../decide/testing/policy.js';
 import { createProgress } from '../demo/progress.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { manualClock } from './clock.js';
@@ -71,7 +71,7 @@ describe('the progress bar', () => {
 
   it('is what a replay --verify that takes more than a second shows, with the report beside it', async () => {
     const store = createMemoryEventStore();
-    const decider = createDecider({ store, clock: manualClock(), policy: DEFAULT_POLICY });
+    const decider = createDecider({ store, clock: manualClock(), policy: DEFAULT_CONFIG_POLICY });
     for (let i = 0; i < 10; i++) {
       await decider.apply(`c${i}`, fact.callBegun(`c${i}`));
       await decider.apply(`c${i}`, fact.declined(`c${i}`));

@@ -2,7 +2,7 @@
 // observe accept-to-invite latency from the folded call; attempts are counted by classification.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDecider, type Decider, type Decision } from '../decide/decider.js';
-import { DEFAULT_POLICY } from '../decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../decide/testing/policy.js';
 import { fact, T0, UK_LANDLINE, UK_MOBILE } from '../decide/testing/facts.js';
 import { manualClock } from '../shared/clock.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
@@ -15,7 +15,7 @@ let observe: (decision: Decision) => void;
 
 beforeEach(() => {
   const clock = manualClock(T0 + 2_050);
-  decider = createDecider({ store: createMemoryEventStore({ clock }), clock, policy: DEFAULT_POLICY, random: () => 0.5 });
+  decider = createDecider({ store: createMemoryEventStore({ clock }), clock, policy: DEFAULT_CONFIG_POLICY, random: () => 0.5 });
   metrics = createMetrics({ defaultMetrics: false });
   observe = createDecisionMetrics(metrics);
 });

@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config/index.js';
 import type { InboundCallEvent } from '../../src/contracts/inbound.js';
 import { decodeFact } from '../../src/contracts/stored-facts.js';
 import { CALL_STREAM_PREFIX, callStreamName, externalCallIdOf } from '../../src/decide/call-stream.js';
-import { eventIdOf } from '../../src/decide/decider.js';
+import { eventIdOf } from '../../src/decide/call-decider.js';
 import { callEventMessage } from '../../src/kafka/call-event-message.js';
 import { OUTCOME_EVENT_ID_HEADER } from '../../src/kafka/kafka-outcome-sink.js';
 import { startSandbox } from '../../src/liveperson/sandbox/index.js';

@@ -14,7 +14,7 @@ import { afterAll, expect, it } from 'vitest';
 import type { InboundCallEvent } from '../../src/contracts/inbound.js';
 import { decodeFact } from '../../src/contracts/stored-facts.js';
 import { callStreamName } from '../../src/decide/call-stream.js';
-import { eventIdOf } from '../../src/decide/decider.js';
+import { eventIdOf } from '../../src/decide/call-decider.js';
 import { startSandbox, type Sandbox } from '../../src/liveperson/sandbox/index.js';
 import { createSqliteEventStore, type SqliteEventStore } from '../../src/store/sqlite-event-store.js';
 import { foldFacts, summarize } from '../../state-machines/call-state.js';

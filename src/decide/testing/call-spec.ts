@@ -1,5 +1,7 @@
-// Given/when/then for a call's life: given the facts already in its stream, when an input arrives, then these
-// facts are appended and the call is in this state. Runs the real decider on the in-memory store.
+// Given/when/then through the command handler: given the facts already in a call's stream, when an input arrives,
+// then these facts are appended and the call is in this state. Runs the real decider on the in-memory store, for
+// tests of what reads the store downstream; the transitions themselves are specified over the pure decider
+// (call-decider-spec.ts).
 import { expect } from 'vitest';
 import type { CallFact } from '../../contracts/generated/schemas.js';
 import { decodeFact } from '../../contracts/stored-facts.js';
@@ -9,7 +11,8 @@ import { manualClock, type ManualClock } from '../../shared/clock.js';
 import { foldFacts, stateName, summarize } from '../../../state-machines/call-state.js';
 import { callStreamName } from '../call-stream.js';
 import { createDecider, type ApplyOptions, type Decider, type Decision } from '../decider.js';
-import { DEFAULT_POLICY, type DecisionPolicy } from '../policy.js';
+import type { DecisionPolicy } from '../policy.js';
+import { DEFAULT_CONFIG_POLICY } from './policy.js';
 import { appendFacts } from './append-facts.js';
 import { T0 } from './facts.js';
 
@@ -39,7 +42,7 @@ export interface CallSpecWhen {
 export function callSpec(options: { policy?: Partial<DecisionPolicy>; now?: number; random?: () => number; store?: EventStore } = {}): CallSpec {
   const store = options.store ?? createMemoryEventStore();
   const clock = manualClock(options.now ?? T0 + 2_050);
-  const policy: DecisionPolicy = { ...DEFAULT_POLICY, ...options.policy };
+  const policy: DecisionPolicy = { ...DEFAULT_CONFIG_POLICY, ...options.policy };
   const decider = createDecider({ store, clock, policy, random: options.random ?? (() => 0.5) });
 
   const given = (callId: string, ...facts: CallFact[]): CallSpecWhen => {

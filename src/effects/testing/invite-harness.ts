@@ -1,7 +1,8 @@
 // A real invite step for tests: the decider on a store, the effects runner on a manual clock, the LiveDeflect
 // gateway over real HTTP to a sandbox that verifies its signatures. Tests move time and call settle().
 import { createDecider, type Decider } from '../../decide/decider.js';
-import { DEFAULT_POLICY, type DecisionPolicy } from '../../decide/policy.js';
+import type { DecisionPolicy } from '../../decide/policy.js';
+import { DEFAULT_CONFIG_POLICY } from '../../decide/testing/policy.js';
 import { fact, T0, UK_MOBILE } from '../../decide/testing/facts.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../liveperson/sandbox/index.js';
 import { openTestGateway, type ClosableGateway, type GatewayApi, type GatewayAuth } from '../../liveperson/testing/gateways.js';
@@ -54,7 +55,7 @@ export async function createInviteHarness(
   const sandbox = options.shared?.sandbox ?? (await startSandbox({ clock, ...options.sandbox }));
   const api = options.api ?? 'livedeflect';
   const gateway = openTestGateway({ api, auth: options.auth ?? (api === 'c2m' ? 'oauth2' : 'oauth1'), sandbox, clock, timeoutMs: options.timeoutMs ?? 2_000 });
-  const policy = { ...DEFAULT_POLICY, ...options.policy };
+  const policy = { ...DEFAULT_CONFIG_POLICY, ...options.policy };
   const usedGateway = options.wrapGateway ? options.wrapGateway(gateway) : gateway;
   const instance = (wrapDecider?: (decider: Decider) => Decider) => {
     const decider = createDecider({ store, clock, policy, random: () => 0.5 });
