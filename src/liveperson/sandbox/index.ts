@@ -8,4 +8,5 @@ export type { C2mSandboxTransaction } from './c2m-api.js';
 export type { FaultAction, LatencySpec, SandboxFaultRates, ScriptedResponse } from './fault-plan.js';
 export type { DuplicateSms, SandboxEndpoint, SandboxLedger, SandboxRequestRecord, SandboxTransaction } from './ledger.js';
 export { LP_ERRORS } from './oauth-verifier.js';
-export { LEDGER_PATH, ledgerView, startSandbox, type Sandbox, type SandboxLedgerView, type SandboxOptions } from './start-sandbox.js';
+export { LEDGER_PATH, ledgerView, type SandboxLedgerView } from './ledger-view.js';
+export { startSandbox, type Sandbox, type SandboxOptions } from './start-sandbox.js';

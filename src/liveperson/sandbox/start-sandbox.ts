@@ -20,6 +20,9 @@ import { reportRows } from './report-rows.js';
 import { isC2mEndpoint, routeOf, type Route } from './routes.js';
 import { createSentinel, SANDBOX_CLIENT_CREDENTIALS } from './sentinel.js';
 import { validateInviteBody } from './validate-invite-body.js';
+import { answerC2m } from './c2m-handler.js';
+import { LEDGER_PATH, ledgerView } from './ledger-view.js';
+import { parseJson, siteIdOf, validateReportQuery } from './request-body.js';
 import type { ClientCredentials } from '../oauth2-authorizer.js';
 
 export interface SandboxOptions {
@@ -199,7 +202,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (action.kind === 'rateLimit') return refuse(429, 'Too Many Requests', 1029, { 'retry-after': action.retryAfter ?? '1' });
     if (action.kind === 'status' && action.record !== true) return answer(action.status, action.body ?? (isC2mEndpoint(endpoint) ? { errorCode: action.status >= 500 ? 5000 : 1000, errorMessage: 'Injected fault' } : { error: 'Injected fault' }), action.headers);
 
-    if (isC2mEndpoint(endpoint)) return handleC2m(route, json, action, record, answer, res);
+    if (isC2mEndpoint(endpoint)) return answerC2m(c2m, clock, { route, json, action, record, answer, res });
 
     if (endpoint === 'getLiveDeflectData') {
       const query = validateReportQuery(json);
@@ -231,37 +234,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (action.kind === 'responseLost') return void res.socket?.destroy();
     if (action.kind === 'status') return answer(action.status, action.body ?? { error: 'Injected fault' }, action.headers);
     return answer(200, { callId: transaction.callId, success: 'true' });
-  };
-
-  /** Connect to Messaging, once the request is authorized and no fault answered for it. */
-  const handleC2m = (route: Route, json: unknown, action: FaultAction, record: SandboxRequestRecord, answer: (status: number, body: unknown) => void, res: ServerResponse): void => {
-    const accountId = route.accountId ?? '';
-    const c2mAnswer = (result: { status: number; body: unknown }): void => answer(result.status, result.body);
-    switch (route.endpoint) {
-      case 'c2mEligibility': {
-        const result = c2m.eligibility(accountId, json, clock.now());
-        if (result.transaction) record.callId = result.transaction.callId;
-        // An eligibility whose answer is lost still handed out its callId (never used: it sends nothing).
-        if (action.kind === 'responseLost') return void res.socket?.destroy();
-        if (action.kind === 'status') return answer(action.status, action.body ?? { errorCode: 5000, errorMessage: 'Injected fault' });
-        return c2mAnswer(result);
-      }
-      case 'c2mInvite': {
-        const checked = c2m.checkInvite(accountId, json);
-        if (!('callId' in checked)) return c2mAnswer(checked);
-        record.callId = checked.callId;
-        c2m.recordInvite(checked.transaction, clock.now());
-        if (action.kind === 'responseLost') return void res.socket?.destroy();
-        if (action.kind === 'status') return answer(action.status, action.body ?? { errorCode: 5000, errorMessage: 'Injected fault' });
-        return answer(200, { callId: checked.callId });
-      }
-      case 'c2mTransactions':
-        return c2mAnswer(c2m.transactions(accountId, route.query));
-      case 'c2mAnalytics':
-        return c2mAnswer(c2m.analytics(accountId, route.query));
-      default:
-        return answer(404, { errorCode: 1004, errorMessage: 'Not Found' });
-    }
   };
 
   const server = http.createServer((req, res) => {
@@ -308,63 +280,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await Promise.allSettled([...inFlight]);
     },
   };
-}
-
-/** The sandbox's own read-only ledger endpoint (a dev tool, not a LiveDeflect API); never carries phone numbers. */
-export const LEDGER_PATH = '/sandbox/ledger';
-
-export interface SandboxLedgerView {
-  /** SMS "sent" per externalCallId (LiveDeflect). */
-  sms: Record<string, number>;
-  /** Connect to Messaging: invites accepted per eligibility callId (each one an SMS), and the callIds with more than one. */
-  c2m: { invites: Record<string, number>; duplicates: string[] };
-  /** Each SMS's externalCallId and LivePerson callId, in order. */
-  transactions: Array<{ externalCallId: string; callId: string; siteId: string }>;
-  duplicates: Array<{ externalCallId: string; count: number }>;
-  requests: number;
-}
-
-export function ledgerView(ledger: SandboxLedger, c2mTransactions: C2mSandboxTransaction[] = []): SandboxLedgerView {
-  return {
-    sms: Object.fromEntries(ledger.smsCounts()),
-    c2m: {
-      invites: Object.fromEntries(c2mTransactions.map((tx) => [tx.callId, tx.inviteTimes.length])),
-      duplicates: c2mTransactions.filter((tx) => tx.inviteTimes.length > 1).map((tx) => tx.callId),
-    },
-    transactions: ledger.transactions().map((tx) => ({ externalCallId: tx.externalCallId, callId: tx.callId, siteId: tx.siteId })),
-    duplicates: ledger.duplicates().map(({ externalCallId, count }) => ({ externalCallId, count })),
-    requests: ledger.requestCount(),
-  };
-}
-
-function siteIdOf(json: unknown): string | undefined {
-  const siteId = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)['siteId'] : undefined;
-  return typeof siteId === 'string' ? siteId : undefined;
-}
-
-function validateReportQuery(json: unknown): { siteId: string; startTime: number; endTime: number } | { error: string; field?: string } {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { error: 'The body must be a JSON object' };
-  const body = json as Record<string, unknown>;
-  const siteId = body['siteId'];
-  if (typeof siteId !== 'string' || siteId === '') return { error: 'siteId is required and must be a string', field: 'siteId' };
-  const times: number[] = [];
-  for (const field of ['startTime', 'endTime']) {
-    const value = body[field];
-    if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) return { error: `${field} must be epoch milliseconds as a string`, field };
-    times.push(Number(value));
-  }
-  const [startTime = 0, endTime = 0] = times;
-  if (endTime < startTime) return { error: 'endTime is before startTime', field: 'endTime' };
-  return { siteId, startTime, endTime };
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 function describeFault(action: FaultAction): string {
