@@ -13,38 +13,12 @@
 // committed one. The same goes for a stream another writer created while this batch was running.
 import type { Pool, PoolClient } from 'pg';
 import type { AppendResult, ExpectedRevision } from './event-store.js';
-import { revisionConflict } from './expected-revision.js';
-import { MAX_EVENTS_PER_TRANSACTION, MAX_TRANSACTION_ID, ORDINAL_BITS } from './postgres-schema.js';
+import { writeBatch, type BatchHooks, type Decision, type PendingWrite, type PreparedEvent } from './postgres-batch-write.js';
+import { MAX_EVENTS_PER_TRANSACTION } from './postgres-schema.js';
 import type { PostgresStatements } from './postgres-statements.js';
 import { storeUnavailable } from './store-errors.js';
 
-/** An event ready for the INSERT: id decided, payload copied, metadata serialised, at the time of the call. */
-export interface PreparedEvent {
-  id: string;
-  type: string;
-  contentType: string;
-  data: Buffer;
-  metadata: string;
-}
-
-interface PendingAppend {
-  kind: 'append';
-  streamName: string;
-  events: readonly PreparedEvent[];
-  expected: ExpectedRevision;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
-
-interface PendingCheckpoint {
-  kind: 'checkpoint';
-  name: string;
-  position: bigint;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-type PendingWrite = PendingAppend | PendingCheckpoint;
+export type { BatchHooks, PreparedEvent } from './postgres-batch-write.js';
 
 export interface GroupCommitStats {
   /** Transactions committed. */
@@ -81,23 +55,6 @@ export interface GroupCommitDeps {
   /** Where tests hold a batch: after its transaction id is assigned, and after its streams are locked. */
   hooks?: BatchHooks;
 }
-
-export interface BatchHooks {
-  afterBegin?(xid: bigint): Promise<void> | void;
-  afterLock?(xid: bigint): Promise<void> | void;
-}
-
-interface StreamHead {
-  revision: number;
-  position: bigint;
-}
-
-/** What a batch decided for each write, before it knows whether the transaction commits. */
-type Decision =
-  | { kind: 'accepted'; write: PendingAppend; result: AppendResult }
-  | { kind: 'conflict'; write: PendingAppend; error: Error }
-  | { kind: 'stored'; write: PendingCheckpoint }
-  | { kind: 'deferred'; write: PendingWrite };
 
 export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupCommit {
   let queue: PendingWrite[] = [];
@@ -173,7 +130,7 @@ export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupC
     let decisions: Decision[];
     let broken = false;
     try {
-      decisions = await writeBatch(client, batch);
+      decisions = await writeBatch(client, batch, deps);
     } catch (error) {
       broken = true;
       await client.query('ROLLBACK').then(
@@ -219,89 +176,6 @@ export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupC
     for (const write of batch) write.reject(error);
   }
 
-  async function writeBatch(client: PoolClient, batch: readonly PendingWrite[]): Promise<Decision[]> {
-    const begun = await client.query<{ xid: string }>(deps.statements.beginBatch);
-    const xid = BigInt(lastResult(begun)?.rows[0]?.xid ?? Number.NaN);
-    if (xid >= MAX_TRANSACTION_ID) throw new Error(`transaction id ${xid} is beyond what positions can hold (${MAX_TRANSACTION_ID})`);
-    const base = xid << ORDINAL_BITS;
-    await deps.hooks?.afterBegin?.(xid);
-
-    const streamNames = [...new Set(batch.flatMap((write) => (write.kind === 'append' ? [write.streamName] : [])))];
-    const heads = new Map<string, StreamHead>();
-    if (streamNames.length > 0) {
-      const locked = await client.query<{ name: string; revision: string; position: string }>({ ...deps.statements.lockStreams, values: [streamNames] });
-      for (const row of locked.rows) heads.set(row.name, { revision: Number(row.revision), position: BigInt(row.position) });
-    }
-    await deps.hooks?.afterLock?.(xid);
-    // Streams a later transaction has written to: their appends wait for the next batch (see the header).
-    const held = new Set([...heads].filter(([, head]) => head.position >= base).map(([name]) => name));
-
-    const touched = new Map<string, StreamHead>();
-    const rows = { position: [] as string[], stream: [] as string[], revision: [] as string[], id: [] as string[], type: [] as string[], contentType: [] as string[], data: [] as Buffer[], metadata: [] as string[] };
-    const checkpoints = new Map<string, bigint>();
-    let ordinal = 0n;
-    const decisions: Decision[] = batch.map((write): Decision => {
-      if (write.kind === 'checkpoint') {
-        checkpoints.set(write.name, write.position);
-        return { kind: 'stored', write };
-      }
-      if (held.has(write.streamName)) return { kind: 'deferred', write };
-      // Earlier appends of this batch count: two appends to one stream in one batch chain like separate commits.
-      const current = touched.get(write.streamName)?.revision ?? heads.get(write.streamName)?.revision;
-      const conflict = revisionConflict(write.streamName, write.expected, current);
-      if (conflict) return { kind: 'conflict', write, error: conflict };
-      let revision = current ?? -1;
-      let position = 0n;
-      for (const event of write.events) {
-        revision += 1;
-        position = base + ordinal;
-        ordinal += 1n;
-        rows.position.push(String(position));
-        rows.stream.push(write.streamName);
-        rows.revision.push(String(revision));
-        rows.id.push(event.id);
-        rows.type.push(event.type);
-        rows.contentType.push(event.contentType);
-        rows.data.push(event.data);
-        rows.metadata.push(event.metadata);
-      }
-      touched.set(write.streamName, { revision, position });
-      return { kind: 'accepted', write, result: { nextExpectedRevision: revision, position } };
-    });
-
-    const created = [...touched].filter(([name]) => !heads.has(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const moved = [...touched].filter(([name]) => heads.has(name));
-    const written = await client.query<{ created: string[] }>({
-      ...deps.statements.writeBatch,
-      values: [
-      created.map(([name]) => name),
-      created.map(([, head]) => String(head.revision)),
-      created.map(([, head]) => String(head.position)),
-      moved.map(([name]) => name),
-      moved.map(([, head]) => String(head.revision)),
-      moved.map(([, head]) => String(head.position)),
-      rows.position,
-      rows.stream,
-      rows.revision,
-      rows.id,
-      rows.type,
-      rows.contentType,
-      rows.data,
-      rows.metadata,
-      [...checkpoints.keys()],
-      [...checkpoints.values()].map(String),
-      deps.channel,
-      ],
-    });
-    await client.query('COMMIT');
-
-    // A stream another writer created while this batch ran: none of its events went in; all its writes wait.
-    const createdHere = new Set(written.rows[0]?.created ?? []);
-    const lost = new Set(created.map(([name]) => name).filter((name) => !createdHere.has(name)));
-    if (lost.size === 0) return decisions;
-    return decisions.map((decision) => (decision.write.kind === 'append' && lost.has(decision.write.streamName) ? { kind: 'deferred', write: decision.write } : decision));
-  }
-
   return {
     append(streamName, events, expected) {
       return new Promise((resolve, reject) => enqueue({ kind: 'append', streamName, events, expected, resolve, reject }));
@@ -324,11 +198,6 @@ export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupC
 
 function keyOf(write: PendingWrite): string {
   return write.kind === 'append' ? `s:${write.streamName}` : `c:${write.name}`;
-}
-
-/** A multi-statement query answers with one result per statement; the last is the one that returns rows. */
-function lastResult<R>(result: R | R[]): R | undefined {
-  return Array.isArray(result) ? result.at(-1) : result;
 }
 
 function describe(error: unknown): string {
