@@ -6,7 +6,7 @@ import { createDecider, type Decider, type Decision } from '../decide/decider.js
 import type { DecisionPolicy } from '../decide/policy.js';
 import { createEffectsRunner, type EffectsLogger, type EffectsRunner } from '../effects/effects-runner.js';
 import type { InviteGateway } from '../effects/invite-gateway.js';
-import { EVERY_CALL, findOpenCalls, partitionScope, startOpenCallsRecorder, type OpenCallsRecorder } from '../effects/open-calls.js';
+import { EVERY_CALL, findOpenCalls, partitionScope, startOpenCallsRecorder, type OpenCallsRecorder } from '../projections/open-calls.js';
 import { createIngest, type Ingest, type IngestDeps } from '../ingest/ingest.js';
 import type { Sandbox, SandboxOptions } from '../liveperson/sandbox/index.js';
 import { createNdjsonOutcomeSink, type OutcomeSink } from '../outcomes/outcome-sink.js';

@@ -7,7 +7,7 @@ import type { Service } from '../app/service.js';
 import type { DeflectConfig } from '../config/index.js';
 import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import type { OutcomeSink } from '../outcomes/outcome-sink.js';
-import { findOpenCalls, partitionScope } from '../effects/open-calls.js';
+import { findOpenCalls, partitionScope } from '../projections/open-calls.js';
 import { systemClock } from '../shared/clock.js';
 import { DeflectError } from '../shared/errors.js';
 import type { Logger } from '../telemetry/logger.js';

@@ -6,7 +6,7 @@
 // Every labelled counter starts at 0 for each label value known in advance, so that `increase(…[5m]) > 0` fires
 // on the first AUTH_FAILED rather than on the second (a series that first appears at 1 has no increase).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FailureClassification } from '../effects/invite-gateway.js';
+import type { FailureClassification } from '../contracts/generated/schemas.js';
 import type { InputSource } from '../decide/decider.js';
 import type { KafkaRuntime } from '../kafka/runtime-contract.js';
 import { buildInfo } from '../shared/build-info.js';
