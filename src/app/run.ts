@@ -9,7 +9,7 @@ import { printableConfig, type DeflectConfig } from '../config/index.js';
 import type { Decision } from '../decide/decider.js';
 import { buildHttpServer, listenHttp } from '../http/server.js';
 import type { Readiness } from '../http/http-deps.js';
-import type { KafkaRuntime, KafkaRuntimeModule } from '../kafka/runtime-contract.js';
+import type { KafkaRuntime } from '../kafka/runtime.js';
 import type { SandboxOptions } from '../liveperson/sandbox/index.js';
 import { LIVE_CALL_LIST_SINCE_MS, startLiveCallList, type LiveCallList } from '../projections/read-call-list.js';
 import { createDecisionMetrics } from '../telemetry/decision-metrics.js';
@@ -17,13 +17,7 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics, type DeflectMetrics } from '../telemetry/metrics.js';
 import { startStatusLog } from '../telemetry/status-log.js';
 import { startTracing, type Tracing } from '../telemetry/tracing.js';
-import { createService, type Service } from './service.js';
-
-/**
- * Resolved at run time only when Kafka is configured, so a laptop run never loads kafkajs (and this file
- * compiles whether or not the Kafka runtime is present yet).
- */
-const KAFKA_RUNTIME_MODULE = '../kafka/runtime.js';
+import { createService, httpPartsOf, type Service } from './service.js';
 
 export interface RunOptions {
   config: DeflectConfig;
@@ -81,8 +75,9 @@ export async function runService(options: RunOptions): Promise<RunningService> {
   try {
     let kafka: KafkaRuntime | undefined;
     if (config.kafka.enabled) {
-      const module = (await import(KAFKA_RUNTIME_MODULE)) as KafkaRuntimeModule;
-      kafka = await module.createKafkaRuntime(config, { logger });
+      // Loaded only when Kafka is configured, so a laptop run never loads kafkajs; a literal, so TypeScript checks it.
+      const { createKafkaRuntime } = await import('../kafka/runtime.js');
+      kafka = await createKafkaRuntime(config, { logger });
       const runtime = kafka;
       cleanups.push(() => runtime.stop());
     }
@@ -96,7 +91,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     });
     cleanups.push(() => service.stop(1_000));
-    metrics.watchRunner(service.runner);
+    metrics.watchRunner({ inFlight: () => service.runner.inFlight, pendingCalls: () => service.runner.pendingCalls() });
     if (kafka) metrics.watchKafka(kafka);
     await service.start({ resume: !kafka });
     const callListSince = Date.now() - LIVE_CALL_LIST_SINCE_MS;
@@ -105,7 +100,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       onError: (error) => logger.error({ error: String(error) }, 'call list subscription stopped'),
     });
     cleanups.push(() => callList.stop());
-    if (kafka) await kafka.attach(service);
+    if (kafka) await kafka.attach(service.ports);
 
     let stopping = false;
     let started = false;
@@ -118,7 +113,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     };
     const kafkaRuntime = kafka;
     const http = buildHttpServer({
-      service,
+      ...httpPartsOf(service),
       metrics,
       callList: callList.projection,
       callListChanges: callList.changes,

@@ -3,7 +3,7 @@
 // bearer tokens off loopback, the call read API and trace-context pass-through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createService, type Service } from '../app/service.js';
+import { createService, httpPartsOf, type Service } from '../app/service.js';
 import { loadConfig } from '../config/index.js';
 import { createSingleObjectCodec } from '../contracts/single-object.js';
 import { CALL_STREAM_PREFIX } from '../decide/call-stream.js';
@@ -41,7 +41,7 @@ async function harness(env: Record<string, string> = {}): Promise<Harness> {
   const callList = startLiveCallList(service.store);
   const readiness = { current: { ready: true, checks: { store: true } } as Readiness };
   const app = buildHttpServer({
-    service,
+    ...httpPartsOf(service),
     metrics: createMetrics({ defaultMetrics: false }),
     callList: callList.projection,
     readiness: async () => readiness.current,
@@ -248,7 +248,7 @@ describe('bearer tokens and roles', () => {
 
   it('refuses a route that names no right, so a new route cannot be exposed by forgetting it', async () => {
     const app = buildHttpServer({
-      service: roles.service,
+      ...httpPartsOf(roles.service),
       metrics: createMetrics({ defaultMetrics: false }),
       readiness: async () => ({ ready: true, checks: {} }),
       logger: createLogger({ level: 'silent' }),

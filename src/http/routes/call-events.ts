@@ -35,7 +35,7 @@ export function summarizeDecisions(eventIds: string[], decisions: Decision[]): C
   return result;
 }
 
-export const callEventsRoutes: RouteModule = (app, { service, metrics, publishCallEvents }) => {
+export const callEventsRoutes: RouteModule = (app, { ingest, metrics, publishCallEvents }) => {
   app.post(HTTP_ROUTES.postCallEvents, needs('ingest'), async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let events;
@@ -54,7 +54,7 @@ export const callEventsRoutes: RouteModule = (app, { service, metrics, publishCa
     }
     // Started together: the decider keeps each call's events in request order, and different calls share
     // group commits. A store failure part-way leaves a prefix applied; a retry is idempotent (eventIds).
-    const decisions = await Promise.all(events.map((event) => service.ingest.apply(event, { source: { kind: 'http' }, ...(traceparent ? { traceparent } : {}) })));
+    const decisions = await Promise.all(events.map((event) => ingest.apply(event, { source: { kind: 'http' }, ...(traceparent ? { traceparent } : {}) })));
     return reply.status(202).send(summarizeDecisions(events.map((event) => event.eventId), decisions));
   });
 };
