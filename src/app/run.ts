@@ -97,7 +97,7 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     const callListSince = Date.now() - LIVE_CALL_LIST_SINCE_MS;
     const callList = startLiveCallList(service.store, {
       since: callListSince,
-      onError: (error) => logger.error({ error: String(error) }, 'call list subscription stopped'),
+      onError: (error) => logger.error({ error: String(error) }, 'call list subscription failed; it starts again after a pause'),
     });
     cleanups.push(() => callList.stop());
     if (kafka) await kafka.attach(service.ports);
@@ -108,8 +108,9 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       const store = await storeAnswers(service);
       const source = kafka ? kafka.ready() : true;
       const outcomes = service.relay?.healthy() ?? true;
+      const calls = callList.healthy();
       // Each check says what is true of its part; `stopping` is the one whose truth makes the service not ready.
-      return { ready: started && !stopping && store && source && outcomes, checks: { started, stopping, store, source, outcomes } };
+      return { ready: started && !stopping && store && source && outcomes && calls, checks: { started, stopping, store, source, outcomes, callList: calls } };
     };
     const kafkaRuntime = kafka;
     const http = buildHttpServer({
