@@ -22,7 +22,7 @@ export interface Readiness {
 export interface HttpDeps {
   config: DeflectConfig;
   /** Where posted call events go (unless `publishCallEvents` puts them on Kafka). */
-  ingest: Ingest;
+  ingest: Pick<Ingest, 'applyMany'>;
   /** One call's stream: the call read API. */
   calls: CallReader;
   metrics: DeflectMetrics;
