@@ -6,7 +6,8 @@ import { createDecider, type Decider, type Decision } from '../decide/decider.js
 import type { DecisionPolicy } from '../decide/policy.js';
 import { createEffectsRunner, type EffectsLogger, type EffectsRunner } from '../effects/effects-runner.js';
 import type { InviteGateway } from '../effects/invite-gateway.js';
-import { EVERY_CALL, findOpenCalls, partitionScope, startOpenCallsRecorder, type OpenCallsRecorder } from '../projections/open-calls.js';
+import { EVERY_CALL, findOpenCalls, partitionScope } from '../projections/open-calls.js';
+import { startOpenCallsRecorder, type OpenCallsRecorder } from '../projections/open-calls-recorder.js';
 import { createIngest, type Ingest, type IngestDeps } from '../ingest/ingest.js';
 import type { CallReader, PendingWork, SourcePorts } from '../ingest/source-ports.js';
 import type { Sandbox, SandboxOptions } from '../liveperson/sandbox/index.js';
@@ -178,6 +179,8 @@ async function buildService(config: DeflectConfig, options: ServiceOptions, rele
         everyMs: OPEN_CALLS_RECORD_EVERY_MS,
         onError: (error) => options.logger?.error({ error: String(error) }, 'could not record the open calls'),
       });
+      const restartRecorder = recorder.restart;
+      partitions?.onChange(() => void restartRecorder());
       if (sink) {
         relay = await startOutcomeRelay({
           store,
