@@ -17,6 +17,7 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics, type DeflectMetrics } from '../telemetry/metrics.js';
 import { startStatusLog } from '../telemetry/status-log.js';
 import { startTracing, type Tracing } from '../telemetry/tracing.js';
+import { createReadiness } from './readiness.js';
 import { createService, httpPartsOf, type Service } from './service.js';
 
 export interface RunOptions {
@@ -50,7 +51,6 @@ export interface RunningService {
   stop(timeoutMs?: number): Promise<boolean>;
 }
 
-const STORE_CHECK_MS = 2_000;
 /** Of the shutdown bound, what is kept back for closing the store and flushing spans after the runner. */
 const CLOSING_RESERVE_MS = 1_000;
 
@@ -104,15 +104,15 @@ export async function runService(options: RunOptions): Promise<RunningService> {
 
     let stopping = false;
     let started = false;
-    const readiness = async (): Promise<Readiness> => {
-      const store = await storeAnswers(service);
-      const source = kafka ? kafka.ready() : true;
-      const outcomes = service.relay?.healthy() ?? true;
-      const calls = callList.healthy();
-      // Each check says what is true of its part; `stopping` is the one whose truth makes the service not ready.
-      return { ready: started && !stopping && store && source && outcomes && calls, checks: { started, stopping, store, source, outcomes, callList: calls } };
-    };
     const kafkaRuntime = kafka;
+    const readiness = createReadiness({
+      started: () => started,
+      stopping: () => stopping,
+      store: service.store,
+      source: () => kafkaRuntime?.ready() ?? true,
+      outcomes: () => service.relay?.healthy() ?? true,
+      callList: callList.healthy,
+    });
     const http = buildHttpServer({
       ...httpPartsOf(service),
       metrics,
@@ -164,20 +164,6 @@ async function statusOf(service: Service, metrics: DeflectMetrics, kafka: KafkaR
     invitesInFlight: service.runner.inFlight,
     ...(kafka ? { kafkaLag: kafka.lag().reduce((sum, partition) => sum + partition.lag, 0), kafkaReady: kafka.ready() } : {}),
   };
-}
-
-async function storeAnswers(service: Service): Promise<boolean> {
-  let bound: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      service.store.readAll({ maxCount: 1 }).then(() => true),
-      new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(false), STORE_CHECK_MS))),
-    ]);
-  } catch {
-    return false;
-  } finally {
-    if (bound) clearTimeout(bound);
-  }
 }
 
 interface Parts {

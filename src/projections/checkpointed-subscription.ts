@@ -76,6 +76,9 @@ export function createCheckpointedSubscription(options: CheckpointedSubscription
   const restart = (): Promise<void> =>
     (restarts = restarts.then(async () => {
       const run = ++current;
+      // This run replaces any restart still waiting out its pause.
+      cancelRestart?.();
+      cancelRestart = undefined;
       try {
         await subscription?.stop();
         subscription = undefined;
@@ -114,7 +117,6 @@ export function createCheckpointedSubscription(options: CheckpointedSubscription
     restart,
     async stop() {
       stopped = true;
-      cancelRestart?.();
       firstCaughtUp?.(Promise.resolve());
       await restart();
     },
