@@ -191,7 +191,7 @@ async function measureRuntime(brokers: string, topic: string, dir: string, core:
     return { status: 'duplicate', externalCallId: event.externalCallId, snapshot: INITIAL_CALL_SNAPSHOT, revision: -1, appended: [], pending: [] };
   };
   const countOnly: Ingest = { apply: count, applyMany: (events) => events.map(({ event }) => count(event)) };
-  await runtime.attach(core ? service : { ...service, ingest: countOnly });
+  await runtime.attach(core ? service.ports : { ...service.ports, ingest: countOnly });
   const last = await done;
   const stats = store.stats();
   await runtime.stop();

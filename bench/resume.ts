@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EVERY_CALL, findOpenCalls } from '../src/effects/open-calls.js';
+import { EVERY_CALL, findOpenCalls } from '../src/projections/open-calls.js';
 import type { EventData } from '../src/store/event-store.js';
 import { createSqliteEventStore } from '../src/store/sqlite-event-store.js';
 import { systemClock } from '../src/shared/clock.js';

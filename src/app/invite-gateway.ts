@@ -5,7 +5,7 @@ import type { DeflectConfig } from '../config/index.js';
 import type { InviteGateway } from '../effects/invite-gateway.js';
 import { createC2mGateway, type C2mGateway } from '../liveperson/c2m/c2m-gateway.js';
 import { createDomainDiscovery, type HostResolver } from '../liveperson/domain-discovery.js';
-import { createBearerAuthorizer, createLiveDeflectGateway, createOAuth1Authorizer, type RequestAuthorizer } from '../liveperson/index.js';
+import { createBearerAuthorizer, createLiveDeflectGateway, createOAuth1Authorizer, type ClientCredentials, type OAuth1Credentials, type RequestAuthorizer } from '../liveperson/index.js';
 import { createOAuth2Authorizer } from '../liveperson/oauth2-authorizer.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../liveperson/sandbox/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -19,37 +19,23 @@ export interface OpenedGateway {
   close(): Promise<void>;
 }
 
-function authorizerOf(config: DeflectConfig, clock: Clock, hosts: HostResolver): RequestAuthorizer {
-  const auth = config.livePerson.auth;
-  // Credentials are revealed here, where requests are signed, and nowhere else.
-  switch (auth.kind) {
-    case 'bearer':
-      return createBearerAuthorizer(auth.token.reveal());
-    case 'oauth2':
-      return createOAuth2Authorizer({ credentials: { clientId: auth.clientId.reveal(), clientSecret: auth.clientSecret.reveal() }, hosts, clock, timeoutMs: config.livePerson.timeoutMs });
-    case 'oauth1':
-      return createOAuth1Authorizer({
-        clock,
-        credentials: {
-          consumerKey: auth.consumerKey.reveal(),
-          consumerSecret: auth.consumerSecret.reveal(),
-          accessToken: auth.accessToken.reveal(),
-          accessTokenSecret: auth.accessTokenSecret.reveal(),
-        },
-      });
-  }
-}
+/** The configured credentials, revealed once: for the authorizer that signs with them and the sandbox that checks them. */
+type RevealedCredentials =
+  | { kind: 'bearer'; token: string }
+  | { kind: 'oauth2'; credentials: ClientCredentials }
+  | { kind: 'oauth1'; credentials: OAuth1Credentials };
 
-/** The sandbox accepts exactly the credentials the service will present. */
-function sandboxCredentialsOf(config: DeflectConfig): SandboxOptions {
+function revealCredentials(config: DeflectConfig): RevealedCredentials {
   const auth = config.livePerson.auth;
+  // Credentials are revealed here, for signing, and nowhere else.
   switch (auth.kind) {
     case 'bearer':
-      return { bearerToken: auth.token.reveal() };
+      return { kind: 'bearer', token: auth.token.reveal() };
     case 'oauth2':
-      return { clientCredentials: { clientId: auth.clientId.reveal(), clientSecret: auth.clientSecret.reveal() } };
+      return { kind: 'oauth2', credentials: { clientId: auth.clientId.reveal(), clientSecret: auth.clientSecret.reveal() } };
     case 'oauth1':
       return {
+        kind: 'oauth1',
         credentials: {
           consumerKey: auth.consumerKey.reveal(),
           consumerSecret: auth.consumerSecret.reveal(),
@@ -60,11 +46,35 @@ function sandboxCredentialsOf(config: DeflectConfig): SandboxOptions {
   }
 }
 
+function authorizerOf(revealed: RevealedCredentials, config: DeflectConfig, clock: Clock, hosts: HostResolver): RequestAuthorizer {
+  switch (revealed.kind) {
+    case 'bearer':
+      return createBearerAuthorizer(revealed.token);
+    case 'oauth2':
+      return createOAuth2Authorizer({ credentials: revealed.credentials, hosts, clock, timeoutMs: config.livePerson.timeoutMs });
+    case 'oauth1':
+      return createOAuth1Authorizer({ clock, credentials: revealed.credentials });
+  }
+}
+
+/** The sandbox accepts exactly the credentials the service will present. */
+function sandboxCredentialsOf(revealed: RevealedCredentials): SandboxOptions {
+  switch (revealed.kind) {
+    case 'bearer':
+      return { bearerToken: revealed.token };
+    case 'oauth2':
+      return { clientCredentials: revealed.credentials };
+    case 'oauth1':
+      return { credentials: revealed.credentials };
+  }
+}
+
 export async function openInviteGateway(config: DeflectConfig, clock: Clock, sandboxOptions: SandboxOptions = {}): Promise<OpenedGateway> {
   const lp = config.livePerson;
+  const revealed = revealCredentials(config);
   let sandbox: Sandbox | undefined;
   if (lp.endpoint.kind === 'sandbox') {
-    sandbox = await startSandbox({ clock, ...sandboxCredentialsOf(config), ...(lp.c2m ? { c2m: { handoffId: lp.c2m.handoffId } } : {}), ...sandboxOptions });
+    sandbox = await startSandbox({ clock, ...sandboxCredentialsOf(revealed), ...(lp.c2m ? { c2m: { handoffId: lp.c2m.handoffId } } : {}), ...sandboxOptions });
   }
   // With the sandbox, every LivePerson service (Domain API, Sentinel, C2M, LiveDeflect) is the sandbox.
   const hosts = createDomainDiscovery(
@@ -77,7 +87,7 @@ export async function openInviteGateway(config: DeflectConfig, clock: Clock, san
           fixed: { ...(lp.hosts.sentinelUrl ? { sentinel: lp.hosts.sentinelUrl } : {}), ...(lp.hosts.c2mUrl ? { connectToMessagingDomain: lp.hosts.c2mUrl } : {}) },
         },
   );
-  const authorizer = authorizerOf(config, clock, hosts);
+  const authorizer = authorizerOf(revealed, config, clock, hosts);
   let gateway: InviteGateway & { close(): void };
   let c2m: C2mGateway | undefined;
   if (lp.c2m) {

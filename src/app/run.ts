@@ -9,7 +9,7 @@ import { printableConfig, type DeflectConfig } from '../config/index.js';
 import type { Decision } from '../decide/decider.js';
 import { buildHttpServer, listenHttp } from '../http/server.js';
 import type { Readiness } from '../http/http-deps.js';
-import type { KafkaRuntime, KafkaRuntimeModule } from '../kafka/runtime-contract.js';
+import type { KafkaRuntime } from '../kafka/runtime.js';
 import type { SandboxOptions } from '../liveperson/sandbox/index.js';
 import { LIVE_CALL_LIST_SINCE_MS, startLiveCallList, type LiveCallList } from '../projections/read-call-list.js';
 import { createDecisionMetrics } from '../telemetry/decision-metrics.js';
@@ -17,13 +17,8 @@ import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createMetrics, type DeflectMetrics } from '../telemetry/metrics.js';
 import { startStatusLog } from '../telemetry/status-log.js';
 import { startTracing, type Tracing } from '../telemetry/tracing.js';
-import { createService, type Service } from './service.js';
-
-/**
- * Resolved at run time only when Kafka is configured, so a laptop run never loads kafkajs (and this file
- * compiles whether or not the Kafka runtime is present yet).
- */
-const KAFKA_RUNTIME_MODULE = '../kafka/runtime.js';
+import { createReadiness } from './readiness.js';
+import { createService, httpPartsOf, type Service } from './service.js';
 
 export interface RunOptions {
   config: DeflectConfig;
@@ -56,7 +51,6 @@ export interface RunningService {
   stop(timeoutMs?: number): Promise<boolean>;
 }
 
-const STORE_CHECK_MS = 2_000;
 /** Of the shutdown bound, what is kept back for closing the store and flushing spans after the runner. */
 const CLOSING_RESERVE_MS = 1_000;
 
@@ -81,8 +75,9 @@ export async function runService(options: RunOptions): Promise<RunningService> {
   try {
     let kafka: KafkaRuntime | undefined;
     if (config.kafka.enabled) {
-      const module = (await import(KAFKA_RUNTIME_MODULE)) as KafkaRuntimeModule;
-      kafka = await module.createKafkaRuntime(config, { logger });
+      // Loaded only when Kafka is configured, so a laptop run never loads kafkajs; a literal, so TypeScript checks it.
+      const { createKafkaRuntime } = await import('../kafka/runtime.js');
+      kafka = await createKafkaRuntime(config, { logger });
       const runtime = kafka;
       cleanups.push(() => runtime.stop());
     }
@@ -96,29 +91,30 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     });
     cleanups.push(() => service.stop(1_000));
-    metrics.watchRunner(service.runner);
+    metrics.watchRunner({ inFlight: () => service.runner.inFlight, pendingCalls: () => service.runner.pendingCalls() });
     if (kafka) metrics.watchKafka(kafka);
     await service.start({ resume: !kafka });
     const callListSince = Date.now() - LIVE_CALL_LIST_SINCE_MS;
     const callList = startLiveCallList(service.store, {
       since: callListSince,
-      onError: (error) => logger.error({ error: String(error) }, 'call list subscription stopped'),
+      onError: (error) => logger.error({ error: String(error) }, 'call list subscription failed; it starts again after a pause'),
     });
     cleanups.push(() => callList.stop());
-    if (kafka) await kafka.attach(service);
+    if (kafka) await kafka.attach(service.ports);
 
     let stopping = false;
     let started = false;
-    const readiness = async (): Promise<Readiness> => {
-      const store = await storeAnswers(service);
-      const source = kafka ? kafka.ready() : true;
-      const outcomes = service.relay?.healthy() ?? true;
-      // Each check says what is true of its part; `stopping` is the one whose truth makes the service not ready.
-      return { ready: started && !stopping && store && source && outcomes, checks: { started, stopping, store, source, outcomes } };
-    };
     const kafkaRuntime = kafka;
+    const readiness = createReadiness({
+      started: () => started,
+      stopping: () => stopping,
+      store: service.store,
+      source: () => kafkaRuntime?.ready() ?? true,
+      outcomes: () => service.relay?.healthy() ?? true,
+      callList: callList.healthy,
+    });
     const http = buildHttpServer({
-      service,
+      ...httpPartsOf(service),
       metrics,
       callList: callList.projection,
       callListChanges: callList.changes,
@@ -168,20 +164,6 @@ async function statusOf(service: Service, metrics: DeflectMetrics, kafka: KafkaR
     invitesInFlight: service.runner.inFlight,
     ...(kafka ? { kafkaLag: kafka.lag().reduce((sum, partition) => sum + partition.lag, 0), kafkaReady: kafka.ready() } : {}),
   };
-}
-
-async function storeAnswers(service: Service): Promise<boolean> {
-  let bound: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      service.store.readAll({ maxCount: 1 }).then(() => true),
-      new Promise<boolean>((resolve) => (bound = setTimeout(() => resolve(false), STORE_CHECK_MS))),
-    ]);
-  } catch {
-    return false;
-  } finally {
-    if (bound) clearTimeout(bound);
-  }
 }
 
 interface Parts {

@@ -1,13 +1,15 @@
 // The composition root: builds the parts the configuration asks for and wires them in data-flow order —
 // store → decider → effects runner (with the invite gateway) → ingest → outcome relay — and resumes the
-// pending work the store holds. Sources (HTTP, Kafka, files) and the CLI drive `service.ingest`.
+// pending work the store holds. Sources (HTTP, Kafka) get only `service.ports`; files and the CLI drive `service.ingest`.
 import type { DeflectConfig } from '../config/index.js';
 import { createDecider, type Decider, type Decision } from '../decide/decider.js';
 import { policyFromConfig } from '../decide/policy.js';
 import { createEffectsRunner, type EffectsLogger, type EffectsRunner } from '../effects/effects-runner.js';
 import type { InviteGateway } from '../effects/invite-gateway.js';
-import { EVERY_CALL, findOpenCalls, partitionScope, startOpenCallsRecorder, type OpenCallsRecorder } from '../effects/open-calls.js';
+import { EVERY_CALL, findOpenCalls, partitionScope } from '../projections/open-calls.js';
+import { startOpenCallsRecorder, type OpenCallsRecorder } from '../projections/open-calls-recorder.js';
 import { createIngest, type Ingest, type IngestDeps } from '../ingest/ingest.js';
+import type { CallReader, PendingWork, SourcePorts } from '../ingest/source-ports.js';
 import type { Sandbox, SandboxOptions } from '../liveperson/sandbox/index.js';
 import { createNdjsonOutcomeSink, type OutcomeSink } from '../outcomes/outcome-sink.js';
 import { startOutcomeRelay, type OutcomeRelay } from '../outcomes/outcome-relay.js';
@@ -27,6 +29,8 @@ export interface Service {
   readonly gateway: InviteGateway;
   readonly sandbox: Sandbox | undefined;
   readonly relay: OutcomeRelay | undefined;
+  /** What the sources (HTTP, Kafka) are given: ingest, the pending work of owned calls, the call reader. */
+  readonly ports: SourcePorts;
   /** Resumes the pending work in the store (of the calls this instance owns) and starts the relay. */
   start(options?: { resume?: boolean }): Promise<void>;
   /** Stops within the bound: the runner parks or finishes in-flight attempts, the relay stops, the store closes. */
@@ -68,6 +72,11 @@ export interface ServiceOptions {
  */
 const OPEN_CALLS_RECORD_EVERY_MS = 5 * 60_000;
 
+/** What the HTTP listener is given of the service: its configuration, the ingest port and the call reader. */
+export function httpPartsOf(service: Service): { config: DeflectConfig; ingest: Ingest; calls: CallReader } {
+  return { config: service.config, ingest: service.ports.ingest, calls: service.ports.calls };
+}
+
 export async function createService(config: DeflectConfig, options: ServiceOptions = {}): Promise<Service> {
   // Without Kafka's partition ownership this service owns every call, and its data folders are its alone.
   const folders = options.ownedPartitions ? [] : embeddedFolders(config, { store: options.store === undefined, outcomesFile: options.outcomeSink === undefined });
@@ -82,7 +91,8 @@ export async function createService(config: DeflectConfig, options: ServiceOptio
 
 async function buildService(config: DeflectConfig, options: ServiceOptions, releaseLock: () => void): Promise<Service> {
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await openEventStore(config.store));
+  const logger = options.logger;
+  const store = options.store ?? (await openEventStore(config.store, logger ? { warn: (fields, message) => logger.warn(fields, message) } : {}));
   const opened = options.gateway ? undefined : await openInviteGateway(config, clock, options.sandbox).catch(async (error: unknown) => {
     await store.close();
     throw error;
@@ -112,6 +122,17 @@ async function buildService(config: DeflectConfig, options: ServiceOptions, rele
   const sink = options.outcomeSink === undefined ? createNdjsonOutcomeSink(config.data.outcomesFile) : options.outcomeSink;
   let relay: OutcomeRelay | undefined;
   let recorder: OpenCallsRecorder | undefined;
+  const pendingWork: PendingWork = {
+    async resume(scope) {
+      // Recorded with the wall clock: the list's time only decides when a quiet partition's list is renewed.
+      const found = await findOpenCalls(store, scope, { record: systemClock });
+      await runner.resume(found);
+      return found.length;
+    },
+    release: (lost) => runner.release(lost),
+    releaseTimers: () => runner.releaseTimers(),
+    backlog: () => runner.backlog(),
+  };
 
   return {
     config,
@@ -121,6 +142,7 @@ async function buildService(config: DeflectConfig, options: ServiceOptions, rele
     ingest,
     gateway,
     sandbox: opened?.sandbox,
+    ports: { ingest, pendingWork, calls: store },
     get relay() {
       return relay;
     },
@@ -135,6 +157,8 @@ async function buildService(config: DeflectConfig, options: ServiceOptions, rele
         everyMs: OPEN_CALLS_RECORD_EVERY_MS,
         onError: (error) => options.logger?.error({ error: String(error) }, 'could not record the open calls'),
       });
+      const restartRecorder = recorder.restart;
+      partitions?.onChange(() => void restartRecorder());
       if (sink) {
         relay = await startOutcomeRelay({
           store,

@@ -47,7 +47,7 @@ export interface HistoryRow {
 export const STATE_BEFORE_FIRST_EVENT = stateName(INITIAL_CALL_SNAPSHOT);
 
 /** The call's rows in stream order; an empty array when the store has no such call. */
-export async function readCallHistory(store: EventStore, externalCallId: string): Promise<HistoryRow[]> {
+export async function readCallHistory(store: Pick<EventStore, 'readStream'>, externalCallId: string): Promise<HistoryRow[]> {
   return historyRowsOf(await store.readStream(callStreamName(externalCallId)));
 }
 

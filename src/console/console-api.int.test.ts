@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createService, type Service } from '../app/service.js';
+import { createService, httpPartsOf, type Service } from '../app/service.js';
 import type { CallAudit } from '../audit/call-audit.js';
 import { fixtureStore } from '../audit/testing/fixture-store.js';
 import { loadConfig } from '../config/index.js';
@@ -63,7 +63,7 @@ async function harness(env: Record<string, string> = {}, options: { assets?: str
   await callList.caughtUp;
   const logLines: string[] = [];
   const app = buildHttpServer({
-    service,
+    ...httpPartsOf(service),
     metrics: createMetrics({ defaultMetrics: false }),
     callList: callList.projection,
     callListChanges: callList.changes,

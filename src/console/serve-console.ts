@@ -74,8 +74,8 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset): 
   return reply.send(asset.body);
 }
 
-export const consolePageRoutes: RouteModule = (app, { service, consoleAssetsDir }) => {
-  if (!service.config.console.enabled) return;
+export const consolePageRoutes: RouteModule = (app, { config, consoleAssetsDir }) => {
+  if (!config.console.enabled) return;
   const dir = consoleAssetsDir ?? defaultConsoleAssetsDir();
   let assets: Map<string, Asset> | undefined;
   const built = (): Map<string, Asset> | undefined => (assets ??= loadAssets(dir));

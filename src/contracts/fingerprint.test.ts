@@ -2,7 +2,7 @@ import avsc from 'avsc';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsingCanonicalForm } from './canonical-form.js';
-import { crc64Avro, fingerprintBytes, fingerprintFromHex, fingerprintHex, readFingerprint, schemaFingerprint } from './fingerprint.js';
+import { crc64Avro, fingerprintBytes, fingerprintHex, readFingerprint, schemaFingerprint } from './fingerprint.js';
 import { defaultSchemaRegistry } from './schema-registry.js';
 import { SCHEMA_TESTS } from './testing/avro-schema-vectors.js';
 
@@ -34,15 +34,13 @@ describe('CRC-64-AVRO', () => {
     expect(readFingerprint(Uint8Array.of(0xff, ...fingerprintBytes(fp)), 1)).toBe(fp);
   });
 
-  it('turns the hex form back into the fingerprint, and refuses anything but 16 hex digits', () => {
+  it('writes the hex form as 16 hex digits that read back as the fingerprint bytes', () => {
     for (const { fingerprint } of SCHEMA_TESTS) {
       if (fingerprint === undefined) continue;
       const fp = BigInt.asUintN(64, fingerprint);
       expect(fingerprintHex(fp)).toMatch(/^[0-9a-f]{16}$/);
-      expect(fingerprintFromHex(fingerprintHex(fp))).toBe(fp);
+      expect(readFingerprint(Buffer.from(fingerprintHex(fp), 'hex'), 0)).toBe(fp);
     }
-    expect(() => fingerprintFromHex('8a8f25cce724dd6')).toThrow(/16 hex digits/);
-    expect(() => fingerprintFromHex('8a8f25cce724dd6z')).toThrow(/16 hex digits/);
   });
 
   it("agrees with avsc's Type#schema() on every project schema (so either would do today; ours is the specified one)", () => {

@@ -45,9 +45,3 @@ export function readFingerprint(bytes: Uint8Array, offset: number): bigint {
 export function fingerprintHex(fp: bigint): string {
   return Buffer.from(fingerprintBytes(fp)).toString('hex');
 }
-
-/** The inverse of fingerprintHex. */
-export function fingerprintFromHex(hex: string): bigint {
-  if (!/^[0-9a-fA-F]{16}$/.test(hex)) throw new Error(`a fingerprint is 16 hex digits, got ${JSON.stringify(hex)}`);
-  return readFingerprint(Buffer.from(hex, 'hex'), 0);
-}

@@ -19,7 +19,7 @@ import { summarize } from '../../state-machines/call-state.js';
 import type { Sandbox } from '../liveperson/sandbox/index.js';
 import type { InviteGateway, InviteRequest } from './invite-gateway.js';
 import { inviteRequestOf } from './invite-request.js';
-import { findOpenCalls } from './open-calls.js';
+import { findOpenCalls } from '../projections/open-calls.js';
 import { createInviteHarness, type InviteHarness } from './testing/invite-harness.js';
 
 let harness: InviteHarness | undefined;

@@ -1,7 +1,7 @@
 // The invite gateway port: what the effects runner needs from LivePerson, whatever API sits behind it:
 // LiveDeflect (contextAndInvite) or Connect to Messaging (eligibility, then invite). One contract suite
 // (src/liveperson/testing/invite-gateway-contract.ts) runs against both.
-import type { PhoneNumber } from '../contracts/generated/schemas.js';
+import type { FailureClassification, PhoneNumber } from '../contracts/generated/schemas.js';
 
 /** Everything an invite needs, already resolved from the call's events and configuration fallbacks. */
 export interface InviteRequest {
@@ -26,9 +26,6 @@ export interface InviteRequest {
   /** Connect to Messaging: LivePerson's callId from the call's recorded eligibility answer, which the invite names. */
   lpCallId?: string;
 }
-
-/** How an attempt that certainly did not produce an SMS failed. */
-export type FailureClassification = 'REJECTED' | 'AUTH_FAILED' | 'RATE_LIMITED' | 'RETRYABLE';
 
 /** Why an attempt may or may not have produced an SMS. */
 export type InDoubtCause = 'TIMEOUT' | 'RESET_AFTER_WRITE' | 'HTTP_500';

@@ -1,27 +1,16 @@
 // The CLIENT span around one invite attempt: a child of the trace that delivered the acceptance (its stored
 // traceparent), carrying attempt, site, classification, HTTP status and LivePerson's callId — never a phone
 // number, a name or caller info (invariant 10).
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, defaultTextMapGetter, defaultTextMapSetter, trace, type Span } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { contextFromTraceparent, traceparentOf } from '../telemetry/trace-context.js';
 import type { EligibilityResult, InviteResult } from './invite-gateway.js';
 
-const propagator = new W3CTraceContextPropagator();
 const tracer = () => trace.getTracer('deflect.effects');
 
 export interface AttemptSpan {
   span: Span;
   /** The span's own W3C traceparent, stored on the attempt's events. */
   traceparent: string | undefined;
-}
-
-export function contextFromTraceparent(traceparent: string | undefined) {
-  return traceparent ? propagator.extract(ROOT_CONTEXT, { traceparent }, defaultTextMapGetter) : ROOT_CONTEXT;
-}
-
-export function traceparentOf(span: Span): string | undefined {
-  const carrier: Record<string, string> = {};
-  propagator.inject(trace.setSpan(context.active(), span), carrier, defaultTextMapSetter);
-  return carrier.traceparent;
 }
 
 export function startAttemptSpan(parentTraceparent: string | undefined, attributes: { attempt: number; siteId: string; gateway: string; externalCallId: string }): AttemptSpan {

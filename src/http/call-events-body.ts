@@ -5,6 +5,7 @@
 import { decodeInboundJson, inboundFromAvro, parseInboundEvent, type InboundCallEvent } from '../contracts/inbound.js';
 import { createSingleObjectCodec, type SingleObjectCodec } from '../contracts/single-object.js';
 import { DeflectError, isDeflectError } from '../shared/errors.js';
+import { mediaTypeOf } from '../shared/media-type.js';
 import { EventInputError } from './http-errors.js';
 
 export const CALL_EVENT_MEDIA_TYPES = {
@@ -15,11 +16,6 @@ export const CALL_EVENT_MEDIA_TYPES = {
 
 let codec: SingleObjectCodec | undefined;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The media type without parameters, lower-cased: `application/json; charset=utf-8` → `application/json`. */
-export function mediaTypeOf(header: string | undefined): string {
-  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
 
 export function decodeCallEvents(contentType: string | undefined, body: Buffer): InboundCallEvent[] {
   const media = mediaTypeOf(contentType);

@@ -1,7 +1,10 @@
-// What the HTTP routes are given: the running service and the read-side parts the run routine owns (metrics,
-// the live call list, readiness). Route modules take these and nothing global.
-import type { Service } from '../app/service.js';
+// What the HTTP routes are given: the configuration, the ingest port and the call reader of the running service,
+// and the read-side parts the run routine owns (metrics, the live call list, readiness). Route modules take these
+// and nothing global.
+import type { DeflectConfig } from '../config/index.js';
 import type { InboundCallEvent } from '../contracts/inbound.js';
+import type { Ingest } from '../ingest/ingest.js';
+import type { CallReader } from '../ingest/source-ports.js';
 import type { CallListProjection } from '../projections/call-list.js';
 import type { CallListChanges } from '../projections/read-call-list.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -17,7 +20,11 @@ export interface Readiness {
 }
 
 export interface HttpDeps {
-  service: Service;
+  config: DeflectConfig;
+  /** Where posted call events go (unless `publishCallEvents` puts them on Kafka). */
+  ingest: Pick<Ingest, 'applyMany'>;
+  /** One call's stream: the call read API. */
+  calls: CallReader;
   metrics: DeflectMetrics;
   /** The call list kept live by a store subscription; absent when the run routine keeps none. */
   callList?: CallListProjection;

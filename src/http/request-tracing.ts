@@ -4,7 +4,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, defaultTextMapGetter, trace, type Span } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { traceparentOf } from '../effects/invite-tracing.js';
+import { traceparentOf } from '../telemetry/trace-context.js';
 
 // Our own propagator instance: an incoming traceparent is honoured even when the SDK is disabled.
 const propagator = new W3CTraceContextPropagator();

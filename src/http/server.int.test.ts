@@ -3,10 +3,13 @@
 // bearer tokens off loopback, the call read API and trace-context pass-through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createService, type Service } from '../app/service.js';
+import { createService, httpPartsOf, type Service } from '../app/service.js';
 import { loadConfig } from '../config/index.js';
 import { createSingleObjectCodec } from '../contracts/single-object.js';
 import { CALL_STREAM_PREFIX } from '../decide/call-stream.js';
+import { DeflectError } from '../shared/errors.js';
+import type { EventStore } from '../store/event-store.js';
+import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { startLiveCallList, type LiveCallList } from '../projections/read-call-list.js';
 import { createLogger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
@@ -41,7 +44,7 @@ async function harness(env: Record<string, string> = {}): Promise<Harness> {
   const callList = startLiveCallList(service.store);
   const readiness = { current: { ready: true, checks: { store: true } } as Readiness };
   const app = buildHttpServer({
-    service,
+    ...httpPartsOf(service),
     metrics: createMetrics({ defaultMetrics: false }),
     callList: callList.projection,
     readiness: async () => readiness.current,
@@ -146,6 +149,34 @@ describe('POST /v1/call-events', () => {
     const [stored] = await h.service.store.readStream('call-traced');
     expect(String(stored?.metadata.traceparent)).toContain(traceId);
   });
+
+  it("applies an array as Kafka applies a chunk: each call's events in one append, so a call gets all of them or none", async () => {
+    const memory = createMemoryEventStore();
+    const appends: Array<{ streamName: string; types: string[] }> = [];
+    const store: EventStore = {
+      ...memory,
+      async appendToStream(streamName, events, options) {
+        appends.push({ streamName, types: events.map((event) => event.type) });
+        if (streamName === 'call-broken') throw new DeflectError('DEFLECT_STORE_UNAVAILABLE', 'disk full');
+        return memory.appendToStream(streamName, events, options);
+      },
+    };
+    const service = await createService(loadConfig({ DEFLECT_STORE: 'memory' }), { store, outcomeSink: null, autoRun: false });
+    const app = buildHttpServer({ ...httpPartsOf(service), metrics: createMetrics({ defaultMetrics: false }), readiness: async () => ({ ready: true, checks: {} }), logger: createLogger({ level: 'silent' }) });
+    try {
+      const response = await app.inject({ method: 'POST', url: '/v1/call-events', payload: [begun('whole'), begun('broken'), accepted('whole'), accepted('broken')] });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ code: 'DEFLECT_STORE_UNAVAILABLE' });
+      const wholeAppends = appends.filter((append) => append.streamName === 'call-whole');
+      expect(wholeAppends).toHaveLength(1);
+      expect(wholeAppends[0]?.types).toEqual(expect.arrayContaining(['CallBegun', 'DeflectionAccepted']));
+      expect((await memory.readStream('call-whole')).map((event) => event.type)).toEqual(wholeAppends[0]?.types);
+      expect(await memory.readStream('call-broken')).toEqual([]);
+    } finally {
+      await app.close();
+      await service.stop(1_000);
+    }
+  });
 });
 
 describe('the call read API and probes', () => {
@@ -248,7 +279,7 @@ describe('bearer tokens and roles', () => {
 
   it('refuses a route that names no right, so a new route cannot be exposed by forgetting it', async () => {
     const app = buildHttpServer({
-      service: roles.service,
+      ...httpPartsOf(roles.service),
       metrics: createMetrics({ defaultMetrics: false }),
       readiness: async () => ({ ready: true, checks: {} }),
       logger: createLogger({ level: 'silent' }),

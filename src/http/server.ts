@@ -11,7 +11,7 @@ import { traceRequests } from './request-tracing.js';
 import { ROUTE_MODULES } from './routes/index.js';
 
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
-  const http = deps.service.config.http;
+  const http = deps.config.http;
   const app = Fastify({
     logger: false,
     bodyLimit: http.bodyLimitBytes,

@@ -7,12 +7,13 @@ import { createConfluentCodec, isConfluentFramed, type ConfluentCodec } from '..
 import { decodeInboundJson, inboundFromAvro, type InboundCallEvent } from '../contracts/inbound.js';
 import { createSchemaRegistryClient } from '../contracts/schema-registry-client.js';
 import { createSingleObjectCodec, isSingleObject } from '../contracts/single-object.js';
+import { AVRO_CONTENT_TYPE } from '../contracts/stored-facts.js';
 import { DeflectError } from '../shared/errors.js';
-import { headerText, mediaType } from './record-headers.js';
+import { mediaTypeOf } from '../shared/media-type.js';
+import { headerText } from './record-headers.js';
 
 export const CONTENT_TYPE_HEADER = 'content-type';
 export const JSON_CONTENT_TYPE = 'application/json';
-export const AVRO_CONTENT_TYPE = 'application/vnd.apache.avro+binary';
 
 /** Content types that mean "Avro bytes, framed as the bytes say". */
 const BINARY_TYPES: ReadonlySet<string> = new Set([AVRO_CONTENT_TYPE, 'avro/binary', 'application/avro', 'application/octet-stream']);
@@ -51,7 +52,7 @@ export function createCallEventDecoder(options: { schemaRegistryUrl?: string | u
     decode(record) {
       if (record.value === null) throw new DeflectError('DEFLECT_DECODE_BAD_MAGIC', 'the record has no value');
       const contentType = headerText(record.headers, CONTENT_TYPE_HEADER);
-      const media = contentType === undefined ? undefined : mediaType(contentType);
+      const media = contentType === undefined ? undefined : mediaTypeOf(contentType);
       let event: InboundCallEvent | Promise<InboundCallEvent>;
       if (media === JSON_CONTENT_TYPE) event = decodeInboundJson(record.value);
       else if (media === undefined || BINARY_TYPES.has(media)) event = decodeBinary(record.value);

@@ -6,7 +6,8 @@ import type { Producer } from 'kafkajs';
 import type { DeflectionOutcome } from '../contracts/generated/schemas.js';
 import { encodeOutcome } from '../contracts/outcome.js';
 import type { OutcomeSink } from '../outcomes/outcome-sink.js';
-import { AVRO_CONTENT_TYPE, CONTENT_TYPE_HEADER } from './call-event-record.js';
+import { AVRO_CONTENT_TYPE } from '../contracts/stored-facts.js';
+import { CONTENT_TYPE_HEADER } from './call-event-record.js';
 
 export const OUTCOME_EVENT_ID_HEADER = 'deflect.event-id';
 

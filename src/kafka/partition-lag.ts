@@ -1,5 +1,12 @@
 // Consumer lag per assigned partition: the partition's high watermark (as the last fetch saw it) minus the next
 // offset this instance will process. Cheap bookkeeping on every batch; no extra requests to the brokers.
+export interface KafkaPartitionLag {
+  topic: string;
+  partition: number;
+  /** Records behind the partition's high watermark. */
+  lag: number;
+}
+
 export interface PartitionLag {
   /** A batch arrived: its partition's high watermark and first offset. */
   fetched(topic: string, partition: number, highWatermark: string, firstOffset: string | null): void;
@@ -7,7 +14,7 @@ export interface PartitionLag {
   resolved(topic: string, partition: number, offset: string): void;
   /** Only these partitions are assigned now. */
   keep(topic: string, partitions: ReadonlySet<number>): void;
-  lag(): Array<{ topic: string; partition: number; lag: number }>;
+  lag(): KafkaPartitionLag[];
 }
 
 export function createPartitionLag(): PartitionLag {

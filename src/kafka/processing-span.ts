@@ -3,7 +3,7 @@
 // caused, and the invite attempt's span (src/effects/invite-tracing.ts) continues the same trace from there.
 // Attributes name the record's place in Kafka and the call, never a phone number or a name (invariant 10).
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { contextFromTraceparent, traceparentOf } from '../effects/invite-tracing.js';
+import { contextFromTraceparent, traceparentOf } from '../telemetry/trace-context.js';
 
 export const TRACEPARENT_HEADER = 'traceparent';
 

@@ -8,8 +8,3 @@ export function headerText(headers: IHeaders | undefined, name: string): string 
   if (first === undefined) return undefined;
   return typeof first === 'string' ? first : first.toString('utf8');
 }
-
-/** The media type of a content-type value, without parameters, lower-cased: `application/json`. */
-export function mediaType(contentType: string): string {
-  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
-}

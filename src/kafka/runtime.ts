@@ -1,15 +1,16 @@
-// The Kafka runtime of `deflect start` (src/kafka/runtime-contract.ts): a consumer-group member that feeds the
-// call-events topic into the service's ingest, the owner of its partitions' calls (their effects run here, and
-// their pending work is resumed from the store when a partition is assigned), the dead-letter writer, and the
-// outcome sink on the outcomes topic. One idempotent producer serves dead letters and outcomes.
+// The Kafka runtime of `deflect start`, loaded lazily by src/app/run.ts only when KAFKA_BROKERS is set: a
+// consumer-group member that feeds the call-events topic into ingest, the owner of its partitions' calls (their
+// effects run here, and their pending work is resumed from the store when a partition is assigned), the
+// dead-letter writer, and the outcome sink on the outcomes topic. One idempotent producer serves dead letters and
+// outcomes.
 import { logLevel, Partitioners, type Consumer } from 'kafkajs';
-import type { Service } from '../app/service.js';
 import type { DeflectConfig } from '../config/index.js';
-import type { OwnedPartitions } from '../shared/owned-partitions.js';
+import type { InboundCallEvent } from '../contracts/inbound.js';
+import type { PendingWork, SourcePorts } from '../ingest/source-ports.js';
 import type { OutcomeSink } from '../outcomes/outcome-sink.js';
-import { findOpenCalls, partitionScope } from '../effects/open-calls.js';
-import { systemClock } from '../shared/clock.js';
+import { partitionScope } from '../projections/open-calls.js';
 import { DeflectError } from '../shared/errors.js';
+import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createAssignmentBacklog } from './assignment-backlog.js';
 import { createBackpressure, type Backpressure } from './backpressure.js';
@@ -20,9 +21,37 @@ import { createCallOwnership } from './call-ownership.js';
 import { createDeadLetters } from './dead-letters.js';
 import { createKafkaClient, enabledKafka } from './kafka-client.js';
 import { createKafkaOutcomeSink } from './kafka-outcome-sink.js';
-import { createPartitionLag } from './partition-lag.js';
-import type { CreateKafkaRuntime, KafkaRuntime } from './runtime-contract.js';
+import { createPartitionLag, type KafkaPartitionLag } from './partition-lag.js';
 import { checkTopics } from './topics.js';
+
+export interface KafkaRuntime {
+  /** Publishes final outcomes to the outcomes topic (replaces the NDJSON file sink). */
+  outcomeSink: OutcomeSink;
+  /** Whether this instance currently owns the call: the partition its records came from (`recorded`) is assigned here. */
+  ownsCall(externalCallId: string, recorded: number | undefined): boolean;
+  /** Whether the call's due timers must wait: its partition's backlog at assignment is not read yet. */
+  holdsTimers(externalCallId: string, recorded: number | undefined): boolean;
+  /**
+   * The partitions whose outcomes this instance's relay publishes: those the group assigned it. A stop keeps the
+   * last assignment, so outcomes that become final while the service drains are still published here.
+   */
+  ownedPartitions: OwnedPartitions;
+  /** Starts consuming into `ingest`, resuming assigned partitions' pending work through `pendingWork`. */
+  attach(ports: Pick<SourcePorts, 'ingest' | 'pendingWork'>): Promise<void>;
+  /** Connected and in the consumer group: /readyz reports it. */
+  ready(): boolean;
+  /** Consumer lag per assigned partition, for the deflect_kafka_consumer_lag gauge. */
+  lag(): KafkaPartitionLag[];
+  /** Dead letters published since start, by error code (deflect_dead_letters_total). */
+  deadLetters(): Map<string, number>;
+  /**
+   * Publishes call events onto the call-events topic (keyed by call, JSON), acknowledged by all in-sync replicas:
+   * HTTP ingest with Kafka on. Throws DEFLECT_KAFKA_UNAVAILABLE when Kafka does not take them.
+   */
+  publishCallEvents(events: InboundCallEvent[], traceparent: string | undefined): Promise<{ topic: string }>;
+  /** Stops consuming and commits what is durable; the service is stopped after this. */
+  stop(): Promise<void>;
+}
 
 export interface KafkaRuntimeDeps {
   logger: Logger;
@@ -95,12 +124,12 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   };
 
   // The backlog of each newly assigned partition: its calls' timers wait until it is read (DESIGN "Scaling out").
-  let attached: Service | undefined;
+  let attached: PendingWork | undefined;
   const backlog = createAssignmentBacklog({
     now: () => Date.now(),
     onRead(partition, heldMs) {
       logger.info({ topic, partition, heldMs }, 'read the backlog of an assigned partition; its timers run');
-      attached?.runner.releaseTimers();
+      attached?.releaseTimers();
     },
   });
 
@@ -123,14 +152,12 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     }
   }
 
-  async function resumePartitions(service: Service, partitions: number[]): Promise<void> {
+  async function resumePartitions(pendingWork: PendingWork, partitions: number[]): Promise<void> {
     for (let attempt = 0; !stopped; attempt++) {
       try {
-        // Recorded with the wall clock: the list's time only decides when a quiet partition's list is renewed.
-        const found = await findOpenCalls(service.store, partitionScope(partitions, ownership.partitionOf, ownership.count), { record: systemClock });
-        // The runner loads each call and keeps those still owned here: a later rebalance may have moved one on.
-        await service.runner.resume(found);
-        logger.info({ partitions, calls: found.length }, 'resumed the pending work of assigned partitions');
+        // Each call is loaded and kept only if still owned here: a later rebalance may have moved one on.
+        const calls = await pendingWork.resume(partitionScope(partitions, ownership.partitionOf, ownership.count));
+        logger.info({ partitions, calls }, 'resumed the pending work of assigned partitions');
         return;
       } catch (error) {
         logger.error({ partitions, attempt, error: String(error) }, 'could not resume the pending work of assigned partitions');
@@ -150,7 +177,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     onChange: (listener) => void relayListeners.push(listener),
   };
 
-  function assign(service: Service, partitions: number[]): void {
+  function assign(pendingWork: PendingWork, partitions: number[]): void {
     const { gained, lost } = ownership.assign(partitions);
     lag.keep(topic, ownership.owned());
     if (gained.length > 0 || lost.length > 0) {
@@ -161,12 +188,12 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
       const lostSet = new Set(lost);
       backlog.revoked(lost);
       // The new owner resumes these calls from the store; this instance forgets them now.
-      service.runner.release((externalCallId, recorded) => lostSet.has(ownership.partitionOf(externalCallId, recorded)));
+      pendingWork.release((externalCallId, recorded) => lostSet.has(ownership.partitionOf(externalCallId, recorded)));
     }
     if (gained.length > 0) {
       backlog.assigned(gained);
       void measureBacklog(gained);
-      resuming = resuming.then(() => resumePartitions(service, gained));
+      resuming = resuming.then(() => resumePartitions(pendingWork, gained));
     }
     if (gained.length > 0 || lost.length > 0) logger.info({ topic, partitions: [...ownership.owned()], gained, lost }, 'partition assignment changed');
   }
@@ -177,9 +204,9 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     holdsTimers: (externalCallId, recorded) => backlog.reading(ownership.partitionOf(externalCallId, recorded)),
     ownedPartitions,
 
-    async attach(service) {
+    async attach({ ingest, pendingWork }) {
       if (consumer) throw new Error('the Kafka runtime is already attached');
-      attached = service;
+      attached = pendingWork;
       await admin.connect();
       const current = kafka.consumer({
         groupId,
@@ -191,7 +218,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
       });
       consumer = current;
       backpressure = createBackpressure({
-        pendingCalls: () => service.runner.backlog(),
+        pendingCalls: () => pendingWork.backlog(),
         maxPendingCalls: deps.maxPendingCalls ?? 10_000,
         pause: () => current.pause([{ topic }]),
         resume: () => current.resume([{ topic }]),
@@ -203,12 +230,12 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
       current.on(STOP, () => (joined = false));
       current.on(GROUP_JOIN, ({ payload }) => {
         joined = true;
-        assign(service, payload.memberAssignment[topic] ?? []);
+        assign(pendingWork, payload.memberAssignment[topic] ?? []);
       });
       current.on(CRASH, ({ payload }) => {
         // kafkajs has left the group: another member takes the partitions (and their calls) meanwhile.
         joined = false;
-        assign(service, []);
+        assign(pendingWork, []);
         if (!payload.restart) crashed = true;
         logger.error({ error: payload.error.message, restart: payload.restart }, payload.restart ? 'Kafka consumer crashed; restarting' : 'Kafka consumer crashed');
       });
@@ -221,7 +248,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently ?? 4,
         eachBatch: createBatchIngest({
-          ingest: service.ingest,
+          ingest,
           decoder: createCallEventDecoder({ schemaRegistryUrl: kafkaConfig.schemaRegistryUrl }),
           deadLetters,
           groupId,
@@ -261,6 +288,3 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     },
   };
 }
-
-// What src/app/run.ts imports dynamically; the extra, optional deps are for tests and the benchmark.
-const _conformsToTheContract: CreateKafkaRuntime = createKafkaRuntime;

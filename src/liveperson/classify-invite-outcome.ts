@@ -1,6 +1,7 @@
 // The decision table for one contextAndInvite exchange: sent, failed (certainly no SMS, with a classification the
 // effects runner acts on), or in doubt (an SMS may exist; reconcile before any retry, DESIGN invariant 4).
-import type { FailureClassification, InDoubtCause } from '../effects/invite-gateway.js';
+import type { FailureClassification } from '../contracts/generated/schemas.js';
+import type { InDoubtCause } from '../effects/invite-gateway.js';
 import { DeflectError, type ErrorCode } from '../shared/errors.js';
 import { describeAnswer, isTrue, parseJsonObject } from './answer-text.js';
 import type { ExchangeOutcome } from './http-exchange.js';

@@ -7,7 +7,8 @@
 // a partition's new owner goes on from where its previous owner got to (DESIGN "Scaling out").
 import { decodeFact } from '../contracts/stored-facts.js';
 import { CALL_STREAM_PREFIX, externalCallIdOf, recordedPartitionOf } from '../decide/call-stream.js';
-import type { EventStore, RecordedEvent, Subscription } from '../store/event-store.js';
+import { createCheckpointedSubscription, type CheckpointedSubscriptionOptions } from '../projections/checkpointed-subscription.js';
+import type { EventStore, RecordedEvent } from '../store/event-store.js';
 import { leastPosition } from '../store/global-order.js';
 import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import { FINAL_STATE_NAMES, foldFacts } from '../../state-machines/call-state.js';
@@ -15,8 +16,6 @@ import { deflectionOutcomeOf } from './deflection-outcome.js';
 import type { OutcomeSink } from './outcome-sink.js';
 
 const CHECKPOINT_EVERY = 1_000;
-const RESTART_BASE_MS = 1_000;
-const RESTART_MAX_MS = 30_000;
 
 export interface OutcomeRelay {
   /** Resolves once the outcomes recorded before the relay (first) started relaying have been published, or it stopped. */
@@ -36,6 +35,9 @@ export interface OutcomeRelayOptions {
   /** Without it, the relay publishes every call's outcome (one instance, or no Kafka). */
   ownership?: OwnedPartitions;
   onError?: (error: unknown) => void;
+  /** The pause before a restart, and what waits it out (tests); default 1 s doubling to 30 s, a timer. */
+  backoffMs?: CheckpointedSubscriptionOptions['backoffMs'];
+  schedule?: CheckpointedSubscriptionOptions['schedule'];
 }
 
 /** How far the relay has published: one checkpoint, or one per owned partition. */
@@ -119,75 +121,35 @@ export async function startOutcomeRelay(options: OutcomeRelayOptions): Promise<O
 
   // A subscription ends on its first error (a sink or store hiccup, a leader election), and starting one can fail
   // too; either way the relay starts a new one from its checkpoints after a growing pause, so outcomes keep flowing
-  // without a process restart. A change of the owned partitions starts a new one at once. Restarts run one at a time.
-  let subscription: Subscription | undefined;
-  let stopped = false;
-  let failures = 0;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let restarts: Promise<void> = Promise.resolve();
-  let firstCaughtUp: ((caughtUp: Promise<void>) => void) | undefined;
-  const caughtUp = new Promise<void>((resolve) => (firstCaughtUp = (first) => void first.then(resolve, resolve)));
-
-  function failed(error: unknown): void {
-    options.onError?.(error);
-    if (stopped) return;
-    failures++;
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void restart();
-    }, Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (failures - 1)));
-    retryTimer.unref();
-  }
-
-  /** Never rejects: a failure to start is reported and retried like a failed subscription. */
-  const restart = (): Promise<void> =>
-    (restarts = restarts.then(async () => {
-      try {
-        await subscription?.stop();
-        subscription = undefined;
-        if (stopped || (ownership && ownership.owned().size === 0)) return;
-        const progress = await loadProgress(store, name, ownership);
-        const after = progress.start();
-        sinceCheckpoint = 0;
-        let lastSeen: bigint | undefined;
-        const started = store.subscribeToAll({
-          streamPrefix: CALL_STREAM_PREFIX,
-          ...(after !== undefined ? { after } : {}),
-          onEvent: async (event) => {
-            await relay(progress, event);
-            lastSeen = event.position;
-            failures = 0;
-          },
-          onError: failed,
-        });
-        subscription = started;
+  // without a process restart. A change of the owned partitions starts a new one at once.
+  const subscription = createCheckpointedSubscription({
+    store,
+    streamPrefix: CALL_STREAM_PREFIX,
+    async resume() {
+      if (ownership && ownership.owned().size === 0) return undefined;
+      const progress = await loadProgress(store, name, ownership);
+      sinceCheckpoint = 0;
+      return {
+        after: progress.start(),
+        onEvent: (event) => relay(progress, event),
         // Caught up: checkpoint where it got to, so the next start does not read the same history again when no
         // outcome moved the checkpoint (a partition's first start, a quiet one).
-        void started.caughtUp.then(
-          () => (lastSeen !== undefined && !stopped ? progress.passed(lastSeen) : undefined),
-          () => undefined,
-        ).catch(failed);
-        firstCaughtUp?.(started.caughtUp);
-        firstCaughtUp = undefined;
-      } catch (error) {
-        failed(error);
-      }
-    }));
+        caughtUp: (last) => (last !== undefined ? progress.passed(last) : undefined),
+      };
+    },
+    ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
+    ...(options.schedule ? { schedule: options.schedule } : {}),
+  });
 
-  ownership?.onChange(() => void restart());
-  await restart();
+  ownership?.onChange(() => void subscription.restart());
+  await subscription.restart();
   return {
-    caughtUp,
+    caughtUp: subscription.caughtUp,
     get published() {
       return published;
     },
-    healthy: () => failures === 0,
-    async stop() {
-      stopped = true;
-      if (retryTimer) clearTimeout(retryTimer);
-      firstCaughtUp?.(Promise.resolve());
-      await restart();
-    },
+    healthy: subscription.healthy,
+    stop: subscription.stop,
   };
 }

@@ -111,3 +111,57 @@ it('a wall clock stepped back less than the margin does not hide a call that beg
   // may land after b and miss a; the margin starts before a.
   expect((await readCallList(store, { startedSince: since })).rows().map((row) => row.externalCallId)).toEqual(['a', 'c']);
 });
+
+/** Restarts the subscription only when the test says so: what a failure schedules, and after what pause. */
+function manualRestarts() {
+  const due: Array<{ restart: () => void; delayMs: number }> = [];
+  return {
+    schedule(restart: () => void, delayMs: number) {
+      const entry = { restart, delayMs };
+      due.push(entry);
+      return () => void due.splice(due.indexOf(entry) >>> 0, 1);
+    },
+    delays: () => due.map((entry) => entry.delayMs),
+    runNext: () => due.shift()?.restart(),
+  };
+}
+
+it('goes on after its subscription fails, from the last call it listed, and is unhealthy until then', async () => {
+  const spec = callSpec();
+  await spec.decider.apply('a', fact.callBegun('a'));
+  await spec.decider.apply('b', fact.callBegun('b'));
+  // The subscription fails once as it reaches call b (a dropped connection, a leader election).
+  let failuresLeft = 1;
+  const store: EventStore = {
+    ...spec.store,
+    subscribeToAll: (options) =>
+      spec.store.subscribeToAll({
+        ...options,
+        onEvent: (event) => {
+          if (event.streamName.endsWith('b') && failuresLeft-- > 0) throw new Error('connection reset');
+          return options.onEvent(event);
+        },
+      }),
+  };
+  const errors: unknown[] = [];
+  const restarts = manualRestarts();
+  const list = startLiveCallList(store, { onError: (error) => errors.push(error), schedule: restarts.schedule });
+  await list.caughtUp;
+  expect(String(errors[0])).toContain('connection reset');
+  expect(list.healthy()).toBe(false);
+  expect(list.projection.rows().map((row) => row.externalCallId)).toEqual(['a']);
+  expect(restarts.delays()).toEqual([1_000]);
+
+  const listed = new Promise<string>((resolve) => list.changes(resolve));
+  restarts.runNext();
+  expect(await listed).toBe('b');
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(list.healthy()).toBe(true);
+  // Later calls keep coming, each listed once.
+  const next = new Promise<string>((resolve) => list.changes((id) => id === 'c' && resolve(id)));
+  await spec.decider.apply('c', fact.callBegun('c'));
+  await next;
+  expect(list.projection.rows().map((row) => row.externalCallId)).toEqual(['a', 'b', 'c']);
+  expect(errors).toHaveLength(1);
+  await list.stop();
+});

@@ -1,10 +1,11 @@
 // The call list built on demand by folding the store's global order page by page (`deflect calls`, the demo's
 // funnel), or kept live by a catch-up subscription (the HTTP list while the service runs).
 import { CALL_STREAM_PREFIX, externalCallIdOf } from '../decide/call-stream.js';
-import type { EventStore, Subscription } from '../store/event-store.js';
+import type { EventStore } from '../store/event-store.js';
 import { CLOCK_STEP_MARGIN_MS, lastPositionBefore } from '../store/global-order.js';
 import { readAllPages } from '../store/read-all-pages.js';
 import { createCallListProjection, type CallListProjection } from './call-list.js';
+import { createCheckpointedSubscription, type CheckpointedSubscriptionOptions } from './checkpointed-subscription.js';
 
 /**
  * The call list folded from the store's global order. With `startedSince`, only the calls whose first event was
@@ -31,6 +32,8 @@ export interface LiveCallList {
   readonly since: number | undefined;
   /** Resolves once every event stored before the start (from `since` on) has been folded, or the list stopped. */
   readonly caughtUp: Promise<void>;
+  /** False from a failure of its subscription until the restarted one delivers again or catches up (readiness). */
+  healthy(): boolean;
   stop(): Promise<void>;
 }
 
@@ -43,41 +46,52 @@ export interface LiveCallListOptions {
   /** Epoch ms: list the calls that began at or after this (by the store's recording time). Default: all of them. */
   since?: number;
   onError?: (error: unknown) => void;
+  /** The pause before a restart after a failure, and what waits it out (tests); default 1 s doubling to 30 s, a timer. */
+  backoffMs?: CheckpointedSubscriptionOptions['backoffMs'];
+  schedule?: CheckpointedSubscriptionOptions['schedule'];
 }
 
 /**
  * Keeps the list live. With `since`, it starts at the first event recorded then, found by bisection on the global
  * order (store/global-order.ts), instead of folding the whole history at every start (folding runs at ~100k events/s of the main thread
- * here, bench/replay).
+ * here, bench/replay). A failure of the subscription is reported and the list goes on after a pause from the last
+ * event it folded, so it is never left behind for good; `healthy()` is false meanwhile (readiness).
  */
 export function startLiveCallList(store: EventStore, options: LiveCallListOptions = {}): LiveCallList {
   const projection = createCallListProjection({ keepFinalFolds: false, maxCalls: LIVE_CALL_LIST_MAX_CALLS });
   const listeners = new Set<(externalCallId: string) => void>();
-  let stopped = false;
-  const subscribed: Promise<Subscription | undefined> = (async () => {
-    // The bisection reads $all at positions no event need have; a store that refuses that (EventStoreDB could not
-    // be tried here) costs the list its shortcut, not its calls: it then folds the whole history.
-    const after =
-      options.since === undefined
-        ? undefined
-        : await lastPositionBefore(store, options.since).catch((error: unknown) => {
-            options.onError?.(error);
-            return undefined;
-          });
-    if (stopped) return undefined;
-    return store.subscribeToAll({
-      streamPrefix: CALL_STREAM_PREFIX,
-      ...(after !== undefined ? { after } : {}),
-      onEvent: (event) => {
-        projection.apply(event);
-        if (listeners.size === 0) return;
-        const externalCallId = externalCallIdOf(event.streamName);
-        if (externalCallId !== undefined) for (const listener of listeners) listener(externalCallId);
-      },
-      ...(options.onError ? { onError: options.onError } : {}),
-    });
-  })();
-  subscribed.catch((error: unknown) => options.onError?.(error));
+  /** The last event folded: a restart goes on after it, so no event is folded twice. */
+  let folded: bigint | undefined;
+  let bisected = false;
+  const subscription = createCheckpointedSubscription({
+    store,
+    streamPrefix: CALL_STREAM_PREFIX,
+    async resume() {
+      if (folded === undefined && !bisected && options.since !== undefined) {
+        // The bisection reads $all at positions no event need have; a store that refuses that (EventStoreDB could not
+        // be tried here) costs the list its shortcut, not its calls: it then folds the whole history.
+        folded = await lastPositionBefore(store, options.since).catch((error: unknown) => {
+          options.onError?.(error);
+          return undefined;
+        });
+        bisected = true;
+      }
+      return {
+        after: folded,
+        onEvent(event) {
+          projection.apply(event);
+          folded = event.position;
+          if (listeners.size === 0) return;
+          const externalCallId = externalCallIdOf(event.streamName);
+          if (externalCallId !== undefined) for (const listener of listeners) listener(externalCallId);
+        },
+      };
+    },
+    ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
+    ...(options.schedule ? { schedule: options.schedule } : {}),
+  });
+  void subscription.restart();
   return {
     projection,
     changes(listener) {
@@ -85,11 +99,8 @@ export function startLiveCallList(store: EventStore, options: LiveCallListOption
       return () => void listeners.delete(listener);
     },
     since: options.since,
-    caughtUp: subscribed.then((subscription) => subscription?.caughtUp),
-    async stop() {
-      stopped = true;
-      const subscription = await subscribed.catch(() => undefined);
-      await subscription?.stop();
-    },
+    caughtUp: subscription.caughtUp,
+    healthy: subscription.healthy,
+    stop: subscription.stop,
   };
 }

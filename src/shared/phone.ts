@@ -60,11 +60,3 @@ export function parsePhoneUncached(text: string): ParsedPhone | undefined {
     planType,
   };
 }
-
-/** A short, non-reversible label for logs: the country code and the last two digits only. */
-export function maskPhone(phone: PhoneNumber | undefined | null): string {
-  if (!phone) return 'none';
-  const parsed = parsePhone(phone);
-  if (!parsed) return 'unparseable';
-  return `+${parsed.countryCallingCode}…${parsed.nationalNumber.slice(-2)}`;
-}

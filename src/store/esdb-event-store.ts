@@ -6,7 +6,7 @@
 import { BACKWARDS, END, EventStoreDBClient, FORWARDS, START, type AppendResult as EsdbAppendResult } from '@eventstore/db-client';
 import { DeflectError } from '../shared/errors.js';
 import { createKeyedQueue } from '../shared/keyed-queue.js';
-import type { Logger } from '../telemetry/logger.js';
+import type { StoreWarning } from './event-store.js';
 import type { AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent, Subscription } from './event-store.js';
 import { assertValidAppend } from './expected-revision.js';
 import { StoreConflictError, storeUnavailable } from './store-errors.js';
@@ -27,8 +27,8 @@ export interface EsdbEventStoreOptions {
   connectionString: string;
   /** Events per read of $all (readAll, subscription catch-up). Default 500. */
   pageSize?: number;
-  /** Where housekeeping failures that do not fail a call are reported. */
-  logger?: Pick<Logger, 'warn'>;
+  /** Told of housekeeping failures that do not fail a call. */
+  warn?: StoreWarning;
 }
 
 export interface EsdbEventStore extends EventStore {
@@ -120,7 +120,7 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
       assertOpen();
       await inStreamOrder.run(checkpointStreamName(name), () =>
         storeEsdbCheckpoint(client, name, position, (error) =>
-          options.logger?.warn({ err: error, checkpoint: name }, 'could not cap the checkpoint stream history; the checkpoint itself is stored'),
+          options.warn?.({ err: error, checkpoint: name }, 'could not cap the checkpoint stream history; the checkpoint itself is stored'),
         ),
       );
     },

@@ -85,6 +85,12 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/**
+ * Where an adapter reports what went wrong in the background without failing a call (a lost connection, a
+ * housekeeping step): the logger's `warn`, passed in by whoever opens the store.
+ */
+export type StoreWarning = (fields: Record<string, unknown>, message: string) => void;
+
 export interface EventStore {
   /**
    * Appends atomically, or throws StoreConflictError (./store-errors.ts, code DEFLECT_STORE_CONFLICT) if the

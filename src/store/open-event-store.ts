@@ -2,8 +2,7 @@
 // place that chooses, so start-up and the CLI commands cannot disagree about it.
 import type { StoreConfig } from '../config/index.js';
 import type { Clock } from '../shared/clock.js';
-import type { Logger } from '../telemetry/logger.js';
-import type { EventStore } from './event-store.js';
+import type { EventStore, StoreWarning } from './event-store.js';
 import { createMemoryEventStore } from './memory-event-store.js';
 import { createSqliteEventStore } from './sqlite-event-store.js';
 
@@ -11,7 +10,7 @@ export interface OpenEventStoreOptions {
   /** Stamps `recordedAt` in the in-process adapters; EventStoreDB stamps events with the server's time. */
   clock?: Clock;
   /** Hears of EventStoreDB housekeeping failures and PostgreSQL connections lost in the background, which do not fail a call. */
-  logger?: Pick<Logger, 'warn'>;
+  warn?: StoreWarning;
 }
 
 /**
@@ -20,7 +19,7 @@ export interface OpenEventStoreOptions {
  * first call event.
  */
 export async function openEventStore(config: StoreConfig, options: OpenEventStoreOptions = {}): Promise<EventStore> {
-  const { clock, logger } = options;
+  const { clock, warn } = options;
   switch (config.kind) {
     case 'memory':
       return createMemoryEventStore({ clock });
@@ -32,13 +31,13 @@ export async function openEventStore(config: StoreConfig, options: OpenEventStor
       return openPostgresEventStore({
         connectionString: config.connectionString,
         schema: config.schema,
-        onBackgroundError: (error) => logger?.warn({ err: error }, 'a PostgreSQL connection of the event store was lost; it is opened again when needed'),
+        onBackgroundError: (error) => warn?.({ err: error }, 'a PostgreSQL connection of the event store was lost; it is opened again when needed'),
       });
     }
     case 'esdb': {
       // Loaded only when chosen: the gRPC client is not needed by the embedded modes.
       const { createEsdbEventStore } = await import('./esdb-event-store.js');
-      const store = createEsdbEventStore({ connectionString: config.connectionString, logger });
+      const store = createEsdbEventStore({ connectionString: config.connectionString, ...(warn ? { warn } : {}) });
       try {
         await store.ping();
       } catch (error) {

@@ -102,7 +102,7 @@ describe('funnel metrics from decisions', () => {
   it('mirrors the Kafka runtime: lag per partition and dead letters by code, at scrape time', async () => {
     const deadLetters = new Map([['DEFLECT_INVALID_EVENT', 3]]);
     metrics.watchKafka({ lag: () => [{ topic: 'telephony.call-events', partition: 2, lag: 17 }], deadLetters: () => deadLetters });
-    metrics.watchRunner({ inFlight: 4, pendingCalls: () => 9 });
+    metrics.watchRunner({ inFlight: () => 4, pendingCalls: () => 9 });
     const text = await metrics.text();
     expect(text).toContain('deflect_kafka_consumer_lag{topic="telephony.call-events",partition="2"} 17');
     expect(text).toContain('deflect_dead_letters_total{code="DEFLECT_INVALID_EVENT"} 3');

@@ -6,9 +6,8 @@
 // Every labelled counter starts at 0 for each label value known in advance, so that `increase(…[5m]) > 0` fires
 // on the first AUTH_FAILED rather than on the second (a series that first appears at 1 has no increase).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FailureClassification } from '../effects/invite-gateway.js';
+import type { FailureClassification } from '../contracts/generated/schemas.js';
 import type { InputSource } from '../decide/decider.js';
-import type { KafkaRuntime } from '../kafka/runtime-contract.js';
 import { buildInfo } from '../shared/build-info.js';
 import type { ErrorCode } from '../shared/errors.js';
 import type { CallOutcome, FailureReason, NotDeflectedReason } from '../../state-machines/call-deflection.machine.js';
@@ -49,6 +48,18 @@ type Missing<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : Excl
 const _everyClassification: Missing<FailureClassification, (typeof ATTEMPT_CLASSIFICATIONS)[number]> = true;
 const _everyReason: Missing<FailureReason | NotDeflectedReason, (typeof FINAL_OUTCOMES)[number]['reason']> = true;
 
+/** What the gauges of the effects runner read at scrape time. */
+export interface RunnerReads {
+  inFlight(): number;
+  pendingCalls(): number;
+}
+
+/** What the Kafka series read at scrape time: lag per assigned partition, and dead letters since start by code. */
+export interface KafkaReads {
+  lag(): ReadonlyArray<{ topic: string; partition: number; lag: number }>;
+  deadLetters(): ReadonlyMap<string, number>;
+}
+
 export interface DeflectMetrics {
   readonly registry: Registry;
   /** deflect_calls_total{outcome,reason,site}: calls that reached a final outcome. */
@@ -68,9 +79,9 @@ export interface DeflectMetrics {
   /** Starts an HTTP route's series at 0 (the listener tells each route as it is registered). */
   knowRoute(method: string, route: string): void;
   /** Read at scrape time: attempts in flight and calls with pending work. */
-  watchRunner(runner: { readonly inFlight: number; pendingCalls(): number }): void;
+  watchRunner(read: RunnerReads): void;
   /** Read at scrape time: consumer lag and dead letters from the Kafka runtime. */
-  watchKafka(source: Pick<KafkaRuntime, 'lag' | 'deadLetters'>): void;
+  watchKafka(read: KafkaReads): void;
   /** Totals since start for the status log line. */
   statusCounts(): Promise<Record<string, number>>;
   text(): Promise<string>;
@@ -87,8 +98,8 @@ export function statusClassOf(statusCode: number): (typeof HTTP_STATUS_CLASSES)[
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): DeflectMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  let runner: { readonly inFlight: number; pendingCalls(): number } | undefined;
-  let kafka: Pick<KafkaRuntime, 'lag' | 'deadLetters'> | undefined;
+  let runner: RunnerReads | undefined;
+  let kafka: KafkaReads | undefined;
 
   const build = buildInfo();
   new Gauge({
@@ -140,7 +151,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Defle
     help: 'Invite attempts started in this instance and not yet recorded: the request is out, or its outcome is being appended.',
     registers: [registry],
     collect() {
-      this.set(runner?.inFlight ?? 0);
+      this.set(runner?.inFlight() ?? 0);
     },
   });
   new Gauge({
@@ -193,11 +204,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Defle
     knowRoute(method, route) {
       for (const status_class of HTTP_STATUS_CLASSES) httpRequests.inc({ method, route, status_class }, 0);
     },
-    watchRunner(source) {
-      runner = source;
+    watchRunner(read) {
+      runner = read;
     },
-    watchKafka(source) {
-      kafka = source;
+    watchKafka(read) {
+      kafka = read;
     },
     async statusCounts() {
       return {

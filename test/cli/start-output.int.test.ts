@@ -32,7 +32,7 @@ describe('deflect start and its stdout', () => {
     const { url } = JSON.parse(firstLine(started.stdout())) as { url: string };
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { started: true, stopping: false, store: true, source: true, outcomes: true } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { started: true, stopping: false, store: true, source: true, outcomes: true, callList: true } });
     started.child.kill('SIGTERM');
     expect((await started.exited).code).toBe(0);
   });

@@ -13,7 +13,7 @@ const logger = createLogger({ level: 'info', destination: pino.destination({ fd:
 const runtime = await createKafkaRuntime(config, { logger });
 const service = await createService(config, { logger, outcomeSink: runtime.outcomeSink, ownsCall: runtime.ownsCall, holdsTimers: runtime.holdsTimers, ownedPartitions: runtime.ownedPartitions });
 await service.start({ resume: false });
-await runtime.attach(service);
+await runtime.attach(service.ports);
 process.stdout.write(`${JSON.stringify({ event: 'attached', pid: process.pid })}\n`);
 
 let stopping = false;

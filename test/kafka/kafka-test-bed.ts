@@ -9,8 +9,7 @@ import { createService, type Service, type ServiceOptions } from '../../src/app/
 import { loadConfig, type DeflectConfig } from '../../src/config/index.js';
 import type { InboundCallEvent } from '../../src/contracts/inbound.js';
 import { callEventMessage, type CallEventMessageOptions } from '../../src/kafka/call-event-message.js';
-import type { KafkaRuntime } from '../../src/kafka/runtime-contract.js';
-import { createKafkaRuntime, type KafkaRuntimeDeps } from '../../src/kafka/runtime.js';
+import { createKafkaRuntime, type KafkaRuntime, type KafkaRuntimeDeps } from '../../src/kafka/runtime.js';
 import { createLogger, type Logger } from '../../src/telemetry/logger.js';
 import { summarize, type CallSummary } from '../../state-machines/call-state.js';
 import { uniqueName, type TestKafka } from './broker.js';
@@ -165,7 +164,7 @@ export async function createKafkaTestBed(kafka: TestKafka, options: { partitions
       });
       // As `deflect start` does: the first assignment resumes the owned partitions' work.
       await service.start({ resume: false });
-      await runtime.attach(service);
+      await runtime.attach(service.ports);
       let stopping: Promise<void> | undefined;
       const instance: TestInstance = {
         service,

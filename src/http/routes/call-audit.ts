@@ -19,14 +19,14 @@ export interface RevealedFact {
   fields: Record<string, unknown>;
 }
 
-export const callAuditRoutes: RouteModule = (app, { service, logger }) => {
+export const callAuditRoutes: RouteModule = (app, { config, calls, logger }) => {
   const graph = machineGraphOf();
-  const readCall = (externalCallId: string) => service.store.readStream(callStreamName(externalCallId));
+  const readCall = (externalCallId: string) => calls.readStream(callStreamName(externalCallId));
   app.get<{ Params: { externalCallId: string } }>(HTTP_ROUTES.callAudit, needs('read'), async (request, reply) => {
     const { externalCallId } = request.params;
     const events = await readCall(externalCallId);
     if (events.length === 0) return sendError(reply, 'DEFLECT_NOT_FOUND', 'no call has this externalCallId');
-    return callAuditOf(externalCallId, events, graph, { now: Date.now(), inviteDeadlineMs: service.config.invite.deadlineMs });
+    return callAuditOf(externalCallId, events, graph, { now: Date.now(), inviteDeadlineMs: config.invite.deadlineMs });
   });
   app.get<{ Params: { externalCallId: string } }>(HTTP_ROUTES.callPersonalData, needs('read'), async (request, reply) => {
     // The route already needs the read role; checked here too, because this is the one right the console

@@ -1,6 +1,6 @@
-// POST /v1/call-events: validate every event of the request, then apply them through ingest (the path Kafka
-// and files take), and answer 202 once their facts are durable, with the eventIds recorded and those that
-// were duplicates. Ingest never waits for LivePerson (invariant 7): invites go out after the answer.
+// POST /v1/call-events: validate every event of the request, then apply them through ingest as one batch (the
+// path a Kafka chunk takes), and answer 202 once their facts are durable, with the eventIds recorded and those
+// that were duplicates. Ingest never waits for LivePerson (invariant 7): invites go out after the answer.
 import type { Decision } from '../../decide/decider.js';
 import { needs } from '../access.js';
 import { decodeCallEvents } from '../call-events-body.js';
@@ -35,7 +35,7 @@ export function summarizeDecisions(eventIds: string[], decisions: Decision[]): C
   return result;
 }
 
-export const callEventsRoutes: RouteModule = (app, { service, metrics, publishCallEvents }) => {
+export const callEventsRoutes: RouteModule = (app, { ingest, metrics, publishCallEvents }) => {
   app.post(HTTP_ROUTES.postCallEvents, needs('ingest'), async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let events;
@@ -52,9 +52,11 @@ export const callEventsRoutes: RouteModule = (app, { service, metrics, publishCa
       const answer: CallEventsAccepted = { accepted: events.map((event) => event.eventId), duplicates: [], rejected: [], publishedTo: topic };
       return reply.status(202).send(answer);
     }
-    // Started together: the decider keeps each call's events in request order, and different calls share
-    // group commits. A store failure part-way leaves a prefix applied; a retry is idempotent (eventIds).
-    const decisions = await Promise.all(events.map((event) => service.ingest.apply(event, { source: { kind: 'http' }, ...(traceparent ? { traceparent } : {}) })));
+    // One batch, as Kafka applies a chunk: each call's events are decided in request order and appended in one
+    // append, so a call gets all of the request's events or none of them; different calls share group commits. A
+    // store failure may leave some calls applied and others not; a retry is idempotent (eventIds).
+    const options = { source: { kind: 'http' as const }, ...(traceparent ? { traceparent } : {}) };
+    const decisions = await Promise.all(ingest.applyMany(events.map((event) => ({ event, options }))));
     return reply.status(202).send(summarizeDecisions(events.map((event) => event.eventId), decisions));
   });
 };

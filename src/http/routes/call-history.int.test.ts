@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killAllDeflects, runDeflect } from '../../../test/cli/spawn-deflect.js';
-import { createService, type Service } from '../../app/service.js';
+import { createService, httpPartsOf, type Service } from '../../app/service.js';
 import type { HistoryRow } from '../../audit/call-history.js';
 import { fixtureStore } from '../../audit/testing/fixture-store.js';
 import { loadConfig } from '../../config/index.js';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   await store.close();
   service = await createService(loadConfig({ DEFLECT_STORE: `sqlite:${path}` }), { outcomeSink: null });
   app = buildHttpServer({
-    service,
+    ...httpPartsOf(service),
     metrics: createMetrics({ defaultMetrics: false }),
     readiness: async () => ({ ready: true, checks: {} }),
     logger: createLogger({ level: 'silent' }),

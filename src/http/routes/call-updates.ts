@@ -14,7 +14,7 @@ const KEEP_ALIVE_EVERY_MS = 15_000;
 /** At most this many calls per message; past it the message says `overflow` and the page re-reads its page. */
 export const MAX_CALLS_PER_UPDATE = 500;
 
-export const callUpdatesRoutes: RouteModule = (app, { service, callList, callListChanges }) => {
+export const callUpdatesRoutes: RouteModule = (app, { config, callList, callListChanges }) => {
   const open = new Set<() => void>();
   app.addHook('preClose', (done) => {
     for (const close of [...open]) close();
@@ -33,7 +33,7 @@ export const callUpdatesRoutes: RouteModule = (app, { service, callList, callLis
       if (changed.size === 0) return;
       const ids = [...changed];
       changed.clear();
-      const settings = { now: Date.now(), inviteDeadlineMs: service.config.invite.deadlineMs };
+      const settings = { now: Date.now(), inviteDeadlineMs: config.invite.deadlineMs };
       const calls = ids
         .slice(-MAX_CALLS_PER_UPDATE)
         .flatMap((externalCallId) => {

@@ -84,11 +84,11 @@ export function callFilterOf(query: CallListQuery): CallFilter {
   };
 }
 
-export const callsRoutes: RouteModule = (app, { service, callList }) => {
-  const attentionSettings = (): AttentionSettings => ({ now: Date.now(), inviteDeadlineMs: service.config.invite.deadlineMs });
+export const callsRoutes: RouteModule = (app, { config, calls, callList }) => {
+  const attentionSettings = (): AttentionSettings => ({ now: Date.now(), inviteDeadlineMs: config.invite.deadlineMs });
   app.get<{ Params: { externalCallId: string } }>(HTTP_ROUTES.getCall, needs('read'), async (request, reply) => {
     const { externalCallId } = request.params;
-    const events = await service.store.readStream(callStreamName(externalCallId));
+    const events = await calls.readStream(callStreamName(externalCallId));
     if (events.length === 0) return sendError(reply, 'DEFLECT_NOT_FOUND', 'no call has this externalCallId');
     return callViewOf(externalCallId, events);
   });

@@ -12,23 +12,23 @@ import { HTTP_ROUTES } from '../routes.js';
 import { callFilterOf, type CallListQuery } from './calls.js';
 import type { RouteModule } from './route-module.js';
 
-export const consoleReadRoutes: RouteModule = (app, { service, callList, callListSince, deadLetters }) => {
+export const consoleReadRoutes: RouteModule = (app, { config, callList, callListSince, deadLetters }) => {
   const graph = machineGraphOf();
   app.get(HTTP_ROUTES.machine, needs('read'), async () => graph);
   app.get(HTTP_ROUTES.about, needs('read'), async (request) => ({
     machineVersion: CALL_MACHINE_VERSION,
-    kafka: service.config.kafka.enabled,
-    store: service.config.store.kind,
-    inviteDeadlineMs: service.config.invite.deadlineMs,
+    kafka: config.kafka.enabled,
+    store: config.store.kind,
+    inviteDeadlineMs: config.invite.deadlineMs,
     callList: { since: callListSince ?? null, maxCalls: LIVE_CALL_LIST_MAX_CALLS },
-    traceUrlTemplate: service.config.console.traceUrlTemplate ?? null,
+    traceUrlTemplate: config.console.traceUrlTemplate ?? null,
     roles: (['ingest', 'read'] as const).filter((role) => hasRole(request, role)),
   }));
   app.get<{ Querystring: Pick<CallListQuery, 'since' | 'until' | 'siteId'> }>(HTTP_ROUTES.funnel, needs('read'), async (request, reply) => {
     if (!callList) return sendError(reply, 'DEFLECT_NOT_READY', 'no call list is kept by this process');
     const { since, until, siteId } = request.query;
     const filter = callFilterOf({ ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), ...(siteId !== undefined ? { siteId } : {}) });
-    const settings = { now: Date.now(), inviteDeadlineMs: service.config.invite.deadlineMs };
+    const settings = { now: Date.now(), inviteDeadlineMs: config.invite.deadlineMs };
     const funnel = funnelOfRows(callList.rows().filter((row) => matchesFilter(row, filter, settings)));
     return {
       window: { since: filter.since ?? null, until: filter.until ?? null, siteId: filter.siteId ?? null },

@@ -1,7 +1,8 @@
 // Connect to Messaging's answers, classified in one place (its documented error table): what an eligibility or
 // invite exchange means for the call. Eligibility sends nothing, so it is never in doubt; an invite whose answer
 // is lost, or that met a 500/504, may have sent the SMS and is reconciled before any retry (invariant 4).
-import type { EligibilityResult, FailureClassification, InDoubtCause, InviteFailure, InviteResult } from '../../effects/invite-gateway.js';
+import type { FailureClassification } from '../../contracts/generated/schemas.js';
+import type { EligibilityResult, InDoubtCause, InviteFailure, InviteResult } from '../../effects/invite-gateway.js';
 import { DeflectError, type ErrorCode } from '../../shared/errors.js';
 import { maskDigits, parseJsonObject } from '../answer-text.js';
 import type { ExchangeOutcome } from '../http-exchange.js';

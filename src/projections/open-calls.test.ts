@@ -5,6 +5,7 @@ import { callSpec, type CallSpec } from '../decide/testing/call-spec.js';
 import { T0, fact } from '../decide/testing/facts.js';
 import type { EventStore, ReadAllOptions } from '../store/event-store.js';
 import { EVERY_CALL, OPEN_CALLS_STREAM_PREFIX, findOpenCalls, partitionScope } from './open-calls.js';
+import { startOpenCallsRecorder } from './open-calls-recorder.js';
 
 /** The store, counting the call events its readAll hands out. */
 function counting(store: EventStore): EventStore & { read: number } {
@@ -153,4 +154,70 @@ it('does not trust a list recorded when calls were scoped by their key’s hash'
   const store = counting(spec.store);
   expect(await findOpenCalls(store, partitionScope([0], partitionOf, 2))).toEqual(['call-0']);
   expect(store.read).toBe((await spec.store.readAll({ streamPrefix: 'call-' })).length);
+});
+
+it('the recorder records what it followed each round, and after a failed round goes on from the lists in the store', async () => {
+  const spec = callSpec();
+  await acceptCall(spec, 'open');
+  await declineCall(spec, 'final');
+  let failingAppends = 0;
+  // Tells how many events of each call the recorder's subscription has taken in, so the test waits for no timer.
+  const delivered = new Map<string, number>();
+  const waiters: Array<() => void> = [];
+  const store: EventStore = {
+    ...spec.store,
+    async appendToStream(streamName, events, options) {
+      if (streamName.startsWith(OPEN_CALLS_STREAM_PREFIX) && failingAppends-- > 0) throw new Error('disk full');
+      return spec.store.appendToStream(streamName, events, options);
+    },
+    subscribeToAll: (options) =>
+      spec.store.subscribeToAll({
+        ...options,
+        onEvent: async (event) => {
+          await options.onEvent(event);
+          delivered.set(event.streamName, (delivered.get(event.streamName) ?? 0) + 1);
+          for (const wake of waiters.splice(0)) wake();
+        },
+      }),
+  };
+  const deliveredAtLeast = async (streamName: string, count: number): Promise<void> => {
+    while ((delivered.get(streamName) ?? 0) < count) await new Promise<void>((resolve) => waiters.push(resolve));
+  };
+  let round: () => Promise<void> = () => Promise.reject(new Error('no rounds'));
+  const errors: unknown[] = [];
+  const recorder = startOpenCallsRecorder({
+    store,
+    scope: () => EVERY_CALL,
+    clock: spec.clock,
+    everyMs: 300_000,
+    onError: (error) => errors.push(error),
+    rounds: (next) => {
+      round = next;
+      return () => undefined;
+    },
+    schedule: (restart) => {
+      restart();
+      return () => undefined;
+    },
+  });
+  const recorded = async (): Promise<{ open: string[]; read: number }> => {
+    const reading = counting(spec.store);
+    return { open: (await findOpenCalls(reading, EVERY_CALL)).sort(), read: reading.read };
+  };
+  await recorder.caughtUp;
+  await round();
+  expect(await recorded()).toEqual({ open: ['open'], read: 0 });
+
+  failingAppends = 1;
+  await acceptCall(spec, 'later');
+  const laterEvents = (await spec.store.readStream('call-later')).length;
+  await deliveredAtLeast('call-later', laterEvents);
+  await round();
+  expect(String(errors[0])).toContain('disk full');
+  // The run starts again from the list in the store, and reads the later call again.
+  await deliveredAtLeast('call-later', 2 * laterEvents);
+  await round();
+  expect(await recorded()).toEqual({ open: ['later', 'open'], read: 0 });
+  expect(errors).toHaveLength(1);
+  await recorder.stop();
 });

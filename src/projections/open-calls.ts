@@ -11,7 +11,7 @@ import { createSingleObjectCodec } from '../contracts/single-object.js';
 import { AVRO_CONTENT_TYPE } from '../contracts/stored-facts.js';
 import { defaultSchemaRegistry } from '../contracts/schema-registry.js';
 import { CALL_STREAM_PREFIX, externalCallIdOf, recordedPartitionOf } from '../decide/call-stream.js';
-import type { EventData, EventStore } from '../store/event-store.js';
+import type { EventData, EventStore, RecordedEvent } from '../store/event-store.js';
 import { leastPosition } from '../store/global-order.js';
 import { readAllPages } from '../store/read-all-pages.js';
 import type { Clock } from '../shared/clock.js';
@@ -65,6 +65,30 @@ export interface FindOpenCallsOptions {
 
 export async function findOpenCalls(store: EventStore, scope: OpenCallScope = EVERY_CALL, options: FindOpenCallsOptions = {}): Promise<string[]> {
   if (scope.keys.length === 0) return [];
+  const fold = await loadOpenCallsFold(store, scope);
+  for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX, ...(fold.from !== undefined ? { after: fold.from } : {}) })) {
+    for (const event of page) fold.apply(event);
+  }
+  const open = fold.open();
+  if (options.record) await fold.record(store, options.record.now());
+  return open;
+}
+
+/** The open calls of a scope as its recorded lists say, moved on by every call event read after them. */
+export interface OpenCallsFold {
+  /** Where reading starts: after the oldest list of the scope; undefined (the beginning) when one has none. */
+  readonly from: bigint | undefined;
+  /** One call event, in global order, from `from` on. */
+  apply(event: RecordedEvent): void;
+  open(): string[];
+  /**
+   * Records the list of each scope that moved on since its list (a quiet one only once its list is an hour old,
+   * so that its next search does not read the other scopes' traffic of a whole day), and goes on from them.
+   */
+  record(store: EventStore, at: number): Promise<void>;
+}
+
+export async function loadOpenCallsFold(store: EventStore, scope: OpenCallScope): Promise<OpenCallsFold> {
   const since = new Map<string, bigint | undefined>();
   const recordedAt = new Map<string, number>();
   // Calls open as of their scope's recorded list, and the last state of every call seen after it.
@@ -84,19 +108,23 @@ export async function findOpenCalls(store: EventStore, scope: OpenCallScope = EV
   // From the oldest list on (from the beginning if a scope has none); each scope skips what its own list covers.
   const from = leastPosition(since.values());
   let through = from;
-  // Scopes with something new since their list are recorded again; a quiet one only once its list is an hour old,
-  // so that its next search does not read the other scopes' traffic of a whole day.
   const moved = new Set<string>([...since].filter(([, after]) => after === undefined).map(([key]) => key));
-  for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX, ...(from !== undefined ? { after: from } : {}) })) {
-    for (const event of page) {
+  const open = (): string[] => {
+    const found = [...openAsRecorded].filter((externalCallId) => !lastState.has(externalCallId));
+    for (const [externalCallId, stateAfter] of lastState) if (hasPendingWork(stateAfter)) found.push(externalCallId);
+    return found;
+  };
+  return {
+    from,
+    apply(event) {
       through = event.position;
       const externalCallId = externalCallIdOf(event.streamName);
-      if (externalCallId === undefined) continue;
+      if (externalCallId === undefined) return;
       const key = scope.keyOf(externalCallId, recordedPartitionOf(event.metadata));
       if (!since.has(key)) {
         // The call's later records came from a partition outside this search: it is no longer ours to resume.
         if (keyOfCall.has(externalCallId)) lastState.set(externalCallId, undefined);
-        continue;
+        return;
       }
       const after = since.get(key);
       if (after === undefined || event.position > after) {
@@ -104,59 +132,37 @@ export async function findOpenCalls(store: EventStore, scope: OpenCallScope = EV
         keyOfCall.set(externalCallId, key);
         moved.add(key);
       }
-    }
-  }
-  const open = [...openAsRecorded].filter((externalCallId) => !lastState.has(externalCallId));
-  for (const [externalCallId, stateAfter] of lastState) if (hasPendingWork(stateAfter)) open.push(externalCallId);
-
-  if (options.record && through !== undefined) {
-    const at = options.record.now();
-    for (const key of since.keys()) {
-      const after = since.get(key);
-      if (after !== undefined && through <= after) continue;
-      if (!moved.has(key) && (recordedAt.get(key) ?? 0) > at - QUIET_SCOPE_RECORD_AFTER_MS) continue;
-      const openCalls = open.filter((externalCallId) => keyOfCall.get(externalCallId) === key);
-      await store.appendToStream(`${OPEN_CALLS_STREAM_PREFIX}${key}`, [recordedEvent({ scope: key, after: String(through), openCalls, at })]);
-    }
-  }
-  return open;
-}
-
-export interface OpenCallsRecorder {
-  stop(): Promise<void>;
-}
-
-/**
- * Records the open calls of `scope()` every `everyMs`, so the next search (a restart, the next owner of a
- * partition) reads at most that much history. A failed round is reported and the next one tries again.
- */
-export function startOpenCallsRecorder(options: {
-  store: EventStore;
-  scope: () => OpenCallScope;
-  clock: Clock;
-  everyMs: number;
-  onError?: (error: unknown) => void;
-}): OpenCallsRecorder {
-  let round: Promise<void> = Promise.resolve();
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    const scope = options.scope();
-    if (scope.keys.length === 0) return;
-    running = true;
-    round = findOpenCalls(options.store, scope, { record: options.clock }).then(
-      () => void (running = false),
-      (error: unknown) => {
-        running = false;
-        options.onError?.(error);
-      },
-    );
-  }, options.everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await round;
+    },
+    open,
+    async record(target, at) {
+      const recordedThrough = through;
+      if (recordedThrough === undefined) return;
+      const openNow = open();
+      const lists = new Map<string, string[]>();
+      for (const [key, after] of since) {
+        if (after !== undefined && recordedThrough <= after) continue;
+        if (!moved.has(key) && (recordedAt.get(key) ?? 0) > at - QUIET_SCOPE_RECORD_AFTER_MS) continue;
+        lists.set(key, openNow.filter((externalCallId) => keyOfCall.get(externalCallId) === key));
+      }
+      // Go on from the new lists at once (before any append resolves), so events applied meanwhile count after them.
+      const stillOpen = new Set(openNow);
+      for (const key of lists.keys()) {
+        since.set(key, recordedThrough);
+        recordedAt.set(key, at);
+        moved.delete(key);
+      }
+      for (const [externalCallId, key] of keyOfCall) {
+        if (!lists.has(key)) continue;
+        lastState.delete(externalCallId);
+        if (stillOpen.has(externalCallId)) openAsRecorded.add(externalCallId);
+        else {
+          openAsRecorded.delete(externalCallId);
+          keyOfCall.delete(externalCallId);
+        }
+      }
+      for (const [key, openCalls] of lists) {
+        await target.appendToStream(`${OPEN_CALLS_STREAM_PREFIX}${key}`, [recordedEvent({ scope: key, after: String(recordedThrough), openCalls, at })]);
+      }
     },
   };
 }
