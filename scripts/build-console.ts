@@ -1,6 +1,6 @@
 // Builds the console page (src/console/page/) into dist/console/ with esbuild: one ES module (app.js), one
 // stylesheet (app.css) and index.html. Run by `npm run build`, which `npm install` / `npm ci` run through
-// `prepare`; the service then serves these files itself (src/console/serve-console.ts), with nothing fetched from
+// `prepare`; the service then serves these files itself (src/http/routes/console-page.ts), with nothing fetched from
 // elsewhere. esbuild rather than Vite: the page is one entry point with no dev server or plugins to need, and
 // esbuild is already here (tsx runs on it). Prints each file's size, raw and gzipped.
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';

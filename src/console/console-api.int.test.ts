@@ -18,7 +18,7 @@ import { startLiveCallList, type LiveCallList } from '../projections/read-call-l
 import { createLogger } from '../telemetry/logger.js';
 import { createMetrics } from '../telemetry/metrics.js';
 import { machineGraphOf } from '../../state-machines/machine-graph.js';
-import { CONTENT_SECURITY_POLICY } from './serve-console.js';
+import { CONTENT_SECURITY_POLICY } from '../http/routes/console-page.js';
 
 const INGEST = 'ingest-token-0123456789';
 const READ = 'read-token-0123456789ab';

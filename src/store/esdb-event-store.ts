@@ -13,7 +13,7 @@ import { StoreConflictError, storeUnavailable } from './store-errors.js';
 import type { RunningSubscription } from './catch-up-subscription.js';
 import { cursorAfter, scanAll } from './esdb-all-scan.js';
 import { readEsdbCheckpoint, storeEsdbCheckpoint } from './esdb-checkpoints.js';
-import { assertEsdbFilesExist, parseEsdbConnectionString, type EsdbConnection } from './esdb-connection.js';
+import { assertEsdbFilesExist, parseEsdbConnectionString, type EsdbConnection } from '../config/esdb-connection-string.js';
 import { toStoreError } from './esdb-errors.js';
 import { fromEsdbEvent, toEsdbEvent } from './esdb-events.js';
 import { toPortPosition } from './esdb-positions.js';

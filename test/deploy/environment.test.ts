@@ -7,7 +7,7 @@ import { CONFIG_FILE_ENV } from '../../src/config/config-file.js';
 import { CONFIG_KEY_NAMES } from '../../src/config/keys.js';
 import { isLoopbackHost, loadConfig } from '../../src/config/index.js';
 import { ERRORS, isDeflectError } from '../../src/shared/errors.js';
-import { parseEsdbConnectionString } from '../../src/store/esdb-connection.js';
+import { parseEsdbConnectionString } from '../../src/config/esdb-connection-string.js';
 import {
   asArray,
   asRecord,

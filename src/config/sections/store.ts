@@ -1,6 +1,6 @@
 // Which event store holds the call streams: memory (tests), embedded SQLite (the default), PostgreSQL or EventStoreDB.
 import { isDeflectError } from '../../shared/errors.js';
-import { checkEsdbConnectionString } from '../../store/esdb-connection.js';
+import { checkEsdbConnectionString } from '../esdb-connection-string.js';
 import { defineKey, defineSection } from '../key.js';
 import { fail, oneOf, ok, pattern, type Parser } from '../parse.js';
 import { inDataDir } from './data.js';

@@ -8,7 +8,7 @@ import { consoleReadRoutes } from './console-reads.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
 import type { RouteModule } from './route-module.js';
-import { consolePageRoutes } from '../../console/serve-console.js';
+import { consolePageRoutes } from './console-page.js';
 
 export type { RouteModule } from './route-module.js';
 

@@ -8,10 +8,10 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { needs } from '../http/access.js';
-import { sendError } from '../http/http-errors.js';
-import { HTTP_ROUTES } from '../http/routes.js';
-import type { RouteModule } from '../http/routes/route-module.js';
+import { needs } from '../access.js';
+import { sendError } from '../http-errors.js';
+import { HTTP_ROUTES } from '../routes.js';
+import type { RouteModule } from './route-module.js';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",

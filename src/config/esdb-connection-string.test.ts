@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDeflectError } from '../shared/errors.js';
-import { parseEsdbConnectionString, redactConnectionString } from './esdb-connection.js';
+import { parseEsdbConnectionString, redactConnectionString } from './esdb-connection-string.js';
 
 /** The DEFLECT_CONFIG_INVALID message a connection string gets, or undefined when it is accepted. */
 function refusal(connectionString: string): string | undefined {
