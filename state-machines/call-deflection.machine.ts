@@ -35,33 +35,33 @@ export type NotDeflectedReason = 'DECLINED' | 'ENDED_BEFORE_ACCEPT';
 
 export interface CallContext {
   /** The call as the telephony platform described it; absent until CallBegun arrives. */
-  callBegun?: CallBegun;
+  callBegun?: CallBegun | undefined;
   /** The acceptance that asked for the invite. */
-  accepted?: DeflectionAccepted;
+  accepted?: DeflectionAccepted | undefined;
   /** Skill of the latest offer, the fallback when the acceptance names none. */
-  offeredSkill?: string;
+  offeredSkill?: string | undefined;
   offers: number;
   /** Site of the first event that named one. */
-  siteId?: string;
-  ended?: { reason: string; at: number };
-  eligibility?: { verdict: EligibilityVerdict; basis: string };
+  siteId?: string | undefined;
+  ended?: { reason: string; at: number } | undefined;
+  eligibility?: { verdict: EligibilityVerdict; basis: string } | undefined;
   /** Invite attempts started so far. */
   attempts: number;
   /** The attempt in flight or in doubt. */
-  attemptId?: string;
+  attemptId?: string | undefined;
   /** When that attempt started (service clock): an attempt still unanswered well past its timeout was abandoned. */
-  attemptStartedAt?: number;
-  lastFailure?: { classification: FailureClassification; code: string; retryAfterMs?: number };
+  attemptStartedAt?: number | undefined;
+  lastFailure?: { classification: FailureClassification; code: string; retryAfterMs?: number | undefined } | undefined;
   /**
    * Connect to Messaging only: LivePerson's callId from its eligibility answer. Once recorded it names every later
    * invite of the call (a retry reuses it) and is what reconciliation matches in LivePerson's reporting.
    */
-  lpEligibility?: { callId: string; channel?: string };
-  retry?: { attempt: number; dueAt: number };
-  lpCallId?: string;
-  inviteSentAt?: number;
+  lpEligibility?: { callId: string; channel?: string | undefined } | undefined;
+  retry?: { attempt: number; dueAt: number } | undefined;
+  lpCallId?: string | undefined;
+  inviteSentAt?: number | undefined;
   outcome: CallOutcome;
-  reason?: FailureReason | NotDeflectedReason;
+  reason?: FailureReason | NotDeflectedReason | undefined;
 }
 
 const initialContext: CallContext = { offers: 0, attempts: 0, outcome: 'IN_PROGRESS' };

@@ -10,7 +10,7 @@ import { kafkaDistribution, kafkaVersion } from './versions.js';
 
 export interface FetchOptions {
   readonly version?: string;
-  readonly cacheRoot?: string;
+  readonly cacheRoot?: string | undefined;
 }
 
 export interface FetchResult {

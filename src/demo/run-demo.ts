@@ -157,7 +157,7 @@ export async function feedTraffic(
   scripts: CallScript[],
   callsPerSecond: number,
   onCallFed: () => void,
-  options: { signal?: AbortSignal; headers?: Record<string, string> } = {},
+  options: { signal?: AbortSignal; headers?: Record<string, string> | undefined } = {},
 ): Promise<DemoReport['edge']> {
   const { signal, headers = {} } = options;
   const edge = { eventsSent: 0, accepted: 0, duplicates: 0, refused: 0, failed: 0 };

@@ -44,7 +44,7 @@ describe('the invite step with Connect to Messaging', () => {
       wrapGateway: (gateway): InviteGateway => ({
         ...gateway,
         name: gateway.name,
-        checkEligibility: gateway.checkEligibility?.bind(gateway),
+        ...(gateway.checkEligibility ? { checkEligibility: gateway.checkEligibility.bind(gateway) } : {}),
         findInvite: (query) => gateway.findInvite(query),
         async sendInvite(request, options) {
           recordedBeforeInvite = types(await factsOf(h.store, request.externalCallId));

@@ -38,8 +38,8 @@ interface CachedToken {
 }
 
 interface AccountTokens {
-  current?: CachedToken;
-  renewing?: Promise<CachedToken>;
+  current?: CachedToken | undefined;
+  renewing?: Promise<CachedToken> | undefined;
 }
 
 export function createOAuth2Authorizer(options: OAuth2AuthorizerOptions): RequestAuthorizer {

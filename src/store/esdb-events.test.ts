@@ -132,7 +132,9 @@ describe('EventStoreDB events: reading', () => {
   });
 
   it('refuses an event the server gave no position for (servers before 22.10)', () => {
-    expect(codeOf(() => fromEsdbEvent(recorded({ position: undefined })))).toBe('DEFLECT_STORE_UNAVAILABLE');
+    // A server before 22.10 leaves the field out.
+    const { position: _omitted, ...withoutPosition } = recorded();
+    expect(codeOf(() => fromEsdbEvent(withoutPosition))).toBe('DEFLECT_STORE_UNAVAILABLE');
     expect(codeOf(() => fromEsdbEvent(recorded({ position: { commit: 2n ** 64n - 1n, prepare: 2n ** 64n - 1n } })))).toBe('DEFLECT_STORE_UNAVAILABLE');
   });
 });

@@ -8,7 +8,7 @@ import { isStreamNotFound, toStoreError } from './esdb-errors.js';
 export interface RawStreamRead {
   readonly direction: Direction;
   readonly fromRevision: ReadRevision;
-  readonly maxCount?: number;
+  readonly maxCount?: number | undefined;
 }
 
 /** One stream's events as the server recorded them; empty when the stream does not exist. */

@@ -62,10 +62,10 @@ export interface ReadStreamOptions {
 
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. Omit to start at the beginning. */
-  after?: bigint;
-  maxCount?: number;
+  after?: bigint | undefined;
+  maxCount?: number | undefined;
   /** Only streams whose name starts with this prefix. */
-  streamPrefix?: string;
+  streamPrefix?: string | undefined;
 }
 
 export interface SubscribeOptions extends Omit<ReadAllOptions, 'maxCount'> {

@@ -9,7 +9,7 @@ import { createCommitSignal } from './commit-signal.js';
 import { startCatchUpSubscription, type RunningSubscription } from './catch-up-subscription.js';
 
 export interface MemoryEventStoreOptions {
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): EventStore {

@@ -8,7 +8,7 @@ import { createSqliteEventStore } from './sqlite-event-store.js';
 
 export interface OpenEventStoreOptions {
   /** Stamps `recordedAt` in the in-process adapters; EventStoreDB stamps events with the server's time. */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Hears of EventStoreDB housekeeping failures and PostgreSQL connections lost in the background, which do not fail a call. */
   warn?: StoreWarning;
 }

@@ -23,7 +23,7 @@ export interface SqliteEventStoreOptions {
   path: string;
   /** Appends (and checkpoints) per transaction at most. Default 1000. */
   maxBatch?: number;
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** How long a write waits for another connection's lock before the batch fails as unavailable. Default 5000. */
   busyTimeoutMs?: number;
   /**

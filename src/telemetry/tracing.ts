@@ -98,7 +98,8 @@ export async function startTracing(config: TelemetryConfig, options: TracingOpti
     ...(options.spanExporter ? { spanProcessors: [new SimpleSpanProcessor(options.spanExporter)] } : {}),
   });
   // The SDK sets a console logger for OTEL_LOG_LEVEL; its messages belong in the service's log (not in --json stdout).
-  if (config.sdkLogLevel !== undefined && logger) diag.setLogger(diagLogger(logger), { logLevel: diagLogLevelFromString(config.sdkLogLevel), suppressOverrideMessage: true });
+  const logLevel = config.sdkLogLevel === undefined ? undefined : diagLogLevelFromString(config.sdkLogLevel);
+  if (logLevel !== undefined && logger) diag.setLogger(diagLogger(logger), { logLevel, suppressOverrideMessage: true });
   sdk.start();
   const exporters = options.spanExporter ? ['test'] : config.tracesExporters.filter((exporter) => exporter !== 'none');
   return {
