@@ -53,15 +53,17 @@ export function eventIdOf(fact: CallFact): string | undefined {
 /** Folds one stored fact, with its event's metadata, into the call's state. */
 export function evolveCall(state: CallState, fact: CallFact, metadata: RecordedMetadata = {}): CallState {
   const eventId = eventIdOf(fact);
-  const traceparent = metadata['traceparent'];
-  const acceptanceTraceparent = fact.type === 'DeflectionAccepted' && typeof traceparent === 'string' ? traceparent : state.acceptanceTraceparent;
-  const partition = recordedPartitionOf(metadata) ?? state.partition;
-  return {
+  // Built field by field, not with spreads: this runs for every fact the service decides or reads back.
+  const next: CallState = {
     snapshot: foldFact(state.snapshot, fact),
     eventIds: eventId === undefined || state.eventIds.has(eventId) ? state.eventIds : new Set(state.eventIds).add(eventId),
-    ...(acceptanceTraceparent ? { acceptanceTraceparent } : {}),
-    ...(partition !== undefined ? { partition } : {}),
   };
+  const traceparent = metadata['traceparent'];
+  const acceptanceTraceparent = fact.type === 'DeflectionAccepted' && typeof traceparent === 'string' ? traceparent : state.acceptanceTraceparent;
+  if (acceptanceTraceparent) next.acceptanceTraceparent = acceptanceTraceparent;
+  const partition = recordedPartitionOf(metadata) ?? state.partition;
+  if (partition !== undefined) next.partition = partition;
+  return next;
 }
 
 /** The metadata an input's stored events carry that the call's state reads back (the decider writes the same). */
