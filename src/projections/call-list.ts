@@ -1,6 +1,7 @@
 // The call list read model: every call's current outcome, folded from the store's global order. Rebuilt from
 // the store whenever it is needed (invariant 1); `deflect calls`, the HTTP API and the funnel read it.
 import type { CallOutcome } from '../../state-machines/call-deflection.machine.js';
+import { isCallTag, type CallTag } from '../../state-machines/call-tags.js';
 import { decodeFact } from '../contracts/stored-facts.js';
 import { externalCallIdOf } from '../decide/call-stream.js';
 import { acceptTimeOf } from '../decide/policy.js';
@@ -35,7 +36,7 @@ export interface CallRow {
   /** Classification of the last failed attempt (RETRYABLE, RATE_LIMITED, REJECTED, AUTH_FAILED). */
   lastFailure?: string;
   /** The machine's tags of the current state (`timer:retry`, `effect:reconcile`, `final`, …): what it waits for. */
-  tags: readonly string[];
+  tags: readonly CallTag[];
 }
 
 /** The outcomes a call can have (README "A call's life"); a filter naming anything else is bad usage. */
@@ -121,7 +122,7 @@ export function rowOfSnapshot(externalCallId: string, snapshot: CallSnapshot, li
     ...(context.inviteSentAt !== undefined ? { inviteSentAt: context.inviteSentAt } : {}),
     ...(context.eligibility ? { eligibility: context.eligibility.verdict } : {}),
     ...(context.lastFailure ? { lastFailure: context.lastFailure.classification } : {}),
-    tags: [...snapshot.tags],
+    tags: [...snapshot.tags].filter(isCallTag),
   };
 }
 
