@@ -43,7 +43,12 @@ const report = await runChaos({
 });
 
 const rows: Array<[string, string]> = [
-  ['calls', `${report.calls} (${report.events} events; ${Object.entries(report.expected).map(([outcome, n]) => `${n} ${outcome}`).join(', ')})`],
+  [
+    'calls',
+    `${report.calls} (${report.events} events; ${Object.entries(report.expected)
+      .map(([outcome, n]) => `${n} ${outcome}`)
+      .join(', ')})`,
+  ],
   ['instances', String(report.instances)],
   ['instance kills (SIGKILL)', String(report.kills)],
   ['broker restarts', String(report.brokerRestarts)],
@@ -53,14 +58,27 @@ const rows: Array<[string, string]> = [
   ['calls texted that should not be', String(report.sms.unexpected)],
   ['events lost', String(report.lost)],
   ['calls stuck (not final)', `${report.stuck.length}${report.stuck.length > 0 ? `: ${report.stuck.slice(0, 10).join(', ')}` : ''}`],
-  ['wrong outcomes', `${report.wrong.length}${report.wrong.length > 0 ? `: ${report.wrong.slice(0, 5).map((w) => `${w.externalCallId} ${w.got} (want ${w.expected})`).join('; ')}` : ''}`],
+  [
+    'wrong outcomes',
+    `${report.wrong.length}${
+      report.wrong.length > 0
+        ? `: ${report.wrong
+            .slice(0, 5)
+            .map((w) => `${w.externalCallId} ${w.got} (want ${w.expected})`)
+            .join('; ')}`
+        : ''
+    }`,
+  ],
   ['instances that exited by themselves', `${report.exitedOnTheirOwn.length}${report.exitedOnTheirOwn.map((line) => `\n    ${line}`).join('')}`],
   ['instance starts refused while the broker was down (started again)', String(report.startFailures)],
   ['in-doubt attempts reconciled', String(report.inDoubtReconciled)],
   ['calls whose records changed partition', String(report.partitionChanges)],
   ['produced in', `${(report.producedInMs / 1000).toFixed(1)} s`],
   ['settled (last record produced → every call final)', `${(report.settledInMs / 1000).toFixed(1)} s`],
-  ['longest pause in consumption (records waiting, none stored)', `${(report.longestPause.ms / 1000).toFixed(1)} s (partition ${report.longestPause.partition}, from ${report.longestPause.fromS} s)`],
+  [
+    'longest pause in consumption (records waiting, none stored)',
+    `${(report.longestPause.ms / 1000).toFixed(1)} s (partition ${report.longestPause.partition}, from ${report.longestPause.fromS} s)`,
+  ],
   ['outcome records', `${report.outcomes.records} (calls with none: ${report.outcomes.missing}; with two that disagree: ${report.outcomes.conflicting})`],
   ['consumer lag left', String(report.lagLeft)],
   ['longest record produced → stored', `${(report.longestRecordDelayMs / 1000).toFixed(1)} s`],
@@ -77,11 +95,27 @@ if (report.wrong.length > 0) {
   // When the wrong calls began, by 10 s of the run, and the story of the first few.
   const byTen = new Map<number, number>();
   for (const call of report.wrong) byTen.set(Math.floor(call.beganAtS / 10) * 10, (byTen.get(Math.floor(call.beganAtS / 10) * 10) ?? 0) + 1);
-  rows.push(['wrong outcomes by when the call began', [...byTen].sort(([a], [b]) => a - b).map(([from, n]) => `${from}–${from + 10} s: ${n}`).join(', ')]);
+  rows.push([
+    'wrong outcomes by when the call began',
+    [...byTen]
+      .sort(([a], [b]) => a - b)
+      .map(([from, n]) => `${from}–${from + 10} s: ${n}`)
+      .join(', '),
+  ]);
   for (const call of report.wrong.slice(0, 5)) rows.push([`  ${call.externalCallId} (began at ${call.beganAtS} s)`, call.story]);
 }
 const width = Math.max(...rows.map(([name]) => name.length));
 for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
-const failed = report.outcomes.missing + report.outcomes.conflicting + report.lagLeft + report.sms.callsWithTwoOrMore + report.sms.missing + report.sms.unexpected + report.lost + report.stuck.length + report.wrong.length + report.exitedOnTheirOwn.length;
+const failed =
+  report.outcomes.missing +
+  report.outcomes.conflicting +
+  report.lagLeft +
+  report.sms.callsWithTwoOrMore +
+  report.sms.missing +
+  report.sms.unexpected +
+  report.lost +
+  report.stuck.length +
+  report.wrong.length +
+  report.exitedOnTheirOwn.length;
 console.log(failed === 0 ? 'verdict: every call ended as its events call for, with one SMS per sent call' : 'verdict: FAILED');
 process.exit(failed === 0 ? 0 : 1);

@@ -88,7 +88,9 @@ const dir = mkdtempSync(join(tmpdir(), 'deflect-bench-console-'));
 try {
   const baselineStore = await storeOf(dir, BASELINE);
   const bigStore = await storeOf(dir, CALLS);
-  console.log(`bench/console: stores written by the decider: ${BASELINE} calls in ${baselineStore.seconds.toFixed(1)} s, ${CALLS} calls in ${bigStore.seconds.toFixed(1)} s; Node ${process.version}`);
+  console.log(
+    `bench/console: stores written by the decider: ${BASELINE} calls in ${baselineStore.seconds.toFixed(1)} s, ${CALLS} calls in ${bigStore.seconds.toFixed(1)} s; Node ${process.version}`,
+  );
   const availability = chromiumAvailability();
   if (!availability.available) console.log(`no browser figures: ${availability.reason}`);
   const baseline = await measure(baselineStore.path, BASELINE);
@@ -102,7 +104,9 @@ try {
   });
   console.table({ [`${BASELINE} calls (baseline)`]: row(baseline), [`${CALLS} calls`]: row(big) });
   const p50 = percentile(big.firstPageMs, 50);
-  console.log(`first page with ${CALLS} calls: p50 ${p50.toFixed(0)} ms over ${LOADS} loads, ${(p50 / percentile(baseline.firstPageMs, 50)).toFixed(2)}x the ${BASELINE}-call baseline; target within 1,000 ms: ${(big.firstPageMs.at(-1) ?? Infinity) <= 1_000 ? 'met' : 'not met'}`);
+  console.log(
+    `first page with ${CALLS} calls: p50 ${p50.toFixed(0)} ms over ${LOADS} loads, ${(p50 / percentile(baseline.firstPageMs, 50)).toFixed(2)}x the ${BASELINE}-call baseline; target within 1,000 ms: ${(big.firstPageMs.at(-1) ?? Infinity) <= 1_000 ? 'met' : 'not met'}`,
+  );
   const js = (await buildConsole(join(dir, 'console'))).find((file) => file.name === 'app.js');
   console.log(`page script: ${js?.bytes} B, ${js?.gzipBytes} B gzipped (budget 307,200 B)`);
 } finally {

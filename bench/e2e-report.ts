@@ -46,10 +46,15 @@ export const percentile = (values: number[], p: number): number => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
 const ms = (value: number): number => Number(value.toFixed(1));
-const spread = (values: number[]): string => (values.length === 0 ? '—' : `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))} / ${ms(Math.max(...values))}`);
+const spread = (values: number[]): string =>
+  values.length === 0 ? '—' : `${ms(percentile(values, 50))} / ${ms(percentile(values, 99))} / ${ms(Math.max(...values))}`;
 
 /** Each call of the phase that got its SMS: `of` its figures, where it has a value. */
-function perCall(phase: RatePhase, stored: Map<string, StoredTimes>, of: (producedAt: number, call: SandboxCall, times: StoredTimes | undefined) => number | undefined): number[] {
+function perCall(
+  phase: RatePhase,
+  stored: Map<string, StoredTimes>,
+  of: (producedAt: number, call: SandboxCall, times: StoredTimes | undefined) => number | undefined,
+): number[] {
   const values: number[] = [];
   for (const [id, producedAt] of phase.acceptedAt) {
     const call = phase.sandbox.get(id);
@@ -60,7 +65,8 @@ function perCall(phase: RatePhase, stored: Map<string, StoredTimes>, of: (produc
 }
 
 /** Accept → SMS above the sandbox's own time: from the acceptance's production to the request's arrival at the sandbox. */
-export const overheadsOf = (phase: RatePhase, stored: Map<string, StoredTimes>): number[] => perCall(phase, stored, (producedAt, call) => call.receivedAt - producedAt);
+export const overheadsOf = (phase: RatePhase, stored: Map<string, StoredTimes>): number[] =>
+  perCall(phase, stored, (producedAt, call) => call.receivedAt - producedAt);
 
 /** One phase per rate and variant: the rounds' calls together, their CPU summed. */
 function pooled(phases: RatePhase[]): RatePhase[] {
@@ -69,7 +75,14 @@ function pooled(phases: RatePhase[]): RatePhase[] {
     const key = `${phase.rate} ${phase.variant}`;
     const seen = byKey.get(key);
     if (!seen) {
-      byKey.set(key, { ...phase, acceptedAt: new Map(phase.acceptedAt), sandbox: new Map(phase.sandbox), produceAckMs: [...phase.produceAckMs], serviceLoop: [...phase.serviceLoop], bareKafkaMs: [...phase.bareKafkaMs] });
+      byKey.set(key, {
+        ...phase,
+        acceptedAt: new Map(phase.acceptedAt),
+        sandbox: new Map(phase.sandbox),
+        produceAckMs: [...phase.produceAckMs],
+        serviceLoop: [...phase.serviceLoop],
+        bareKafkaMs: [...phase.bareKafkaMs],
+      });
       continue;
     }
     for (const [id, at] of phase.acceptedAt) seen.acceptedAt.set(id, at);
@@ -102,15 +115,22 @@ export function printRatePhases(all: RatePhase[], stored: Map<string, StoredTime
   const row = (name: string, value: (phase: RatePhase) => string | number): void => {
     rows[name] = Object.fromEntries(phases.map((phase) => [`${phase.rate}/s${phase.variant ? ` ${phase.variant}` : ''}`, value(phase)]));
   };
-  const of = (phase: RatePhase, value: (producedAt: number, call: SandboxCall, times: StoredTimes | undefined) => number | undefined): number[] => perCall(phase, stored, value);
+  const of = (phase: RatePhase, value: (producedAt: number, call: SandboxCall, times: StoredTimes | undefined) => number | undefined): number[] =>
+    perCall(phase, stored, value);
   row('calls (SMS)', (phase) => `${phase.acceptedAt.size} (${of(phase, () => 1).length})`);
   row('accept → SMS, ms', (phase) => spread(of(phase, (producedAt, call) => call.receivedAt + call.answeredInMs - producedAt)));
   row("sandbox's own time, ms", (phase) => spread(of(phase, (_, call) => call.answeredInMs)));
   row("ACCEPT → SMS ABOVE THE SANDBOX'S OWN TIME, ms (target p99 <= 50 at 100/s)", (phase) => spread(overheadsOf(phase, stored)));
   if (rounds > 1) row('  p99 in each round, ms', p99ByRound);
-  row('  produced → acceptance committed (Kafka, decode, decide), ms', (phase) => spread(of(phase, (producedAt, _, times) => (times?.acceptedAt === undefined ? undefined : times.acceptedAt - producedAt))));
-  row('  → attempt committed (acceptance durable, runner, fence), ms', (phase) => spread(of(phase, (_, __, times) => (times?.acceptedAt === undefined || times.fencedAt === undefined ? undefined : times.fencedAt - times.acceptedAt))));
-  row('  → request at the sandbox (fence durable, signing, HTTP), ms', (phase) => spread(of(phase, (_, call, times) => (times?.fencedAt === undefined ? undefined : call.receivedAt - times.fencedAt))));
+  row('  produced → acceptance committed (Kafka, decode, decide), ms', (phase) =>
+    spread(of(phase, (producedAt, _, times) => (times?.acceptedAt === undefined ? undefined : times.acceptedAt - producedAt))),
+  );
+  row('  → attempt committed (acceptance durable, runner, fence), ms', (phase) =>
+    spread(of(phase, (_, __, times) => (times?.acceptedAt === undefined || times.fencedAt === undefined ? undefined : times.fencedAt - times.acceptedAt))),
+  );
+  row('  → request at the sandbox (fence durable, signing, HTTP), ms', (phase) =>
+    spread(of(phase, (_, call, times) => (times?.fencedAt === undefined ? undefined : call.receivedAt - times.fencedAt))),
+  );
   row('Kafka alone: a bare consumer, produced → fetched, ms', (phase) => spread(phase.bareKafkaMs));
   if (rounds > 1) row('  Kafka alone: p99 in each round, ms', kafkaP99ByRound);
   row('produce → acknowledged (acks=all), ms', (phase) => spread(phase.produceAckMs));
@@ -126,7 +146,12 @@ export function printRatePhases(all: RatePhase[], stored: Map<string, StoredTime
 export function printDrains(drains: DrainPhase[], bound: number, boundText: string, bareClientRate: number | undefined): void {
   const rows: Record<string, Record<string, string | number>> = {};
   const row = (name: string, value: (drain: DrainPhase) => string | number): void => {
-    rows[name] = Object.fromEntries(drains.map((drain) => [`${drain.variant || 'value'}${drain.round > 1 || drains.some((other) => other.round > 1) ? ` #${drain.round}` : ''}`, value(drain)]));
+    rows[name] = Object.fromEntries(
+      drains.map((drain) => [
+        `${drain.variant || 'value'}${drain.round > 1 || drains.some((other) => other.round > 1) ? ` #${drain.round}` : ''}`,
+        value(drain),
+      ]),
+    );
   };
   const rate = (drain: DrainPhase): number => drain.calls / ((drain.lastAt - drain.firstAt) / 1_000);
   row('calls', (drain) => drain.calls);
@@ -134,9 +159,13 @@ export function printDrains(drains: DrainPhase[], bound: number, boundText: stri
   row('invites/s', (drain) => Math.round(rate(drain)));
   row(`bound: ${boundText}, invites/s`, () => Math.round(bound));
   row('RATIO TO THE BOUND (target >= 0.9)', (drain) => Number((rate(drain) / bound).toFixed(3)));
-  row('bare client (same signed requests, C at a time, nothing else): ratio to the bound', () => (bareClientRate === undefined ? '—' : Number((bareClientRate / bound).toFixed(3))));
+  row('bare client (same signed requests, C at a time, nothing else): ratio to the bound', () =>
+    bareClientRate === undefined ? '—' : Number((bareClientRate / bound).toFixed(3)),
+  );
   row('service CPU per invite, ms', (drain) => (drain.cpuMs === undefined ? '—' : Number((drain.cpuMs / drain.calls).toFixed(2))));
-  row('  so one core, all to the service, would drain at most, invites/s', (drain) => (drain.cpuMs === undefined ? '—' : Math.round((1_000 * drain.calls) / drain.cpuMs)));
+  row('  so one core, all to the service, would drain at most, invites/s', (drain) =>
+    drain.cpuMs === undefined ? '—' : Math.round((1_000 * drain.calls) / drain.cpuMs),
+  );
   row('instances started → first request, s', (drain) => ms((drain.firstAt - drain.startedAt) / 1_000));
   row('instances started → last answer, s', (drain) => ms((drain.lastAt - drain.startedAt) / 1_000));
   row('calls with two SMS', (drain) => drain.duplicates);
@@ -145,7 +174,14 @@ export function printDrains(drains: DrainPhase[], bound: number, boundText: stri
 }
 
 /** This checkout against the baseline, per rate: the headline figures and their ratio (this ÷ baseline). */
-export function printComparison(all: RatePhase[], drains: DrainPhase[], stored: Map<string, StoredTimes>, baseline: string, current: string, bound: number): void {
+export function printComparison(
+  all: RatePhase[],
+  drains: DrainPhase[],
+  stored: Map<string, StoredTimes>,
+  baseline: string,
+  current: string,
+  bound: number,
+): void {
   const phases = pooled(all);
   const rows: Record<string, Record<string, string | number>> = {};
   const pair = <T>(items: T[], variantOf: (item: T) => string): [T, T] | undefined => {
@@ -155,14 +191,28 @@ export function printComparison(all: RatePhase[], drains: DrainPhase[], stored: 
   };
   const ratio = (base: number, mine: number): number => Number((mine / base).toFixed(2));
   for (const rate of [...new Set(phases.map((phase) => phase.rate))]) {
-    const both = pair(phases.filter((phase) => phase.rate === rate), (phase) => phase.variant);
+    const both = pair(
+      phases.filter((phase) => phase.rate === rate),
+      (phase) => phase.variant,
+    );
     if (!both) continue;
     const [base, mine] = both.map((phase) => overheadsOf(phase, stored));
     if (!base || !mine) continue;
-    for (const [name, p] of [['p50', 50], ['p99', 99]] as const) {
-      rows[`${rate}/s: above the sandbox's own time ${name}, ms`] = { [baseline]: ms(percentile(base, p)), [current]: ms(percentile(mine, p)), ratio: ratio(percentile(base, p), percentile(mine, p)) };
+    for (const [name, p] of [
+      ['p50', 50],
+      ['p99', 99],
+    ] as const) {
+      rows[`${rate}/s: above the sandbox's own time ${name}, ms`] = {
+        [baseline]: ms(percentile(base, p)),
+        [current]: ms(percentile(mine, p)),
+        ratio: ratio(percentile(base, p), percentile(mine, p)),
+      };
     }
-    rows[`${rate}/s: above the sandbox's own time max, ms`] = { [baseline]: ms(Math.max(...base)), [current]: ms(Math.max(...mine)), ratio: ratio(Math.max(...base), Math.max(...mine)) };
+    rows[`${rate}/s: above the sandbox's own time max, ms`] = {
+      [baseline]: ms(Math.max(...base)),
+      [current]: ms(Math.max(...mine)),
+      ratio: ratio(Math.max(...base), Math.max(...mine)),
+    };
   }
   // The drains' ratios to the bound, averaged over the rounds.
   const drainRatio = (variant: string): number | undefined => {
@@ -170,7 +220,12 @@ export function printComparison(all: RatePhase[], drains: DrainPhase[], stored: 
     return ratios.length === 0 ? undefined : ratios.reduce((sum, value) => sum + value, 0) / ratios.length;
   };
   const [base, mine] = [drainRatio(baseline), drainRatio(current)];
-  if (base !== undefined && mine !== undefined) rows['backlog drain: ratio to the bound (mean of the rounds)'] = { [baseline]: Number(base.toFixed(3)), [current]: Number(mine.toFixed(3)), ratio: ratio(base, mine) };
+  if (base !== undefined && mine !== undefined)
+    rows['backlog drain: ratio to the bound (mean of the rounds)'] = {
+      [baseline]: Number(base.toFixed(3)),
+      [current]: Number(mine.toFixed(3)),
+      ratio: ratio(base, mine),
+    };
   console.log(`\nthis checkout against the baseline, measured in this run (ratio: this ÷ baseline)`);
   console.table(rows);
 }
@@ -179,7 +234,8 @@ export function printComparison(all: RatePhase[], drains: DrainPhase[], stored: 
 export function dumpCalls(file: string, phases: RatePhase[], stored: Map<string, StoredTimes>): void {
   const lines: string[] = [];
   for (const phase of phases) {
-    for (const [id, producedAt] of phase.acceptedAt) lines.push(JSON.stringify({ id, variant: phase.variant, rate: phase.rate, producedAt, ...stored.get(id), ...phase.sandbox.get(id) }));
+    for (const [id, producedAt] of phase.acceptedAt)
+      lines.push(JSON.stringify({ id, variant: phase.variant, rate: phase.rate, producedAt, ...stored.get(id), ...phase.sandbox.get(id) }));
   }
   writeFileSync(file, `${lines.join('\n')}\n`);
 }

@@ -72,7 +72,9 @@ export async function produceBacklog(producer: Producer, topic: string, prefix: 
   const block = 1_000;
   for (let from = 0; from < calls; from += block) {
     const ids = Array.from({ length: Math.min(block, calls - from) }, (_, k) => `${prefix}-${from + k}`);
-    const messages = [...ids.map((id) => callBegun(id, now)), ...ids.map((id) => offered(id, now)), ...ids.map((id) => accepted(id, now))].map((event) => callEventMessage(event));
+    const messages = [...ids.map((id) => callBegun(id, now)), ...ids.map((id) => offered(id, now)), ...ids.map((id) => accepted(id, now))].map((event) =>
+      callEventMessage(event),
+    );
     await producer.send({ topic, acks: -1, messages });
   }
 }

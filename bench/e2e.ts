@@ -61,7 +61,10 @@ const { values } = parseArgs({
     dump: { type: 'string' },
   },
 });
-const RATES = (values.rates ?? '').split(',').map(Number).filter((rate) => rate > 0);
+const RATES = (values.rates ?? '')
+  .split(',')
+  .map(Number)
+  .filter((rate) => rate > 0);
 const SECONDS = Number(values.seconds);
 const WARMUP_SECONDS = Number(values.warmup);
 const BACKLOG = Number(values.backlog);
@@ -79,7 +82,10 @@ const PROFILE_DIR = values.profile ? resolve(values.profile) : undefined;
 const DUMP_FILE = values.dump ? resolve(values.dump) : undefined;
 const BOUND = (INSTANCES * CONCURRENCY * 1_000) / LATENCY_MS;
 
-const load = (): string => loadavg().map((value) => value.toFixed(1)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
 const started = Date.now();
 const log = (line: string): void => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
 
@@ -117,7 +123,12 @@ async function startInstances(bench: Bench, variant: Variant): Promise<ServicePr
   });
   try {
     await Promise.all(instances.map((instance) => instance.listening));
-    await until(() => instances.reduce((sum, instance) => sum + instance.partitions().length, 0) === PARTITIONS, () => 'every partition to be assigned', 60_000, 50);
+    await until(
+      () => instances.reduce((sum, instance) => sum + instance.partitions().length, 0) === PARTITIONS,
+      () => 'every partition to be assigned',
+      60_000,
+      50,
+    );
   } catch (error) {
     await stopInstances(instances);
     throw error;
@@ -137,7 +148,8 @@ const cpuOf = (instances: ServiceProcess[]): number | undefined => {
   const each = instances.map((instance) => instance.cpuMs());
   return each.every((cpu) => cpu !== undefined) ? each.reduce((sum: number, cpu) => sum + (cpu ?? 0), 0) : undefined;
 };
-const minus = (after: number | undefined, before: number | undefined): number | undefined => (after === undefined || before === undefined ? undefined : after - before);
+const minus = (after: number | undefined, before: number | undefined): number | undefined =>
+  after === undefined || before === undefined ? undefined : after - before;
 
 async function waitForSms(sandbox: SandboxProcess, ids: Iterable<string>, timeoutMs: number): Promise<Map<string, SandboxCall>> {
   const wanted = [...ids];
@@ -225,7 +237,12 @@ async function main(): Promise<void> {
     log(`load average at start: ${load()}`);
     const baseline = values.baseline ? checkoutBaseline(values.baseline) : undefined;
     if (baseline) cleanups.push(async () => baseline.remove());
-    const variants: Variant[] = baseline ? [{ label: `baseline ${baseline.commit}`, key: 'base', root: baseline.root }, { label: 'this checkout', key: 'this' }] : [{ label: '', key: 'this' }];
+    const variants: Variant[] = baseline
+      ? [
+          { label: `baseline ${baseline.commit}`, key: 'base', root: baseline.root },
+          { label: 'this checkout', key: 'this' },
+        ]
+      : [{ label: '', key: 'this' }];
 
     const broker = await startKafka();
     cleanups.push(() => broker.stop());
@@ -233,7 +250,8 @@ async function main(): Promise<void> {
     cleanups.push(() => bed.close());
     const sandbox = await startSandboxProcess(LATENCY_MS);
     cleanups.push(async () => sandbox.stop());
-    const storeEnv: Record<string, string> = POSTGRES && PG_SCHEMA ? { DEFLECT_STORE: POSTGRES, DEFLECT_POSTGRES_SCHEMA: PG_SCHEMA } : { DEFLECT_STORE: `sqlite:${join(dataDir, 'deflect.sqlite')}` };
+    const storeEnv: Record<string, string> =
+      POSTGRES && PG_SCHEMA ? { DEFLECT_STORE: POSTGRES, DEFLECT_POSTGRES_SCHEMA: PG_SCHEMA } : { DEFLECT_STORE: `sqlite:${join(dataDir, 'deflect.sqlite')}` };
     if (POSTGRES && PG_SCHEMA) cleanups.push(() => dropSchema(POSTGRES, PG_SCHEMA));
     const env = instanceEnv(bed, {
       store: storeEnv['DEFLECT_STORE'] ?? '',
@@ -241,8 +259,12 @@ async function main(): Promise<void> {
       sandboxUrl: sandbox.url,
       env: { ...storeEnv, DEFLECT_SITE_RATE_PER_SECOND: '0', DEFLECT_INVITE_CONCURRENCY: String(CONCURRENCY), DEFLECT_HTTP_PORT: '0' },
     });
-    const store = POSTGRES ? `PostgreSQL (${POSTGRES}, schema ${PG_SCHEMA})` : `SQLite (one file, DEFLECT_SQLITE_SYNC=${process.env['DEFLECT_SQLITE_SYNC'] ?? 'full'})`;
-    log(`broker ${broker.brokers}; ${PARTITIONS} partitions; ${INSTANCES} × deflect start on ${store}; sandbox latency ${LATENCY_MS} ms; DEFLECT_INVITE_CONCURRENCY=${CONCURRENCY}; site rate limit off (DEFLECT_SITE_RATE_PER_SECOND=0)${baseline ? `; baseline ${baseline.commit} alternating with this checkout` : ''}`);
+    const store = POSTGRES
+      ? `PostgreSQL (${POSTGRES}, schema ${PG_SCHEMA})`
+      : `SQLite (one file, DEFLECT_SQLITE_SYNC=${process.env['DEFLECT_SQLITE_SYNC'] ?? 'full'})`;
+    log(
+      `broker ${broker.brokers}; ${PARTITIONS} partitions; ${INSTANCES} × deflect start on ${store}; sandbox latency ${LATENCY_MS} ms; DEFLECT_INVITE_CONCURRENCY=${CONCURRENCY}; site rate limit off (DEFLECT_SITE_RATE_PER_SECOND=0)${baseline ? `; baseline ${baseline.commit} alternating with this checkout` : ''}`,
+    );
 
     const kafka = new Kafka({ clientId: 'bench-e2e', brokers: [broker.brokers], logLevel: logLevel.ERROR });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
@@ -264,7 +286,12 @@ async function main(): Promise<void> {
     const bareClient = BACKLOG > 0 && BARE_REQUESTS > 0 ? await bareClientRate(sandbox, CONCURRENCY * INSTANCES, BARE_REQUESTS) : undefined;
 
     const stored = await readStoredTimes(storeEnv, dataDir);
-    if (phases.length > 0) printRatePhases(phases, stored, `steady traffic: ${SECONDS} s per rate${ROUNDS > 1 ? ` in each of ${ROUNDS} rounds (pooled)` : ''}, acceptance ${ACCEPT_AFTER_MS} ms after CallBegun; p50 / p99 / max per call`);
+    if (phases.length > 0)
+      printRatePhases(
+        phases,
+        stored,
+        `steady traffic: ${SECONDS} s per rate${ROUNDS > 1 ? ` in each of ${ROUNDS} rounds (pooled)` : ''}, acceptance ${ACCEPT_AFTER_MS} ms after CallBegun; p50 / p99 / max per call`,
+      );
     if (drains.length > 0) {
       console.log(`\nbacklog: ${BACKLOG} calls pre-produced (${BACKLOG * 3} records), ${INSTANCES} instance(s) started on it`);
       printDrains(drains, BOUND, `${INSTANCES} × C ${CONCURRENCY} ÷ ${LATENCY_MS} ms`, bareClient?.rate);
@@ -289,7 +316,9 @@ async function bareClientRate(sandbox: SandboxProcess, concurrency: number, requ
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < requests; i = next++) {
-        const result = await gateway.sendInvite(inviteRequest({ externalCallId: `bare-${i}`, customer: { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` } }));
+        const result = await gateway.sendInvite(
+          inviteRequest({ externalCallId: `bare-${i}`, customer: { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` } }),
+        );
         if (result.kind !== 'sent') throw new Error(`bare client: bare-${i} was not sent (${result.kind})`);
       }
     }),

@@ -59,7 +59,18 @@ function eventsOfCall(i: number): Array<{ type: string; value: Record<string, un
   const customer = i % 2 === 0 ? { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` } : { e164: `+1404${String(2_000_000 + i).padStart(7, '0')}` };
   const at = T0 + i;
   return [
-    { type: 'CallBegun', value: { eventId: `${id}-b`, externalCallId: id, occurredAt: at, siteId: '38856538', customer, dialed: { e164: `+1402974234${i % 10}` }, callerInfo: { tier: 'gold', visits: 3 } } },
+    {
+      type: 'CallBegun',
+      value: {
+        eventId: `${id}-b`,
+        externalCallId: id,
+        occurredAt: at,
+        siteId: '38856538',
+        customer,
+        dialed: { e164: `+1402974234${i % 10}` },
+        callerInfo: { tier: 'gold', visits: 3 },
+      },
+    },
     { type: 'DeflectionOffered', value: { eventId: `${id}-o`, externalCallId: id, occurredAt: at + 1, skill: 'sales' } },
     { type: 'DeflectionAccepted', value: { eventId: `${id}-a`, externalCallId: id, occurredAt: at + 2, callerEnteredDigits: '1' } },
     { type: 'CallEnded', value: { eventId: `${id}-e`, externalCallId: id, occurredAt: at + 3, reason: 'HANGUP' } },
@@ -70,10 +81,11 @@ function encodedTraffic(): Uint8Array[] {
   const traffic: Uint8Array[] = [];
   for (let block = 0; block < CALLS; block += BLOCK) {
     const calls = Array.from({ length: Math.min(BLOCK, CALLS - block) }, (_, k) => eventsOfCall(block + k));
-    for (let step = 0; step < 4; step++) for (const call of calls) {
-      const event = call[step];
-      if (event) traffic.push(codec.encode(event.type, event.value));
-    }
+    for (let step = 0; step < 4; step++)
+      for (const call of calls) {
+        const event = call[step];
+        if (event) traffic.push(codec.encode(event.type, event.value));
+      }
   }
   return traffic;
 }
@@ -177,7 +189,7 @@ async function pipeline(kind: StoreKind, traffic: Uint8Array[]): Promise<Pipelin
 
 async function readEverything(store: EventStore): Promise<RecordedEvent[]> {
   const events: RecordedEvent[] = [];
-  for (let after: bigint | undefined; ; ) {
+  for (let after: bigint | undefined; ;) {
     const page = await store.readAll({ maxCount: 10_000, ...(after !== undefined ? { after } : {}) });
     events.push(...page);
     const last = page.at(-1);
@@ -213,7 +225,9 @@ async function storageFloor(kind: StoreKind, appends: ReturnType<typeof appendsO
   const latenciesMs: number[] = [];
   const store = timed(inner, latenciesMs);
   const start = process.hrtime.bigint();
-  await windowed(appends, WINDOW, (append) => store.appendToStream(append.stream, append.events, { expectedRevision: append.expected < 0 ? 'no_stream' : append.expected }));
+  await windowed(appends, WINDOW, (append) =>
+    store.appendToStream(append.stream, append.events, { expectedRevision: append.expected < 0 ? 'no_stream' : append.expected }),
+  );
   const elapsed = seconds(start);
   const stats = inner.stats();
   await inner.close();
@@ -289,8 +303,12 @@ try {
     'encode the stored facts, alone': { 'events/s': rate(encodeSeconds), seconds: encodeSeconds.toFixed(2) },
     'single-thread bound (sum of the five above)': { 'events/s': rate(boundSeconds), seconds: boundSeconds.toFixed(2) },
   });
-  console.log(`stored rows: ${stored.length} in ${appends.length} appends, ${(stored.length / appends.length).toFixed(2)} rows per append (${Math.round(stored.length / storageSeconds)} rows/s at the floor)`);
-  console.log(`ratio to the lower floor: ${(pipelineRate / lowerFloor).toFixed(2)} (target >= 0.5); absolute target >= 50,000 events/s: ${pipelineRate >= 50_000 ? 'met' : 'not met'}`);
+  console.log(
+    `stored rows: ${stored.length} in ${appends.length} appends, ${(stored.length / appends.length).toFixed(2)} rows per append (${Math.round(stored.length / storageSeconds)} rows/s at the floor)`,
+  );
+  console.log(
+    `ratio to the lower floor: ${(pipelineRate / lowerFloor).toFixed(2)} (target >= 0.5); absolute target >= 50,000 events/s: ${pipelineRate >= 50_000 ? 'met' : 'not met'}`,
+  );
   console.log(`pipeline / single-thread bound: ${(pipelineRate / rate(boundSeconds)).toFixed(2)} (the bound counts no GC, no scheduling, no cache)`);
 
   if (WITH_POSTGRES) {
@@ -319,7 +337,9 @@ try {
       ...row('SQLite', run, floor, run.store.stats()),
       ...row('PostgreSQL', pgRun, pgFloor, pgStats),
     });
-    console.log(`PostgreSQL / SQLite, pipeline: ${(rate(pgRun.seconds) / pipelineRate).toFixed(2)} (target >= 0.5); storage floor: ${(rate(pgFloor.seconds) / rate(storageSeconds)).toFixed(2)}`);
+    console.log(
+      `PostgreSQL / SQLite, pipeline: ${(rate(pgRun.seconds) / pipelineRate).toFixed(2)} (target >= 0.5); storage floor: ${(rate(pgFloor.seconds) / rate(storageSeconds)).toFixed(2)}`,
+    );
   }
 } finally {
   rmSync(tempDir, { recursive: true, force: true });

@@ -192,7 +192,16 @@ try {
       if (++sent === CALLS) done();
     }
   };
-  const runner = createEffectsRunner({ decider, gateway: timedGateway, clock: systemClock, inviteDefaults: { skill: 'sales' }, concurrency: CONCURRENCY, siteRatePerSecond: 0, autoRun: true, onDecision });
+  const runner = createEffectsRunner({
+    decider,
+    gateway: timedGateway,
+    clock: systemClock,
+    inviteDefaults: { skill: 'sales' },
+    concurrency: CONCURRENCY,
+    siteRatePerSecond: 0,
+    autoRun: true,
+    onDecision,
+  });
 
   // Accepted calls, decided and durable before the clock starts; their invites are due at once.
   const now = Date.now();
@@ -204,7 +213,15 @@ try {
       ...(await Promise.all(
         wave.map(async (i) => {
           const id = `bench-${i}`;
-          await decider.apply(id, { type: 'CallBegun', eventId: `${id}-b`, externalCallId: id, occurredAt: now, siteId: '38856538', customer: { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` }, dialed: { e164: '+14029742345' } });
+          await decider.apply(id, {
+            type: 'CallBegun',
+            eventId: `${id}-b`,
+            externalCallId: id,
+            occurredAt: now,
+            siteId: '38856538',
+            customer: { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` },
+            dialed: { e164: '+14029742345' },
+          });
           return decider.apply(id, { type: 'DeflectionAccepted', eventId: `${id}-a`, externalCallId: id, occurredAt: now });
         }),
       )),
@@ -212,7 +229,9 @@ try {
   }
 
   const bare = await bareClient(sandbox.url);
-  console.log(`bench/invite: ${API} with ${AUTH}, ${CALLS} accepted calls, concurrency ${CONCURRENCY}, sandbox latency ${LATENCY_MS} ms per round trip (own process), ${STORE === 'postgres' ? `PostgreSQL store (${TEST_POSTGRES_URL}, schema ${PG_SCHEMA})` : `SQLite store (synchronous=${SYNC})`}, Node ${process.version}`);
+  console.log(
+    `bench/invite: ${API} with ${AUTH}, ${CALLS} accepted calls, concurrency ${CONCURRENCY}, sandbox latency ${LATENCY_MS} ms per round trip (own process), ${STORE === 'postgres' ? `PostgreSQL store (${TEST_POSTGRES_URL}, schema ${PG_SCHEMA})` : `SQLite store (synchronous=${SYNC})`}, Node ${process.version}`,
+  );
   const gcPausesMs: number[] = [];
   const gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) gcPausesMs.push(entry.duration);
@@ -271,7 +290,9 @@ try {
     "overhead above the sandbox's own time p99 ms (target < 5)": { value: ms(percentile(aboveSandboxMs, 99)) },
     'own work outside the exchange p50 ms': { value: ms(percentile(ownWorkMs, 50)) },
     'own work outside the exchange p99 ms': { value: ms(percentile(ownWorkMs, 99)) },
-    'store commits (appends per commit)': { value: `${commitStats.transactions} (${(commitStats.appends / Math.max(1, commitStats.transactions)).toFixed(2)})` },
+    'store commits (appends per commit)': {
+      value: `${commitStats.transactions} (${(commitStats.appends / Math.max(1, commitStats.transactions)).toFixed(2)})`,
+    },
     'GC pauses (count)': { value: gcPausesMs.length },
     'GC pauses total ms': { value: ms(gcPausesMs.reduce((sum, pause) => sum + pause, 0)) },
     'GC pause max ms': { value: ms(gcPausesMs.at(-1) ?? 0) },
@@ -279,9 +300,23 @@ try {
     'event-loop delay max ms': { value: ms(loopDelay.max / 1e6) },
     ...(secondTripMs.length > 0
       ? {
-          'C2M: second round trip added to accept → SMS p50 ms': { value: ms(percentile(secondTripMs.sort((a, b) => a - b), 50)) },
+          'C2M: second round trip added to accept → SMS p50 ms': {
+            value: ms(
+              percentile(
+                secondTripMs.sort((a, b) => a - b),
+                50,
+              ),
+            ),
+          },
           'C2M: second round trip added to accept → SMS p99 ms': { value: ms(percentile(secondTripMs, 99)) },
-          'C2M: of it, the callId append before the invite p50 ms': { value: ms(percentile(appendGapMs.sort((a, b) => a - b), 50)) },
+          'C2M: of it, the callId append before the invite p50 ms': {
+            value: ms(
+              percentile(
+                appendGapMs.sort((a, b) => a - b),
+                50,
+              ),
+            ),
+          },
           'C2M: of it, the callId append before the invite p99 ms': { value: ms(percentile(appendGapMs, 99)) },
         }
       : {}),

@@ -42,7 +42,16 @@ function eventsOfCall(i: number): InboundCallEvent[] {
   const customer = i % 2 === 0 ? { e164: `+4479${String(11_000_000 + i).padStart(8, '0')}` } : { e164: `+1404${String(2_000_000 + i).padStart(7, '0')}` };
   const at = T0 + i;
   return [
-    { type: 'CallBegun', eventId: `${id}-b`, externalCallId: id, occurredAt: at, siteId: '38856538', customer, dialed: { e164: `+1402974234${i % 10}` }, callerInfo: { tier: 'gold', visits: 3 } },
+    {
+      type: 'CallBegun',
+      eventId: `${id}-b`,
+      externalCallId: id,
+      occurredAt: at,
+      siteId: '38856538',
+      customer,
+      dialed: { e164: `+1402974234${i % 10}` },
+      callerInfo: { tier: 'gold', visits: 3 },
+    },
     { type: 'DeflectionOffered', eventId: `${id}-o`, externalCallId: id, occurredAt: at + 1, skill: 'sales' },
     { type: 'DeflectionAccepted', eventId: `${id}-a`, externalCallId: id, occurredAt: at + 2, callerEnteredDigits: '1' },
     { type: 'CallEnded', eventId: `${id}-e`, externalCallId: id, occurredAt: at + 3, reason: 'HANGUP' },
@@ -52,10 +61,11 @@ function eventsOfCall(i: number): InboundCallEvent[] {
 function* traffic(): Generator<Message> {
   for (let block = 0; block < CALLS; block += BLOCK) {
     const calls = Array.from({ length: Math.min(BLOCK, CALLS - block) }, (_, k) => eventsOfCall(block + k));
-    for (let step = 0; step < 4; step++) for (const call of calls) {
-      const event = call[step];
-      if (event) yield callEventMessage(event);
-    }
+    for (let step = 0; step < 4; step++)
+      for (const call of calls) {
+        const event = call[step];
+        if (event) yield callEventMessage(event);
+      }
   }
 }
 
@@ -71,7 +81,10 @@ async function main(): Promise<void> {
   try {
     const admin = client.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }, { topic: 'bench.outcomes' }, { topic: 'bench.dead-letters' }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: PARTITIONS }, { topic: 'bench.outcomes' }, { topic: 'bench.dead-letters' }],
+    });
     await admin.disconnect();
 
     const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
@@ -90,17 +103,25 @@ async function main(): Promise<void> {
     if (batch.length > 0) await producer.send({ topic, acks: -1, messages: batch });
     await producer.disconnect();
     const produceMs = Date.now() - produceStarted;
-    console.log(`produced ${EVENTS} Avro events (${CALLS} calls, ${(bytes / EVENTS).toFixed(0)} B/value) to ${PARTITIONS} partitions in ${produceMs} ms (${rate(EVENTS, produceMs)} events/s)`);
+    console.log(
+      `produced ${EVENTS} Avro events (${CALLS} calls, ${(bytes / EVENTS).toFixed(0)} B/value) to ${PARTITIONS} partitions in ${produceMs} ms (${rate(EVENTS, produceMs)} events/s)`,
+    );
 
     const bare = await measureBare(client, topic);
     console.log(`bare kafkajs consumer, single-object decode only:  ${bare.events} events in ${bare.ms} ms = ${rate(bare.events, bare.ms)} events/s`);
 
     const runtimeOnly = await measureRuntime(broker.brokers, topic, dir, false);
-    console.log(`Kafka runtime without the core (decode → validate → span → offsets; no decide, no store): ${runtimeOnly.events} events in ${runtimeOnly.ms} ms = ${rate(runtimeOnly.events, runtimeOnly.ms)} events/s`);
+    console.log(
+      `Kafka runtime without the core (decode → validate → span → offsets; no decide, no store): ${runtimeOnly.events} events in ${runtimeOnly.ms} ms = ${rate(runtimeOnly.events, runtimeOnly.ms)} events/s`,
+    );
 
     const full = await measureRuntime(broker.brokers, topic, dir, true);
-    console.log(`full ingest (decode → validate → decide → SQLite append → commit), effects runner off: ${full.events} events in ${full.ms} ms = ${rate(full.events, full.ms)} events/s`);
-    console.log(`  SQLite: ${full.storedEvents} stored events; ${full.transactions} transactions; chunk ${values.chunk}; partitions consumed concurrently ${values.concurrency}`);
+    console.log(
+      `full ingest (decode → validate → decide → SQLite append → commit), effects runner off: ${full.events} events in ${full.ms} ms = ${rate(full.events, full.ms)} events/s`,
+    );
+    console.log(
+      `  SQLite: ${full.storedEvents} stored events; ${full.transactions} transactions; chunk ${values.chunk}; partitions consumed concurrently ${values.concurrency}`,
+    );
     const ratio = rate(full.events, full.ms) / rate(bare.events, bare.ms);
     console.log(`ratio full / bare = ${ratio.toFixed(2)} (target >= 0.6)`);
     console.log(`ratio runtime without the core / bare = ${(rate(runtimeOnly.events, runtimeOnly.ms) / rate(bare.events, bare.ms)).toFixed(2)}`);
@@ -141,7 +162,12 @@ async function measureBare(client: Kafka, topic: string): Promise<{ events: numb
  * the service's ingest by one that only counts (the record is decoded and validated, the decider and the store
  * are skipped): what the Kafka runtime itself costs.
  */
-async function measureRuntime(brokers: string, topic: string, dir: string, core: boolean): Promise<{ events: number; ms: number; storedEvents: number; transactions: number }> {
+async function measureRuntime(
+  brokers: string,
+  topic: string,
+  dir: string,
+  core: boolean,
+): Promise<{ events: number; ms: number; storedEvents: number; transactions: number }> {
   const config = loadConfig({
     KAFKA_BROKERS: brokers,
     KAFKA_GROUP_ID: core ? 'bench-full' : 'bench-runtime-only',

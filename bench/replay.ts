@@ -29,7 +29,7 @@ const PAGE = Number(values.page);
 
 async function pages(store: EventStore, each: (events: Awaited<ReturnType<EventStore['readAll']>>) => void): Promise<number> {
   let count = 0;
-  for (let after: bigint | undefined; ; ) {
+  for (let after: bigint | undefined; ;) {
     const page = await store.readAll({ streamPrefix: CALL_STREAM_PREFIX, maxCount: PAGE, ...(after !== undefined ? { after } : {}) });
     each(page);
     count += page.length;
@@ -70,21 +70,30 @@ try {
     events = raw.result;
     divergent = verified.result.divergentCalls + inThread.result.divergentCalls;
     workers = verified.result.workers;
-    if (verified.result.events !== events || inThread.result.events !== events || decoded.result !== events) throw new Error('the runs read different event counts');
+    if (verified.result.events !== events || inThread.result.events !== events || decoded.result !== events)
+      throw new Error('the runs read different event counts');
     // The best of the rounds: the first pays for JIT warm-up and the page cache, as a one-off CLI run would.
     rawRate = Math.max(rawRate, Math.round(events / raw.seconds));
     replayRate = Math.max(replayRate, Math.round(events / verified.seconds));
     rows[`round ${round}: raw read (readAll pages)`] = { 'events/s': Math.round(events / raw.seconds), seconds: raw.seconds.toFixed(2) };
     rows[`round ${round}: read + decode`] = { 'events/s': Math.round(events / decoded.seconds), seconds: decoded.seconds.toFixed(2) };
-    rows[`round ${round}: replay --verify, folding in the reading thread`] = { 'events/s': Math.round(events / inThread.seconds), seconds: inThread.seconds.toFixed(2) };
-    rows[`round ${round}: replay --verify (default: ${verified.result.workers} worker(s))`] = { 'events/s': Math.round(events / verified.seconds), seconds: verified.seconds.toFixed(2) };
+    rows[`round ${round}: replay --verify, folding in the reading thread`] = {
+      'events/s': Math.round(events / inThread.seconds),
+      seconds: inThread.seconds.toFixed(2),
+    };
+    rows[`round ${round}: replay --verify (default: ${verified.result.workers} worker(s))`] = {
+      'events/s': Math.round(events / verified.seconds),
+      seconds: verified.seconds.toFixed(2),
+    };
   }
   await store.close();
 
   console.log(`bench/replay: ${CALLS} calls, ${events} events written by the decider in ${build.seconds.toFixed(1)} s; page ${PAGE}; Node ${process.version}`);
   console.table(rows);
   console.log(`divergent calls: ${divergent} (expected 0)`);
-  console.log(`replay --verify (${workers} worker(s), ${availableParallelism()} cores): ${replayRate} events/s, ${(replayRate / rawRate).toFixed(2)} of the raw read rate (${rawRate} events/s)`);
+  console.log(
+    `replay --verify (${workers} worker(s), ${availableParallelism()} cores): ${replayRate} events/s, ${(replayRate / rawRate).toFixed(2)} of the raw read rate (${rawRate} events/s)`,
+  );
   console.log(`target >= 100,000 events/s: ${replayRate >= 100_000 ? 'met' : 'not met'}`);
 } finally {
   rmSync(tempDir, { recursive: true, force: true });

@@ -54,4 +54,3 @@ export async function windowed(count: number, window: number, work: (i: number) 
   for (let i = 0; i < count; i++) await inFlight.add(work(i));
   await inFlight.drain();
 }
-

@@ -53,7 +53,8 @@ export async function buildConsole(outDir = CONSOLE_BUILD_DIR): Promise<BuiltFil
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const files = await buildConsole(process.argv[2] ?? CONSOLE_BUILD_DIR);
-  for (const file of files) console.log(`console: ${file.name.padEnd(10)} ${String(file.bytes).padStart(8)} B  ${String(file.gzipBytes).padStart(7)} B gzipped`);
+  for (const file of files)
+    console.log(`console: ${file.name.padEnd(10)} ${String(file.bytes).padStart(8)} B  ${String(file.gzipBytes).padStart(7)} B gzipped`);
   const script = files.find((file) => file.name === 'app.js');
   if (script && script.gzipBytes > CONSOLE_SCRIPT_BUDGET_BYTES) {
     console.error(`console: app.js is ${script.gzipBytes} B gzipped, over the ${CONSOLE_SCRIPT_BUDGET_BYTES} B budget`);

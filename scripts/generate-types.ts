@@ -3,17 +3,35 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-type AvroSchema = string | AvroSchema[] | { type: string; name?: string; namespace?: string; fields?: AvroField[]; symbols?: string[]; values?: AvroSchema; items?: AvroSchema; doc?: string };
-interface AvroField { name: string; type: AvroSchema; doc?: string; default?: unknown }
+type AvroSchema =
+  | string
+  | AvroSchema[]
+  | { type: string; name?: string; namespace?: string; fields?: AvroField[]; symbols?: string[]; values?: AvroSchema; items?: AvroSchema; doc?: string };
+interface AvroField {
+  name: string;
+  type: AvroSchema;
+  doc?: string;
+  default?: unknown;
+}
 
 const PRIMITIVES: Record<string, string> = {
-  null: 'null', boolean: 'boolean', int: 'number', long: 'number', float: 'number', double: 'number', bytes: 'Buffer', string: 'string',
+  null: 'null',
+  boolean: 'boolean',
+  int: 'number',
+  long: 'number',
+  float: 'number',
+  double: 'number',
+  bytes: 'Buffer',
+  string: 'string',
 };
 
 /** The schema files that are current (not history/), by folder, in a stable order. */
 export function currentSchemaFiles(schemasDir: string): string[] {
   return ['call', 'outcome', 'export', 'index'].flatMap((folder) =>
-    readdirSync(join(schemasDir, folder)).filter((f) => f.endsWith('.avsc')).sort().map((f) => join(folder, f)),
+    readdirSync(join(schemasDir, folder))
+      .filter((f) => f.endsWith('.avsc'))
+      .sort()
+      .map((f) => join(folder, f)),
   );
 }
 

@@ -60,7 +60,7 @@ const SCENARIOS: Scenario[] = [
   {
     file: 'c2m-sent.json',
     externalCallId: 'fixture-c2m-sent',
-    description: "Connect to Messaging: LivePerson confirmed eligibility with its callId, recorded before the invite that named it; one SMS.",
+    description: 'Connect to Messaging: LivePerson confirmed eligibility with its callId, recorded before the invite that named it; one SMS.',
     api: 'c2m',
   },
   {
@@ -68,12 +68,21 @@ const SCENARIOS: Scenario[] = [
     externalCallId: 'fixture-c2m-not-eligible',
     description: 'Connect to Messaging: LivePerson said the caller cannot be reached by messaging; no invite, the call failed NOT_ELIGIBLE.',
     api: 'c2m',
-    prepare: (h) => h.sandbox.nextResponses([{ kind: 'status', status: 200, body: { eligible: false, callId: '5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f', availableChannels: [] }, endpoint: 'c2mEligibility' }]),
+    prepare: (h) =>
+      h.sandbox.nextResponses([
+        {
+          kind: 'status',
+          status: 200,
+          body: { eligible: false, callId: '5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f', availableChannels: [] },
+          endpoint: 'c2mEligibility',
+        },
+      ]),
   },
   {
     file: 'c2m-in-doubt-reconciled.json',
     externalCallId: 'fixture-c2m-in-doubt',
-    description: "Connect to Messaging: the invite's answer was lost; C2M's transactions, matched on the recorded callId, showed the SMS, so nothing was retried.",
+    description:
+      "Connect to Messaging: the invite's answer was lost; C2M's transactions, matched on the recorded callId, showed the SMS, so nothing was retried.",
     api: 'c2m',
     prepare: (h) => h.sandbox.nextResponses([{ kind: 'responseLost', endpoint: 'c2mInvite' }]),
   },

@@ -22,7 +22,12 @@ describe('the call-deflection machine', () => {
   });
 
   it('folds the same facts to the same state every time, without touching the input snapshot', () => {
-    const facts = [fact.callBegun('c1'), fact.offered('c1'), fact.accepted('c1'), { type: 'EligibilityAssessed' as const, verdict: 'ELIGIBLE' as const, basis: 'numberPlan:MOBILE', at: 1 }];
+    const facts = [
+      fact.callBegun('c1'),
+      fact.offered('c1'),
+      fact.accepted('c1'),
+      { type: 'EligibilityAssessed' as const, verdict: 'ELIGIBLE' as const, basis: 'numberPlan:MOBILE', at: 1 },
+    ];
     const first = foldFacts(facts);
     const second = foldFacts(facts);
     expect(stateName(first)).toBe('accepted.inviting.ready');
@@ -32,7 +37,11 @@ describe('the call-deflection machine', () => {
   });
 
   describe("Connect to Messaging's eligibility step (version 2)", () => {
-    const inviting = [fact.callBegun('c1'), fact.accepted('c1'), { type: 'EligibilityAssessed' as const, verdict: 'ELIGIBLE' as const, basis: 'lineType:MOBILE', at: 1 }];
+    const inviting = [
+      fact.callBegun('c1'),
+      fact.accepted('c1'),
+      { type: 'EligibilityAssessed' as const, verdict: 'ELIGIBLE' as const, basis: 'lineType:MOBILE', at: 1 },
+    ];
 
     it("records LivePerson's callId inside the attempt, which a retry keeps and a sent invite follows", () => {
       const confirmed = foldFacts([...inviting, fact.attemptStarted('a1'), fact.eligibilityConfirmed('a1', 'lp-uuid-1')]);
@@ -52,7 +61,7 @@ describe('the call-deflection machine', () => {
       expect(summarize(refused)).toMatchObject({ outcome: 'FAILED', reason: 'NOT_ELIGIBLE', state: 'failed' });
     });
 
-    it("takes neither fact for another attempt, nor outside an attempt", () => {
+    it('takes neither fact for another attempt, nor outside an attempt', () => {
       const attempting = foldFacts([...inviting, fact.attemptStarted('a2')]);
       expect(canTake(attempting, fact.eligibilityConfirmed('a1'))).toBe(false);
       expect(canTake(attempting, fact.notEligible('a1'))).toBe(false);
@@ -69,7 +78,11 @@ describe('the call-deflection machine', () => {
   });
 
   it('summarizes the outcome of each final state', () => {
-    expect(summarize(foldFacts([fact.callBegun('c1'), fact.ended('c1')]))).toMatchObject({ outcome: 'NOT_DEFLECTED', reason: 'ENDED_BEFORE_ACCEPT', attempts: 0 });
+    expect(summarize(foldFacts([fact.callBegun('c1'), fact.ended('c1')]))).toMatchObject({
+      outcome: 'NOT_DEFLECTED',
+      reason: 'ENDED_BEFORE_ACCEPT',
+      attempts: 0,
+    });
   });
 
   it('uses every tag it declares, and reads the waiting and the final states off them', () => {

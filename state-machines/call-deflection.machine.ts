@@ -4,13 +4,7 @@
 // (the decider reads the state's tags, call-tags.ts, to know which policy, timer or effect is due). Bump
 // CALL_MACHINE_VERSION whenever a transition changes, so `deflect replay --verify` can name the calls whose history it re-reads.
 import { assertEvent, assign, setup } from 'xstate';
-import type {
-  CallBegun,
-  CallFact,
-  DeflectionAccepted,
-  EligibilityVerdict,
-  FailureClassification,
-} from '../src/contracts/generated/schemas.js';
+import type { CallBegun, CallFact, DeflectionAccepted, EligibilityVerdict, FailureClassification } from '../src/contracts/generated/schemas.js';
 import type { CallTag } from './call-tags.js';
 
 /**
@@ -22,14 +16,7 @@ export const CALL_MACHINE_VERSION = 2;
 export type CallOutcome = 'IN_PROGRESS' | 'INVITE_SENT' | 'FAILED' | 'NOT_DEFLECTED';
 
 export type FailureReason =
-  | 'INELIGIBLE_NUMBER'
-  | 'SUPPRESSED'
-  | 'NOT_ELIGIBLE'
-  | 'MISSING_CALL_CONTEXT'
-  | 'REJECTED'
-  | 'AUTH_FAILED'
-  | 'RETRIES_EXHAUSTED'
-  | 'EXPIRED';
+  'INELIGIBLE_NUMBER' | 'SUPPRESSED' | 'NOT_ELIGIBLE' | 'MISSING_CALL_CONTEXT' | 'REJECTED' | 'AUTH_FAILED' | 'RETRIES_EXHAUSTED' | 'EXPIRED';
 
 export type NotDeflectedReason = 'DECLINED' | 'ENDED_BEFORE_ACCEPT';
 
@@ -65,7 +52,6 @@ export interface CallContext {
 }
 
 const initialContext: CallContext = { offers: 0, attempts: 0, outcome: 'IN_PROGRESS' };
-
 
 /** The first siteId named by any inbound fact. */
 const withSite = (context: CallContext, siteId: string | null | undefined): string | undefined => context.siteId ?? siteId ?? undefined;

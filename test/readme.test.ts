@@ -18,7 +18,17 @@ describe('README.md', () => {
   });
 
   it('documents the quickstart and every command', () => {
-    for (const text of ['npm install', 'npm start', 'npm test', 'npx deflect calls', 'deflect ingest', 'deflect sandbox', 'deflect config', 'deflect demo', 'deflect history']) {
+    for (const text of [
+      'npm install',
+      'npm start',
+      'npm test',
+      'npx deflect calls',
+      'deflect ingest',
+      'deflect sandbox',
+      'deflect config',
+      'deflect demo',
+      'deflect history',
+    ]) {
       expect(readme).toContain(text);
     }
   });

@@ -32,7 +32,11 @@ function testFilesUnder(folder: string): string[] {
 function projectsOfFiles(): Map<string, string[]> {
   // A clean environment: the variables of the vitest run this test is in would steer the child's.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && name !== 'NODE_OPTIONS'));
-  const listed = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'list', '--filesOnly', '--json'], { cwd: ROOT, env, encoding: 'utf8' });
+  const listed = spawnSync(process.execPath, [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'list', '--filesOnly', '--json'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
   if (listed.status !== 0) throw new Error(`vitest list failed (${listed.status}): ${listed.stderr}`);
   const projects = new Map<string, string[]>();
   for (const { file, projectName } of JSON.parse(listed.stdout) as Array<{ file: string; projectName: string }>) {
@@ -48,7 +52,9 @@ describe('the test tiers', () => {
     const files = testFilesUnder(ROOT).sort();
     expect(files.length).toBeGreaterThan(100);
     expect([...projects.keys()].filter((file) => !files.includes(file))).toEqual([]);
-    const wrong = files.filter((file) => projects.get(file)?.join(',') !== tierByName(file)).map((file) => `${file}: ${projects.get(file)?.join(' and ') ?? 'no project'}`);
+    const wrong = files
+      .filter((file) => projects.get(file)?.join(',') !== tierByName(file))
+      .map((file) => `${file}: ${projects.get(file)?.join(' and ') ?? 'no project'}`);
     expect(wrong, 'expected each file in exactly the project its name picks').toEqual([]);
     expect(new Set([...projects.values()].flat())).toEqual(new Set<Tier>(['unit', 'int', 'kafka']));
   });

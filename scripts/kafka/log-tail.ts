@@ -16,10 +16,5 @@ export async function logTail(file: string, maxLines: number): Promise<string> {
 export async function describeBrokerLogs(files: { readonly serverLog: string; readonly stdout: string }): Promise<string> {
   const server = await logTail(files.serverLog, LOG_TAIL_LINES);
   const stdout = await logTail(files.stdout, LOG_TAIL_LINES);
-  return [
-    `--- ${files.serverLog} (last ${LOG_TAIL_LINES} lines) ---`,
-    server || '(empty)',
-    '--- JVM stdout/stderr ---',
-    stdout || '(empty)',
-  ].join('\n');
+  return [`--- ${files.serverLog} (last ${LOG_TAIL_LINES} lines) ---`, server || '(empty)', '--- JVM stdout/stderr ---', stdout || '(empty)'].join('\n');
 }

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   console.log(`Kafka ${fetched.version} is up in ${Date.now() - started} ms`);
   // The broker creates no topics by itself, as production brokers do not: the service's are made here.
   const config = loadConfig({ ...process.env, KAFKA_BROKERS: broker.brokers });
-  for (const topic of await initTopics(enabledKafka(config.kafka))) console.log(`topic ${topic.name} (${topic.role}): ${topic.status}, ${topic.partitions} partitions`);
+  for (const topic of await initTopics(enabledKafka(config.kafka)))
+    console.log(`topic ${topic.name} (${topic.role}): ${topic.status}, ${topic.partitions} partitions`);
   console.log(`brokers: ${broker.brokers}`);
   console.log(`log: ${broker.logFile}`);
   console.log('Ctrl-C to stop');

@@ -31,8 +31,7 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     });
     // Our own timer, not spawn's `timeout` option: that one is left running (and keeps Node alive)
     // when the command does not exist.
-    const timer =
-      options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     let output = '';
     const collect = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-MAX_OUTPUT);

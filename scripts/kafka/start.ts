@@ -65,7 +65,13 @@ export async function startKafka(options: StartOptions = {}): Promise<KafkaBroke
     const extraListener = options.extraListener ? { ...options.extraListener, port: extraPort } : undefined;
     await writeFile(
       files.serverProperties,
-      renderServerProperties({ brokerPort, controllerPort, dataDir: path.join(workDir, 'data'), autoCreateTopics: options.autoCreateTopics ?? false, ...(extraListener ? { extraListener } : {}) }),
+      renderServerProperties({
+        brokerPort,
+        controllerPort,
+        dataDir: path.join(workDir, 'data'),
+        autoCreateTopics: options.autoCreateTopics ?? false,
+        ...(extraListener ? { extraListener } : {}),
+      }),
     );
     await writeFile(loggingFile, logging.content);
     const jvm = [
@@ -80,7 +86,8 @@ export async function startKafka(options: StartOptions = {}): Promise<KafkaBroke
       path.join(libsDir, '*'),
     ];
     await formatStorage(jvm, files.serverProperties, Math.max(1_000, deadline - Date.now()));
-    const launch = () => spawnWatched(javaExecutable(), [...jvm, 'kafka.Kafka', files.serverProperties], { workDir, outputFile: files.stdout, graceSeconds: TERM_GRACE_SECONDS });
+    const launch = () =>
+      spawnWatched(javaExecutable(), [...jvm, 'kafka.Kafka', files.serverProperties], { workDir, outputFile: files.stdout, graceSeconds: TERM_GRACE_SECONDS });
     let proc = launch();
     const stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     let stop = stopper(proc, workDir, stopTimeoutMs);

@@ -36,9 +36,19 @@ export async function fetchWiremock(version: string = WIREMOCK_VERSION): Promise
   await mkdir(work, { recursive: true });
   try {
     await writeFile(path.join(work, 'pom.xml'), renderPom([{ groupId: 'org.wiremock', artifactId: 'wiremock-standalone', version }]));
-    const args = ['-B', '-q', '--no-transfer-progress', '-f', path.join(work, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${path.join(work, 'libs')}`];
+    const args = [
+      '-B',
+      '-q',
+      '--no-transfer-progress',
+      '-f',
+      path.join(work, 'pom.xml'),
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${path.join(work, 'libs')}`,
+    ];
     const result = await runCommand(mavenExecutable(), args, { cwd: work, timeoutMs: MAVEN_TIMEOUT_MS }).catch((err: unknown) => {
-      if (err instanceof CommandNotFoundError) throw new Error(`Cannot fetch WireMock: Maven (${mavenExecutable()}) is not installed or not on PATH`, { cause: err });
+      if (err instanceof CommandNotFoundError)
+        throw new Error(`Cannot fetch WireMock: Maven (${mavenExecutable()}) is not installed or not on PATH`, { cause: err });
       throw err;
     });
     if (result.code !== 0) throw new Error(`Maven could not fetch WireMock ${version}:\n${stripAnsi(result.output).trim().split('\n').slice(-20).join('\n')}`);

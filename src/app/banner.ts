@@ -44,13 +44,17 @@ export function startBanner(running: RunningService): string {
     `  Probes, metrics:   ${url}/healthz   ${url}/readyz   ${url}/metrics`,
     `  Store:             ${storeDescription(config)}`,
   ];
-  if (config.kafka.enabled) lines.push(`  Kafka:             ${config.kafka.brokers.join(',')} topic ${config.kafka.topics.callEvents} → outcomes ${config.kafka.topics.outcomes}`);
+  if (config.kafka.enabled)
+    lines.push(`  Kafka:             ${config.kafka.brokers.join(',')} topic ${config.kafka.topics.callEvents} → outcomes ${config.kafka.topics.outcomes}`);
   else lines.push(`  Outcomes:          ${config.data.outcomesFile}`);
   const { ingest, read } = config.http.tokens;
   if (ingest || read) {
-    lines.push(`  Auth:              posting events: ${ingest ? 'Bearer <DEFLECT_HTTP_INGEST_TOKEN>' : 'no token'} · reading calls: ${read ? 'Bearer <DEFLECT_HTTP_READ_TOKEN>' : 'no token'}`);
+    lines.push(
+      `  Auth:              posting events: ${ingest ? 'Bearer <DEFLECT_HTTP_INGEST_TOKEN>' : 'no token'} · reading calls: ${read ? 'Bearer <DEFLECT_HTTP_READ_TOKEN>' : 'no token'}`,
+    );
   }
-  if (config.http.legacyTokenUsed) lines.push('  Note:              DEFLECT_HTTP_TOKEN is deprecated: set DEFLECT_HTTP_INGEST_TOKEN and DEFLECT_HTTP_READ_TOKEN');
+  if (config.http.legacyTokenUsed)
+    lines.push('  Note:              DEFLECT_HTTP_TOKEN is deprecated: set DEFLECT_HTTP_INGEST_TOKEN and DEFLECT_HTTP_READ_TOKEN');
   const endpoint = config.livePerson.endpoint;
   const api = config.livePerson.api === 'c2m' ? 'Connect to Messaging' : 'LiveDeflect';
   lines.push(`  LivePerson:        ${api}, ${config.livePerson.auth.kind}${endpoint.kind === 'sandbox' ? ' (the sandbox)' : ` at ${endpoint.baseUrl}`}`);

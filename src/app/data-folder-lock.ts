@@ -83,7 +83,9 @@ function lockOne(folder: string, me: LockHolder): string {
       if (code !== 'EEXIST') throw new DeflectError('DEFLECT_DATA_DIR_UNUSABLE', `cannot create the lock file ${path} (${code})`);
       const holder = readHolder(path);
       if (stillHeld(holder, path)) {
-        const who = holder ? `pid ${holder.pid}${holder.host === me.host ? '' : ` on ${holder.host}`} (${holder.command}, since ${holder.since})` : 'another process';
+        const who = holder
+          ? `pid ${holder.pid}${holder.host === me.host ? '' : ` on ${holder.host}`} (${holder.command}, since ${holder.since})`
+          : 'another process';
         throw new DeflectError(
           'DEFLECT_DATA_DIR_LOCKED',
           `${folder} is held by ${who}: one process owns an embedded data folder. Stop it, give this one another DEFLECT_DATA_DIR, or post to the running service over HTTP`,

@@ -5,7 +5,14 @@ import type { DeflectConfig } from '../config/index.js';
 import type { InviteGateway } from '../effects/invite-gateway.js';
 import { createC2mGateway, type C2mGateway } from '../liveperson/c2m/c2m-gateway.js';
 import { createDomainDiscovery, type HostResolver } from '../liveperson/domain-discovery.js';
-import { createBearerAuthorizer, createLiveDeflectGateway, createOAuth1Authorizer, type ClientCredentials, type OAuth1Credentials, type RequestAuthorizer } from '../liveperson/index.js';
+import {
+  createBearerAuthorizer,
+  createLiveDeflectGateway,
+  createOAuth1Authorizer,
+  type ClientCredentials,
+  type OAuth1Credentials,
+  type RequestAuthorizer,
+} from '../liveperson/index.js';
 import { createOAuth2Authorizer } from '../liveperson/oauth2-authorizer.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../liveperson/sandbox/index.js';
 import type { Clock } from '../shared/clock.js';
@@ -21,9 +28,7 @@ export interface OpenedGateway {
 
 /** The configured credentials, revealed once: for the authorizer that signs with them and the sandbox that checks them. */
 type RevealedCredentials =
-  | { kind: 'bearer'; token: string }
-  | { kind: 'oauth2'; credentials: ClientCredentials }
-  | { kind: 'oauth1'; credentials: OAuth1Credentials };
+  { kind: 'bearer'; token: string } | { kind: 'oauth2'; credentials: ClientCredentials } | { kind: 'oauth1'; credentials: OAuth1Credentials };
 
 function revealCredentials(config: DeflectConfig): RevealedCredentials {
   const auth = config.livePerson.auth;
@@ -84,7 +89,10 @@ export async function openInviteGateway(config: DeflectConfig, clock: Clock, san
           domainApiUrl: lp.hosts.domainApiUrl,
           clock,
           timeoutMs: lp.timeoutMs,
-          fixed: { ...(lp.hosts.sentinelUrl ? { sentinel: lp.hosts.sentinelUrl } : {}), ...(lp.hosts.c2mUrl ? { connectToMessagingDomain: lp.hosts.c2mUrl } : {}) },
+          fixed: {
+            ...(lp.hosts.sentinelUrl ? { sentinel: lp.hosts.sentinelUrl } : {}),
+            ...(lp.hosts.c2mUrl ? { connectToMessagingDomain: lp.hosts.c2mUrl } : {}),
+          },
         },
   );
   const authorizer = authorizerOf(revealed, config, clock, hosts);

@@ -56,9 +56,17 @@ const CLOSING_RESERVE_MS = 1_000;
 
 export async function runService(options: RunOptions): Promise<RunningService> {
   const { config } = options;
-  const logger = createLogger({ level: config.log.level, name: config.telemetry.serviceName, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const logger = createLogger({
+    level: config.log.level,
+    name: config.telemetry.serviceName,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
   logger.info({ config: printableConfig(config) }, 'starting');
-  if (config.http.legacyTokenUsed) logger.warn({ key: 'DEFLECT_HTTP_TOKEN' }, 'DEFLECT_HTTP_TOKEN is deprecated: it grants both posting events and reading calls; set DEFLECT_HTTP_INGEST_TOKEN and DEFLECT_HTTP_READ_TOKEN');
+  if (config.http.legacyTokenUsed)
+    logger.warn(
+      { key: 'DEFLECT_HTTP_TOKEN' },
+      'DEFLECT_HTTP_TOKEN is deprecated: it grants both posting events and reading calls; set DEFLECT_HTTP_INGEST_TOKEN and DEFLECT_HTTP_READ_TOKEN',
+    );
   const tracing = await startTracing(config.telemetry, { logger, ...(options.spanExporter ? { spanExporter: options.spanExporter } : {}) });
   const metrics = createMetrics();
   if (config.livePerson.siteId) metrics.knowSite(config.livePerson.siteId);
@@ -85,7 +93,8 @@ export async function runService(options: RunOptions): Promise<RunningService> {
       logger,
       onDecision,
       onIngested: (source, status) => {
-        if (source?.kind === 'http' || source?.kind === 'kafka') metrics.ingestEvents.inc({ source: source.kind, result: status === 'notApplicable' ? 'rejected' : status });
+        if (source?.kind === 'http' || source?.kind === 'kafka')
+          metrics.ingestEvents.inc({ source: source.kind, result: status === 'notApplicable' ? 'rejected' : status });
       },
       ...(kafka ? { outcomeSink: kafka.outcomeSink, ownsCall: kafka.ownsCall, holdsTimers: kafka.holdsTimers, ownedPartitions: kafka.ownedPartitions } : {}),
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
@@ -128,7 +137,11 @@ export async function runService(options: RunOptions): Promise<RunningService> {
     const url = await listenHttp(http, config.http.host, config.http.port);
     started = true;
     logger.info({ url, store: config.store.kind, kafka: config.kafka.enabled, sandbox: service.sandbox?.url ?? null, tracing: tracing.exporters }, 'listening');
-    const status = startStatusLog({ logger, everyMs: config.log.statusIntervalMs, read: async () => ({ ...(await statusOf(service, metrics, kafka)), spanExportFailures: tracing.exportFailures() }) });
+    const status = startStatusLog({
+      logger,
+      everyMs: config.log.statusIntervalMs,
+      read: async () => ({ ...(await statusOf(service, metrics, kafka)), spanExportFailures: tracing.exportFailures() }),
+    });
     cleanups.push(async () => status.stop());
 
     let stopped: Promise<boolean> | undefined;

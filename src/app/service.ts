@@ -79,7 +79,9 @@ export function httpPartsOf(service: Service): { config: DeflectConfig; ingest: 
 
 export async function createService(config: DeflectConfig, options: ServiceOptions = {}): Promise<Service> {
   // Without Kafka's partition ownership this service owns every call, and its data folders are its alone.
-  const folders = options.ownedPartitions ? [] : embeddedFolders(config, { store: options.store === undefined, outcomesFile: options.outcomeSink === undefined });
+  const folders = options.ownedPartitions
+    ? []
+    : embeddedFolders(config, { store: options.store === undefined, outcomesFile: options.outcomeSink === undefined });
   const lock = lockDataFolders(folders, `deflect ${process.argv[2] ?? 'service'}`);
   try {
     return await buildService(config, options, lock.release);
@@ -93,10 +95,12 @@ async function buildService(config: DeflectConfig, options: ServiceOptions, rele
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   const store = options.store ?? (await openEventStore(config.store, logger ? { warn: (fields, message) => logger.warn(fields, message) } : {}));
-  const opened = options.gateway ? undefined : await openInviteGateway(config, clock, options.sandbox).catch(async (error: unknown) => {
-    await store.close();
-    throw error;
-  });
+  const opened = options.gateway
+    ? undefined
+    : await openInviteGateway(config, clock, options.sandbox).catch(async (error: unknown) => {
+        await store.close();
+        throw error;
+      });
   const gateway = options.gateway ?? opened?.gateway;
   if (!gateway) throw new Error('no invite gateway');
   const decider = createDecider({ store, clock, policy: policyFromConfig(config), ...(options.random ? { random: options.random } : {}) });
@@ -118,7 +122,12 @@ async function buildService(config: DeflectConfig, options: ServiceOptions, rele
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.onDecision ? { onDecision: options.onDecision } : {}),
   });
-  const ingest = createIngest({ decider, runner, ...(options.onDecision ? { onDecision: options.onDecision } : {}), ...(options.onIngested ? { onIngested: options.onIngested } : {}) });
+  const ingest = createIngest({
+    decider,
+    runner,
+    ...(options.onDecision ? { onDecision: options.onDecision } : {}),
+    ...(options.onIngested ? { onIngested: options.onIngested } : {}),
+  });
   const sink = options.outcomeSink === undefined ? createNdjsonOutcomeSink(config.data.outcomesFile) : options.outcomeSink;
   let relay: OutcomeRelay | undefined;
   let recorder: OpenCallsRecorder | undefined;
@@ -152,7 +161,10 @@ async function buildService(config: DeflectConfig, options: ServiceOptions, rele
       const partitions = options.ownedPartitions;
       recorder = startOpenCallsRecorder({
         store,
-        scope: () => (partitions ? partitionScope(partitions.owned(), (externalCallId, recorded) => partitions.partitionOf(externalCallId, recorded), partitions.count) : EVERY_CALL),
+        scope: () =>
+          partitions
+            ? partitionScope(partitions.owned(), (externalCallId, recorded) => partitions.partitionOf(externalCallId, recorded), partitions.count)
+            : EVERY_CALL,
         clock,
         everyMs: OPEN_CALLS_RECORD_EVERY_MS,
         onError: (error) => options.logger?.error({ error: String(error) }, 'could not record the open calls'),

@@ -34,7 +34,12 @@ describe('exitOnShutdownSignals', () => {
 
   it('exits 1 at once on a second signal while the stop is still running', () => {
     const exits: number[] = [];
-    dispose = exitOnShutdownSignals({ logger: quiet, hardTimeoutMs: 60_000, stop: () => new Promise<number>(() => undefined), exit: (code) => exits.push(code) }).dispose;
+    dispose = exitOnShutdownSignals({
+      logger: quiet,
+      hardTimeoutMs: 60_000,
+      stop: () => new Promise<number>(() => undefined),
+      exit: (code) => exits.push(code),
+    }).dispose;
     process.emit('SIGINT', 'SIGINT');
     expect(exits).toEqual([]);
     process.emit('SIGTERM', 'SIGTERM');
@@ -44,7 +49,12 @@ describe('exitOnShutdownSignals', () => {
   it('exits 1 when the stop fails', async () => {
     let exited: (code: number) => void = () => undefined;
     const code = new Promise<number>((resolve) => (exited = resolve));
-    dispose = exitOnShutdownSignals({ logger: quiet, hardTimeoutMs: 60_000, stop: () => Promise.reject(new Error('store')), exit: (value) => exited(value) }).dispose;
+    dispose = exitOnShutdownSignals({
+      logger: quiet,
+      hardTimeoutMs: 60_000,
+      stop: () => Promise.reject(new Error('store')),
+      exit: (value) => exited(value),
+    }).dispose;
     process.emit('SIGTERM', 'SIGTERM');
     expect(await code).toBe(1);
   });

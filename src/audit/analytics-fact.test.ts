@@ -7,7 +7,11 @@ import { PERSONAL_FIELDS, SHARED_FIELDS, analyticsFactOf } from './analytics-fac
 
 const callSchemas = fileURLToPath(new URL('../../schemas/call/', import.meta.url));
 const schemaFields = [
-  ...new Set(readdirSync(callSchemas).flatMap((file) => (JSON.parse(readFileSync(`${callSchemas}${file}`, 'utf8')) as { fields: Array<{ name: string }> }).fields.map((field) => field.name))),
+  ...new Set(
+    readdirSync(callSchemas).flatMap((file) =>
+      (JSON.parse(readFileSync(`${callSchemas}${file}`, 'utf8')) as { fields: Array<{ name: string }> }).fields.map((field) => field.name),
+    ),
+  ),
 ].sort();
 
 describe('a fact for analytics', () => {
@@ -28,7 +32,8 @@ describe('a fact for analytics', () => {
 
   it('leaves no phone number, name, caller info or customer id of a call-begun event', () => {
     const text = JSON.stringify(analyticsFactOf(EXAMPLE_FACTS.CallBegun)) + JSON.stringify(analyticsFactOf(EXAMPLE_FACTS.DeflectionAccepted));
-    for (const personal of ['4043438646', '8005550100', '7700900123', 'Dana', 'Okafor', 'gold', 'C-99812', 'Continue with us']) expect(text).not.toContain(personal);
+    for (const personal of ['4043438646', '8005550100', '7700900123', 'Dana', 'Okafor', 'gold', 'C-99812', 'Continue with us'])
+      expect(text).not.toContain(personal);
     expect(analyticsFactOf(EXAMPLE_FACTS.CallBegun)).toMatchObject({ siteId: '12345678', lineType: 'MOBILE', externalCustomerIdDescriptor: 'crmId' });
     expect(analyticsFactOf(EXAMPLE_FACTS.DeflectionAccepted)).toMatchObject({ skill: 'billing', deflectionTextTag: 'billing-en' });
   });

@@ -53,7 +53,9 @@ describe('a call history', () => {
 
   it('numbers attempts, and maps each outcome to its attempt with the HTTP status and latency', async () => {
     const rows = await readCallHistory(await retriedCall(), 'c1');
-    const attempts = rows.filter((row) => row.attempt !== undefined).map((row) => ({ type: row.type, attempt: row.attempt, httpStatus: row.httpStatus, latencyMs: row.latencyMs, classification: row.classification }));
+    const attempts = rows
+      .filter((row) => row.attempt !== undefined)
+      .map((row) => ({ type: row.type, attempt: row.attempt, httpStatus: row.httpStatus, latencyMs: row.latencyMs, classification: row.classification }));
     expect(attempts).toEqual([
       { type: 'InviteAttemptStarted', attempt: 1, httpStatus: undefined, latencyMs: undefined, classification: undefined },
       { type: 'InviteAttemptFailed', attempt: 1, httpStatus: 503, latencyMs: 41, classification: 'RETRYABLE' },
@@ -107,7 +109,13 @@ describe('a call history', () => {
     expect(lines.join('\n')).not.toContain(TRACE);
     expect(lines[6]).toMatch(/attempting → planningRetry\s+1\s+503\s+41\s+RETRYABLE/);
     // The wide table is the one that does not fit.
-    expect(Math.max(...renderHistoryTable(rows, { wide: true }).split('\n').map((line) => line.length))).toBeGreaterThan(120);
+    expect(
+      Math.max(
+        ...renderHistoryTable(rows, { wide: true })
+          .split('\n')
+          .map((line) => line.length),
+      ),
+    ).toBeGreaterThan(120);
   });
 
   it('reads the trace id of a W3C traceparent only', () => {

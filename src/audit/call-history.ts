@@ -106,7 +106,12 @@ function attemptFieldsOf(fact: CallFact, attemptOf: ReadonlyMap<string, number>)
     case 'EligibilityConfirmed':
       return { ...attempt(fact.attemptId), ...http(fact.httpStatus, fact.latencyMs), classification: 'ELIGIBLE', lpCallId: fact.lpCallId };
     case 'NotEligible':
-      return { ...attempt(fact.attemptId), ...http(fact.httpStatus, fact.latencyMs), classification: 'NOT_ELIGIBLE', ...(fact.lpCallId ? { lpCallId: fact.lpCallId } : {}) };
+      return {
+        ...attempt(fact.attemptId),
+        ...http(fact.httpStatus, fact.latencyMs),
+        classification: 'NOT_ELIGIBLE',
+        ...(fact.lpCallId ? { lpCallId: fact.lpCallId } : {}),
+      };
     case 'InDoubtReconciled':
       return { ...attempt(fact.attemptId), classification: fact.found ? 'FOUND' : 'NOT_FOUND', ...(fact.lpCallId ? { lpCallId: fact.lpCallId } : {}) };
     case 'InputRejected':

@@ -34,7 +34,9 @@ export async function writeExportFile(calls: AsyncIterable<ExportedCall>, option
     // stdout is not ended: the process still writes to it afterwards and owns it.
     const stdout = options.stdout ?? process.stdout;
     if (options.format === 'avro') {
-      await pipeline(Readable.from(avroRecords(calls)), new avsc.streams.BlockEncoder(callExportType(), { codec: options.avroCodec ?? 'deflate' }), stdout, { end: false });
+      await pipeline(Readable.from(avroRecords(calls)), new avsc.streams.BlockEncoder(callExportType(), { codec: options.avroCodec ?? 'deflate' }), stdout, {
+        end: false,
+      });
     } else {
       await pipeline(Readable.from(ndjsonLines(calls)), stdout, { end: false });
     }

@@ -14,6 +14,10 @@ describe('schemas/export/CallExport.avsc', () => {
   });
 
   it('is a current schema of the registry, the one the export writes with', () => {
-    expect(defaultSchemaRegistry().current('CallExport')).toMatchObject({ fullName: 'deflect.export.CallExport', file: 'export/CallExport.avsc', current: true });
+    expect(defaultSchemaRegistry().current('CallExport')).toMatchObject({
+      fullName: 'deflect.export.CallExport',
+      file: 'export/CallExport.avsc',
+      current: true,
+    });
   });
 });

@@ -64,7 +64,10 @@ function readAvro(path: string): Promise<{ records: CallExport[]; codec: string;
 }
 
 const readNdjson = (path: string): ExportedCall[] =>
-  readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as ExportedCall);
+  readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as ExportedCall);
 
 describe('deflect export', () => {
   it('writes one NDJSON line per call with its outcome and events, and no personal data', async () => {
@@ -76,7 +79,13 @@ describe('deflect export', () => {
     expect(summary).toMatchObject({ format: 'ndjson', out, calls: 5, outcomes: { INVITE_SENT: 2, FAILED: 1, NOT_DEFLECTED: 1, IN_PROGRESS: 1 } });
     expect(summary.events).toBe(calls.reduce((sum, call) => sum + call.events.length, 0));
     const byId = new Map(calls.map((call) => [call.externalCallId, call]));
-    expect(byId.get('fixture-retried')?.outcome).toMatchObject({ outcome: 'INVITE_SENT', attempts: 2, lpCallId: expect.any(String), siteId: '38856538', skill: 'sales' });
+    expect(byId.get('fixture-retried')?.outcome).toMatchObject({
+      outcome: 'INVITE_SENT',
+      attempts: 2,
+      lpCallId: expect.any(String),
+      siteId: '38856538',
+      skill: 'sales',
+    });
     expect(byId.get('fixture-in-doubt')?.outcome).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1 });
     expect(byId.get('fixture-expired')?.outcome).toMatchObject({ outcome: 'FAILED', reason: 'EXPIRED' });
     expect(byId.get('fixture-declined')).toMatchObject({ state: 'notDeflected', outcome: { outcome: 'NOT_DEFLECTED', reason: 'DECLINED', attempts: 0 } });
@@ -97,32 +106,39 @@ describe('deflect export', () => {
     await relay.stop();
     const out = join(tempDir(), 'calls.ndjson');
     await exportCalls(store, { format: 'ndjson', out });
-    const exported = readNdjson(out).filter((call) => call.outcome.outcome !== 'IN_PROGRESS').map((call) => call.outcome);
+    const exported = readNdjson(out)
+      .filter((call) => call.outcome.outcome !== 'IN_PROGRESS')
+      .map((call) => call.outcome);
     expect(published).toHaveLength(4);
-    expect(exported.sort((a, b) => a.externalCallId.localeCompare(b.externalCallId))).toEqual(published.sort((a, b) => a.externalCallId.localeCompare(b.externalCallId)));
+    expect(exported.sort((a, b) => a.externalCallId.localeCompare(b.externalCallId))).toEqual(
+      published.sort((a, b) => a.externalCallId.localeCompare(b.externalCallId)),
+    );
   });
 
-  it.each(['deflate', 'null'] as const)('writes an Avro Object Container File (%s codec) that avsc’s container decoder reads back record for record', async (codec) => {
-    const store = await storeWithCalls();
-    const dir = tempDir();
-    const out = join(dir, 'calls.avro');
-    const summary = await exportCalls(store, { format: 'avro', out, avroCodec: codec });
-    await exportCalls(store, { format: 'ndjson', out: join(dir, 'calls.ndjson') });
-    const bytes = readFileSync(out);
-    expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x4f, 0x62, 0x6a, 0x01]));
-    const { records, codec: headerCodec, schemaName } = await readAvro(out);
-    expect(headerCodec).toBe(codec);
-    expect(schemaName).toBe('deflect.export.CallExport');
-    expect(records).toHaveLength(summary.calls);
-    const fromNdjson = readNdjson(join(dir, 'calls.ndjson'));
-    records.forEach((record, index) => {
-      const expected = fromNdjson[index];
-      expect({ ...record, events: record.events.map((event) => ({ ...event, fact: JSON.parse(event.fact) as unknown })) }).toEqual(expected);
-    });
-    const decodedText = JSON.stringify(records);
-    for (const personal of PERSONAL) expect(decodedText).not.toContain(personal);
-    if (codec === 'null') for (const personal of PERSONAL) expect(bytes.includes(Buffer.from(personal))).toBe(false);
-  });
+  it.each(['deflate', 'null'] as const)(
+    'writes an Avro Object Container File (%s codec) that avsc’s container decoder reads back record for record',
+    async (codec) => {
+      const store = await storeWithCalls();
+      const dir = tempDir();
+      const out = join(dir, 'calls.avro');
+      const summary = await exportCalls(store, { format: 'avro', out, avroCodec: codec });
+      await exportCalls(store, { format: 'ndjson', out: join(dir, 'calls.ndjson') });
+      const bytes = readFileSync(out);
+      expect(bytes.subarray(0, 4)).toEqual(Buffer.from([0x4f, 0x62, 0x6a, 0x01]));
+      const { records, codec: headerCodec, schemaName } = await readAvro(out);
+      expect(headerCodec).toBe(codec);
+      expect(schemaName).toBe('deflect.export.CallExport');
+      expect(records).toHaveLength(summary.calls);
+      const fromNdjson = readNdjson(join(dir, 'calls.ndjson'));
+      records.forEach((record, index) => {
+        const expected = fromNdjson[index];
+        expect({ ...record, events: record.events.map((event) => ({ ...event, fact: JSON.parse(event.fact) as unknown })) }).toEqual(expected);
+      });
+      const decodedText = JSON.stringify(records);
+      for (const personal of PERSONAL) expect(decodedText).not.toContain(personal);
+      if (codec === 'null') for (const personal of PERSONAL) expect(bytes.includes(Buffer.from(personal))).toBe(false);
+    },
+  );
 
   it('selects the calls whose first event falls in [since, until)', async () => {
     const store = await storeWithCalls();

@@ -26,7 +26,12 @@ export function factDetail(fact: CallFact): string {
     case 'InviteSent':
       return `lpCallId ${fact.lpCallId}${fact.via === 'RECONCILIATION' ? ' (found by reconciliation)' : ''}`;
     case 'InviteAttemptFailed':
-      return words(fact.classification, fact.code, fact.lpErrorCode != null && `LivePerson errorCode ${fact.lpErrorCode}`, fact.retryAfterMs != null && `retry after ${fact.retryAfterMs} ms`);
+      return words(
+        fact.classification,
+        fact.code,
+        fact.lpErrorCode != null && `LivePerson errorCode ${fact.lpErrorCode}`,
+        fact.retryAfterMs != null && `retry after ${fact.retryAfterMs} ms`,
+      );
     case 'EligibilityConfirmed':
       return words('eligible: lpCallId', fact.lpCallId, fact.channel && `channel ${fact.channel}`);
     case 'NotEligible':

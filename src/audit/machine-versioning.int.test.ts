@@ -22,7 +22,9 @@ import { collectingOutput } from './testing/collecting-output.js';
 const rateLimitIsFinal = callDeflectionMachine.provide({
   guards: {
     currentAttemptPermanentFailure: ({ context, event }) =>
-      event.type === 'InviteAttemptFailed' && event.attemptId === context.attemptId && ['REJECTED', 'AUTH_FAILED', 'RATE_LIMITED'].includes(event.classification),
+      event.type === 'InviteAttemptFailed' &&
+      event.attemptId === context.attemptId &&
+      ['REJECTED', 'AUTH_FAILED', 'RATE_LIMITED'].includes(event.classification),
   },
 });
 const NEXT_VERSION = CALL_MACHINE_VERSION + 1;
@@ -89,7 +91,11 @@ describe('a changed machine, verified against histories the previous one recorde
     const [printed] = text.texts;
     expect(printed).toContain(`through machine version ${NEXT_VERSION}`);
     expect(printed).toContain('1 call diverge:');
-    expect(printed).toMatch(new RegExp(`retried-after-429 {2}revision 4 InviteAttemptFailed: recorded accepted\\.inviting\\.planningRetry, replayed failed \\(recorded by v${CALL_MACHINE_VERSION}\\)`));
+    expect(printed).toMatch(
+      new RegExp(
+        `retried-after-429 {2}revision 4 InviteAttemptFailed: recorded accepted\\.inviting\\.planningRetry, replayed failed \\(recorded by v${CALL_MACHINE_VERSION}\\)`,
+      ),
+    );
     expect(printed).not.toContain('retried-after-503');
     expect(printed).not.toContain('sent-at-once');
 
@@ -114,7 +120,12 @@ describe('a changed machine, verified against histories the previous one recorde
           const fact = decodeFact(event.type, event.data);
           snapshot = fold.foldFact(snapshot, fact);
           const encoded = encodeFact(fact);
-          return { type: encoded.type, data: encoded.data, contentType: encoded.contentType, metadata: { ...event.metadata, machineVersion: NEXT_VERSION, stateAfter: stateName(snapshot) } };
+          return {
+            type: encoded.type,
+            data: encoded.data,
+            contentType: encoded.contentType,
+            metadata: { ...event.metadata, machineVersion: NEXT_VERSION, stateAfter: stateName(snapshot) },
+          };
         }),
       );
     }
@@ -123,13 +134,22 @@ describe('a changed machine, verified against histories the previous one recorde
     const run = await runDeflect(['replay', '--verify'], { env: { DEFLECT_STORE: `sqlite:${path}` } });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`retried-after-429 {2}revision 4 InviteAttemptFailed: recorded failed, replayed accepted\\.inviting\\.planningRetry \\(recorded by v${NEXT_VERSION}\\)`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `retried-after-429 {2}revision 4 InviteAttemptFailed: recorded failed, replayed accepted\\.inviting\\.planningRetry \\(recorded by v${NEXT_VERSION}\\)`,
+      ),
+    );
     expect(run.stdout).not.toContain('sent-at-once');
 
     const json = await runDeflect(['replay', '--verify', '--json'], { env: { DEFLECT_STORE: `sqlite:${path}` } });
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout) as ReplayReport;
-    expect(report).toMatchObject({ machineVersion: CALL_MACHINE_VERSION, streams: 2, divergentCalls: 1, recordedMachineVersions: { [String(NEXT_VERSION)]: report.events } });
+    expect(report).toMatchObject({
+      machineVersion: CALL_MACHINE_VERSION,
+      streams: 2,
+      divergentCalls: 1,
+      recordedMachineVersions: { [String(NEXT_VERSION)]: report.events },
+    });
     expect(report.divergences.map((divergence) => divergence.externalCallId)).toEqual(['retried-after-429']);
   });
 });

@@ -29,7 +29,12 @@ describe('maskedFact', () => {
       firstName: '•••',
       externalCustomerIdDescriptor: 'crmId',
     });
-    expect(maskedFact(accepted)).toMatchObject({ skill: 'billing', deflectionTextTag: 'billing-en', callerEnteredDigits: '•••', customer: { countryCode: '44' } });
+    expect(maskedFact(accepted)).toMatchObject({
+      skill: 'billing',
+      deflectionTextTag: 'billing-en',
+      callerEnteredDigits: '•••',
+      customer: { countryCode: '44' },
+    });
     expect(maskDigits('+44 7911 123456')).toBe('+•• •••• ••••56');
   });
 

@@ -50,4 +50,3 @@ export function personalFieldsOf(fact: CallFact): Record<string, unknown> {
   }
   return personal;
 }
-

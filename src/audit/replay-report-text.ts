@@ -7,7 +7,11 @@ const count = (n: number): string => n.toLocaleString('en-US');
 export function renderReplayReport(report: ReplayReport): string {
   const lines = [
     `replayed ${count(report.events)} events of ${count(report.streams)} calls through machine version ${report.machineVersion} in ${report.seconds.toFixed(2)} s (${count(report.eventsPerSecond)} events/s${report.workers > 0 ? `, folded in ${report.workers} worker thread${report.workers === 1 ? '' : 's'}` : ''})`,
-    `recorded by machine versions: ${Object.entries(report.recordedMachineVersions).map(([version, events]) => `v${version} ${count(events)} events`).join(', ') || 'none'}`,
+    `recorded by machine versions: ${
+      Object.entries(report.recordedMachineVersions)
+        .map(([version, events]) => `v${version} ${count(events)} events`)
+        .join(', ') || 'none'
+    }`,
   ];
   if (report.eventsFromOtherVersions > 0) {
     lines.push(`${count(report.eventsFromOtherVersions)} events were recorded by another machine version than v${report.machineVersion} (informational)`);

@@ -13,8 +13,17 @@ import { verifyReplay } from './replay-verify.js';
 import { CALL_MACHINE_VERSION } from '../../state-machines/call-deflection.machine.js';
 
 /** Appends facts as the decider would, with the state the current machine gives — unless `recorded` says otherwise. */
-const record = (store: EventStore, callId: string, facts: CallFact[], options: { recorded?: Record<number, string>; machineVersion?: number } = {}): Promise<void> =>
-  appendFacts(store, callId, facts, { causationId: 'test', machineVersion: options.machineVersion ?? CALL_MACHINE_VERSION, ...(options.recorded ? { recorded: options.recorded } : {}) });
+const record = (
+  store: EventStore,
+  callId: string,
+  facts: CallFact[],
+  options: { recorded?: Record<number, string>; machineVersion?: number } = {},
+): Promise<void> =>
+  appendFacts(store, callId, facts, {
+    causationId: 'test',
+    machineVersion: options.machineVersion ?? CALL_MACHINE_VERSION,
+    ...(options.recorded ? { recorded: options.recorded } : {}),
+  });
 
 const sentCall = (id: string): CallFact[] => [
   fact.callBegun(id),
@@ -31,7 +40,14 @@ describe('replay --verify', () => {
     const store = createMemoryEventStore();
     for (let i = 0; i < 20; i++) await record(store, `c${i}`, i % 3 === 0 ? declinedCall(`c${i}`) : sentCall(`c${i}`));
     const report = await verifyReplay(store, { pageSize: 7 });
-    expect(report).toMatchObject({ machineVersion: CALL_MACHINE_VERSION, streams: 20, divergentCalls: 0, divergences: [], recordedMachineVersions: { [String(CALL_MACHINE_VERSION)]: report.events }, eventsFromOtherVersions: 0 });
+    expect(report).toMatchObject({
+      machineVersion: CALL_MACHINE_VERSION,
+      streams: 20,
+      divergentCalls: 0,
+      divergences: [],
+      recordedMachineVersions: { [String(CALL_MACHINE_VERSION)]: report.events },
+      eventsFromOtherVersions: 0,
+    });
     expect(report.events).toBe(7 * 3 + 13 * 6);
   });
 
@@ -66,7 +82,15 @@ describe('replay --verify', () => {
     const report = await verifyReplay(store);
     expect(report.divergentCalls).toBe(1);
     expect(report.divergences).toEqual([
-      { externalCallId: 'odd', revision: 3, position: '10', type: 'InviteAttemptStarted', recorded: 'failed', replayed: 'accepted.inviting.attempting', recordedMachineVersion: CALL_MACHINE_VERSION },
+      {
+        externalCallId: 'odd',
+        revision: 3,
+        position: '10',
+        type: 'InviteAttemptStarted',
+        recorded: 'failed',
+        replayed: 'accepted.inviting.attempting',
+        recordedMachineVersion: CALL_MACHINE_VERSION,
+      },
     ]);
     expect(report.streams).toBe(3);
     expect(report.events).toBe(15);
@@ -77,11 +101,23 @@ describe('replay --verify', () => {
     await record(store, 'c1', declinedCall('c1').slice(0, 2));
     const encoded = encodeFact(fact.ended('c1'));
     await store.appendToStream(callStreamName('c1'), [
-      { type: 'CallEnded', data: encoded.data.subarray(0, 12), contentType: encoded.contentType, metadata: { $correlationId: 'c1', $causationId: 'x', schemaFingerprint: encoded.schemaFingerprint, machineVersion: 1, stateAfter: 'notDeflected' } },
+      {
+        type: 'CallEnded',
+        data: encoded.data.subarray(0, 12),
+        contentType: encoded.contentType,
+        metadata: { $correlationId: 'c1', $causationId: 'x', schemaFingerprint: encoded.schemaFingerprint, machineVersion: 1, stateAfter: 'notDeflected' },
+      },
     ]);
     const report = await verifyReplay(store);
     expect(report.divergences).toEqual([
-      expect.objectContaining({ externalCallId: 'c1', revision: 2, type: 'CallEnded', recorded: 'notDeflected', replayed: 'undecodable', problem: expect.stringMatching(/^DEFLECT_STORE_CORRUPT_EVENT: /) }),
+      expect.objectContaining({
+        externalCallId: 'c1',
+        revision: 2,
+        type: 'CallEnded',
+        recorded: 'notDeflected',
+        replayed: 'undecodable',
+        problem: expect.stringMatching(/^DEFLECT_STORE_CORRUPT_EVENT: /),
+      }),
     ]);
   });
 
@@ -96,7 +132,14 @@ describe('replay --verify', () => {
   it('ignores streams that are not calls, reports progress after each page, and times itself on the clock it is given', async () => {
     const store = createMemoryEventStore();
     for (let i = 0; i < 5; i++) await record(store, `c${i}`, declinedCall(`c${i}`));
-    await store.appendToStream('checkpoint-other', [{ type: 'Other', data: new Uint8Array([1]), contentType: 'x', metadata: { $correlationId: '', $causationId: '', schemaFingerprint: '', machineVersion: 1 } }]);
+    await store.appendToStream('checkpoint-other', [
+      {
+        type: 'Other',
+        data: new Uint8Array([1]),
+        contentType: 'x',
+        metadata: { $correlationId: '', $causationId: '', schemaFingerprint: '', machineVersion: 1 },
+      },
+    ]);
     const clock = manualClock(0);
     const progress: number[] = [];
     const report = await verifyReplay(store, {

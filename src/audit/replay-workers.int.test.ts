@@ -36,7 +36,12 @@ async function storeWithCalls(): Promise<SqliteEventStore> {
   const append = async (id: string, stateAfter: string, data?: Uint8Array) => {
     const encoded = encodeFact(fact.ended(id));
     await store.appendToStream(callStreamName(id), [
-      { type: encoded.type, data: data ?? encoded.data, contentType: encoded.contentType, metadata: { $correlationId: id, $causationId: 'x', schemaFingerprint: encoded.schemaFingerprint, machineVersion: 0, stateAfter } },
+      {
+        type: encoded.type,
+        data: data ?? encoded.data,
+        contentType: encoded.contentType,
+        metadata: { $correlationId: id, $causationId: 'x', schemaFingerprint: encoded.schemaFingerprint, machineVersion: 0, stateAfter },
+      },
     ]);
   };
   const odd = ['c7', 'c99', 'c50'];

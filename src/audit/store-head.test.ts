@@ -5,7 +5,14 @@ import { storeHeadPosition } from './store-head.js';
 async function storeWith(events: number) {
   const store = createMemoryEventStore();
   for (let i = 0; i < events; i++) {
-    await store.appendToStream(`other-${i % 7}`, [{ type: 'X', data: new Uint8Array([i % 256]), contentType: 'x', metadata: { $correlationId: '', $causationId: '', schemaFingerprint: '', machineVersion: 1 } }]);
+    await store.appendToStream(`other-${i % 7}`, [
+      {
+        type: 'X',
+        data: new Uint8Array([i % 256]),
+        contentType: 'x',
+        metadata: { $correlationId: '', $causationId: '', schemaFingerprint: '', machineVersion: 1 },
+      },
+    ]);
   }
   return store;
 }
@@ -15,4 +22,3 @@ describe('the store head', () => {
     expect(await storeHeadPosition(await storeWith(events))).toBe(events === 0 ? undefined : BigInt(events));
   });
 });
-

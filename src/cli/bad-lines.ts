@@ -7,6 +7,7 @@ export const BAD_LINES_SHOWN = 20;
 export function badLinesText(bad: readonly BadLine[], total: number): string[] {
   const lines = bad.slice(0, BAD_LINES_SHOWN).map((line) => `  line ${line.line}: ${line.code}${line.field ? ` (${line.field})` : ''} ${line.message}`);
   const more = total - Math.min(bad.length, BAD_LINES_SHOWN);
-  if (more > 0) lines.push(`  … and ${more} more bad line${more === 1 ? '' : 's'}${bad.length > BAD_LINES_SHOWN ? ` (--json lists the first ${bad.length})` : ''}`);
+  if (more > 0)
+    lines.push(`  … and ${more} more bad line${more === 1 ? '' : 's'}${bad.length > BAD_LINES_SHOWN ? ` (--json lists the first ${bad.length})` : ''}`);
   return lines;
 }

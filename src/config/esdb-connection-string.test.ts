@@ -31,7 +31,14 @@ describe('EventStoreDB connection strings', () => {
     const connection = parseEsdbConnectionString(
       'esdb+discover://deflect:pa55@node1:2113,node2:2113,node3:2113?tls=true&tlsCAFile=/etc/deflect/esdb-ca/ca.crt&userCertFile=/c/u.crt&userKeyFile=/c/u.key&nodePreference=leader',
     );
-    expect(connection).toMatchObject({ discover: true, hosts: ['node1:2113', 'node2:2113', 'node3:2113'], tls: true, tlsCAFile: '/etc/deflect/esdb-ca/ca.crt', userCertFile: '/c/u.crt', userKeyFile: '/c/u.key' });
+    expect(connection).toMatchObject({
+      discover: true,
+      hosts: ['node1:2113', 'node2:2113', 'node3:2113'],
+      tls: true,
+      tlsCAFile: '/etc/deflect/esdb-ca/ca.crt',
+      userCertFile: '/c/u.crt',
+      userKeyFile: '/c/u.key',
+    });
   });
 
   it('reads tls=false as an insecure channel, and accepts keys in any case, as the client does', () => {

@@ -54,7 +54,10 @@ export function parseEsdbConnectionString(connectionString: string): EsdbConnect
   if (!match) fail(redacted, ['must be esdb://[user:password@]host[:port][,host…][?key=value&…] or esdb+discover://…']);
   const [, scheme, credentials, hostList = '', query] = match;
   const problems: string[] = [];
-  const hosts = hostList.split(',').map((host) => host.trim()).filter((host) => host.length > 0);
+  const hosts = hostList
+    .split(',')
+    .map((host) => host.trim())
+    .filter((host) => host.length > 0);
   if (hosts.length === 0) problems.push('names no host');
   const username = credentials === undefined ? undefined : decoded(credentials.split(':')[0] ?? '', 'the user name', problems);
   if (credentials !== undefined && !/^[^:]+:.+$/.test(credentials)) problems.push('credentials must be user:password');
@@ -96,7 +99,11 @@ export function checkEsdbConnectionString(connectionString: string): EsdbConnect
 }
 
 export function assertEsdbFilesExist(connection: EsdbConnection): void {
-  for (const [option, path] of [['tlsCAFile', connection.tlsCAFile], ['userCertFile', connection.userCertFile], ['userKeyFile', connection.userKeyFile]] as const) {
+  for (const [option, path] of [
+    ['tlsCAFile', connection.tlsCAFile],
+    ['userCertFile', connection.userCertFile],
+    ['userKeyFile', connection.userKeyFile],
+  ] as const) {
     if (path !== undefined && !existsSync(resolve(path))) fail(connection.redacted, [`${option} ${path} does not exist`]);
   }
 }

@@ -23,7 +23,12 @@ function problemsOf(load: () => unknown): { error: DeflectError; lines: string[]
   } catch (error) {
     if (!isDeflectError(error, 'DEFLECT_CONFIG_INVALID')) throw error;
     const detail = error.message.replace(/^invalid configuration: /, '');
-    const lines = detail.includes('\n') ? detail.split('\n').slice(1).map((line) => line.trim()) : [detail];
+    const lines = detail.includes('\n')
+      ? detail
+          .split('\n')
+          .slice(1)
+          .map((line) => line.trim())
+      : [detail];
     return { error, lines };
   }
   throw new Error('expected loadConfig to throw');
@@ -184,11 +189,7 @@ describe('loadConfig', () => {
 
     it.each([{ LIVEPERSON_DOMAIN: 'va' }, { LIVEPERSON_BASE_URL: 'https://lp.example.com' }])('requires all four OAuth credentials with %o', (target) => {
       const { lines } = problemsOf(() => loadConfig({ ...target, LIVEPERSON_CONSUMER_KEY: 'ck' }));
-      expect(lines.map((line) => line.split(':')[0])).toEqual([
-        'LIVEPERSON_CONSUMER_SECRET',
-        'LIVEPERSON_ACCESS_TOKEN',
-        'LIVEPERSON_ACCESS_TOKEN_SECRET',
-      ]);
+      expect(lines.map((line) => line.split(':')[0])).toEqual(['LIVEPERSON_CONSUMER_SECRET', 'LIVEPERSON_ACCESS_TOKEN', 'LIVEPERSON_ACCESS_TOKEN_SECRET']);
       expect(lines[0]).toContain('is required with a real LivePerson');
     });
 
@@ -214,7 +215,12 @@ describe('loadConfig', () => {
     it('uses the configured credentials, never the sandbox ones', () => {
       const { auth } = loadConfig({ ...credentials, LIVEPERSON_DOMAIN: 'va' }).livePerson;
       if (auth.kind !== 'oauth1') throw new Error(`expected oauth1, got ${auth.kind}`);
-      expect([auth.consumerKey, auth.consumerSecret, auth.accessToken, auth.accessTokenSecret].map((value) => value.reveal())).toEqual(['ck', 'cs', 'at', 'ats']);
+      expect([auth.consumerKey, auth.consumerSecret, auth.accessToken, auth.accessTokenSecret].map((value) => value.reveal())).toEqual([
+        'ck',
+        'cs',
+        'at',
+        'ats',
+      ]);
     });
   });
 
@@ -267,8 +273,15 @@ describe('loadConfig', () => {
       });
       if (!config.kafka.enabled) throw new Error('Kafka should be on');
       expect(config.kafka.tls).toMatchObject({ caFile: pem, certFile: pem, keyFile: pem });
-      expect(config.kafka.sasl).toMatchObject({ mechanism: 'oauthbearer', tokenUrl: 'https://idp.example/oauth2/token', clientId: 'deflect', scope: undefined });
-      expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SSL_CERT_FILE: pem })).lines).toEqual(['KAFKA_SSL_KEY_FILE: KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together']);
+      expect(config.kafka.sasl).toMatchObject({
+        mechanism: 'oauthbearer',
+        tokenUrl: 'https://idp.example/oauth2/token',
+        clientId: 'deflect',
+        scope: undefined,
+      });
+      expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SSL_CERT_FILE: pem })).lines).toEqual([
+        'KAFKA_SSL_KEY_FILE: KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together',
+      ]);
       expect(problemsOf(() => loadConfig({ KAFKA_BROKERS: 'k:9093', KAFKA_SSL_CA_FILE: join(dir, 'missing.pem') })).lines).toEqual([
         `KAFKA_SSL_CA_FILE: cannot read "${join(dir, 'missing.pem')}" (ENOENT)`,
       ]);
@@ -372,7 +385,9 @@ describe('loadConfig', () => {
       expect(lines).toEqual([`DEFLECT_SUPPRESSION_FILE: line 3 of "${path}" is not an E.164 number (+ and country code first)`]);
       expect(lines.join('\n')).not.toContain('343');
       const missing = join(dir, 'no-such-list.txt');
-      expect(problemsOf(() => loadConfig({ DEFLECT_SUPPRESSION_FILE: missing })).lines).toEqual([`DEFLECT_SUPPRESSION_FILE: cannot read "${missing}" (ENOENT)`]);
+      expect(problemsOf(() => loadConfig({ DEFLECT_SUPPRESSION_FILE: missing })).lines).toEqual([
+        `DEFLECT_SUPPRESSION_FILE: cannot read "${missing}" (ENOENT)`,
+      ]);
     });
   });
 });

@@ -74,7 +74,12 @@ describe('printableConfig', () => {
   });
 
   it('keeps secrets out of JSON.stringify, String() and util.inspect of the raw config too', () => {
-    const raw = [JSON.stringify(config), inspect(config, { depth: Infinity }), String(config.http.tokens.read), `${config.http.tokens.ingest?.toString() ?? ''}`];
+    const raw = [
+      JSON.stringify(config),
+      inspect(config, { depth: Infinity }),
+      String(config.http.tokens.read),
+      `${config.http.tokens.ingest?.toString() ?? ''}`,
+    ];
     for (const output of raw) for (const value of Object.values(SECRETS)) expect(output).not.toContain(value);
   });
 });

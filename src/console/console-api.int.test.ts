@@ -41,7 +41,10 @@ beforeAll(async () => {
   // A stand-in build: these tests are about serving, not about the page (the browser suite builds the real one).
   assets = join(dir, 'console');
   mkdirSync(assets);
-  writeFileSync(join(assets, 'index.html'), '<!doctype html><link rel="stylesheet" href="/console/app.css"><script type="module" src="/console/app.js"></script>');
+  writeFileSync(
+    join(assets, 'index.html'),
+    '<!doctype html><link rel="stylesheet" href="/console/app.css"><script type="module" src="/console/app.js"></script>',
+  );
   writeFileSync(join(assets, 'app.js'), `console.log(${JSON.stringify('x'.repeat(4000))});`);
   writeFileSync(join(assets, 'app.css'), 'body{}');
 });
@@ -117,7 +120,10 @@ describe('the console page', () => {
 
   it('leaves the API behind the token', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/v1/about' })).statusCode).toBe(401);
-    expect((await h.app.inject({ method: 'GET', url: '/v1/about', headers: bearer(LEGACY) })).json()).toMatchObject({ roles: ['ingest', 'read'], machineVersion: machineGraphOf().version });
+    expect((await h.app.inject({ method: 'GET', url: '/v1/about', headers: bearer(LEGACY) })).json()).toMatchObject({
+      roles: ['ingest', 'read'],
+      machineVersion: machineGraphOf().version,
+    });
   });
 
   it('is off with DEFLECT_CONSOLE=false, and says so when it was never built', async () => {
@@ -153,7 +159,15 @@ describe('roles', () => {
       method: 'POST',
       url: '/v1/call-events',
       headers: bearer(INGEST),
-      payload: { type: 'CallBegun', eventId: 'role-1', externalCallId: 'role-call', occurredAt: Date.now(), siteId: '1', customer: { e164: '+447400123456' }, dialed: { e164: '+18005550100' } },
+      payload: {
+        type: 'CallBegun',
+        eventId: 'role-1',
+        externalCallId: 'role-call',
+        occurredAt: Date.now(),
+        siteId: '1',
+        customer: { e164: '+447400123456' },
+        dialed: { e164: '+18005550100' },
+      },
     });
     expect(posted.statusCode).toBe(202);
     for (const url of ['/v1/calls', '/v1/calls/fixture-in-doubt/audit', '/v1/calls/fixture-in-doubt/history', personal]) {
@@ -178,7 +192,10 @@ describe('roles', () => {
     expect(revealed.body).toContain('Okafor');
     const lines = h.logLines.filter((line) => line.includes('personal data revealed'));
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ externalCallId: 'fixture-in-doubt', fields: expect.arrayContaining(['customer', 'firstName', 'lastName']) });
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      externalCallId: 'fixture-in-doubt',
+      fields: expect.arrayContaining(['customer', 'firstName', 'lastName']),
+    });
     expect(lines[0]).not.toContain('7911123456');
     expect(lines[0]).not.toContain('Okafor');
     expect(lines[0]).not.toContain('Dana');
@@ -212,7 +229,8 @@ describe('one call for audit', () => {
   });
 
   it('is 404 DEFLECT_NOT_FOUND for an unknown call', async () => {
-    for (const url of ['/v1/calls/nobody/audit', '/v1/calls/nobody/personal-data']) expect((await h.app.inject({ method: 'GET', url })).json()).toMatchObject({ code: 'DEFLECT_NOT_FOUND' });
+    for (const url of ['/v1/calls/nobody/audit', '/v1/calls/nobody/personal-data'])
+      expect((await h.app.inject({ method: 'GET', url })).json()).toMatchObject({ code: 'DEFLECT_NOT_FOUND' });
   });
 });
 
@@ -249,7 +267,10 @@ describe('the list, the funnel and the live updates', () => {
   });
 
   it('counts the funnel of the listed calls', async () => {
-    const answer = (await h.app.inject({ method: 'GET', url: '/v1/funnel' })).json<{ funnel: { calls: number; invited: number; failed: Record<string, number>; notDeflected: Record<string, number> }; deadLetters: unknown }>();
+    const answer = (await h.app.inject({ method: 'GET', url: '/v1/funnel' })).json<{
+      funnel: { calls: number; invited: number; failed: Record<string, number>; notDeflected: Record<string, number> };
+      deadLetters: unknown;
+    }>();
     expect(answer.funnel).toMatchObject({ calls: 4, invited: 2, failed: { EXPIRED: 1 }, notDeflected: { DECLINED: 1 } });
     expect(answer.deadLetters).toBeNull();
   });
@@ -272,7 +293,15 @@ describe('the list, the funnel and the live updates', () => {
     const posted = await fetch(`${url}/v1/call-events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'CallBegun', eventId: 'live-1', externalCallId: 'live-call', occurredAt: Date.now(), siteId: '1', customer: { e164: '+447400123456' }, dialed: { e164: '+18005550100' } }),
+      body: JSON.stringify({
+        type: 'CallBegun',
+        eventId: 'live-1',
+        externalCallId: 'live-call',
+        occurredAt: Date.now(),
+        siteId: '1',
+        customer: { e164: '+447400123456' },
+        dialed: { e164: '+18005550100' },
+      }),
     });
     expect(posted.status).toBe(202);
     await readUntil('"externalCallId":"live-call"');

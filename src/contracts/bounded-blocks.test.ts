@@ -39,7 +39,14 @@ describe('bounded map and array block counts', () => {
   });
 
   it('guards skipping too: a writer field the reader dropped is skipped with the same bound', () => {
-    const writer = avroType({ type: 'record', name: 'R', fields: [{ name: 'm', type: { type: 'map', values: 'string' } }, { name: 'x', type: 'int' }] });
+    const writer = avroType({
+      type: 'record',
+      name: 'R',
+      fields: [
+        { name: 'm', type: { type: 'map', values: 'string' } },
+        { name: 'x', type: 'int' },
+      ],
+    });
     const reader = avroType({ type: 'record', name: 'R', fields: [{ name: 'x', type: 'int' }] });
     const resolver = reader.createResolver(writer);
     expect(reader.decode(writer.toBuffer({ m: { k: 'v' }, x: 7 }), 0, resolver).value).toEqual({ x: 7 });

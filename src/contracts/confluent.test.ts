@@ -56,7 +56,15 @@ describe('Confluent wire format', () => {
   it('reads an older writer schema from the registry into the current shape', async () => {
     const v1 = historySchema('history/CallBegun.v1.avsc');
     const codec = createConfluentCodec(lookupFrom({ 3: schemaText('history/CallBegun.v1.avsc') }));
-    const old = { eventId: 'e', externalCallId: 'c', occurredAt: 1, siteId: null, callBeginTime: null, customer: { e164: '+14043438646' }, dialed: { e164: '+18005550100' } };
+    const old = {
+      eventId: 'e',
+      externalCallId: 'c',
+      occurredAt: 1,
+      siteId: null,
+      callBeginTime: null,
+      customer: { e164: '+14043438646' },
+      dialed: { e164: '+18005550100' },
+    };
     const bytes = Buffer.concat([Buffer.from([0, 0, 0, 0, 3]), v1.type.toBuffer(old)]);
     const decoded = await codec.decode(bytes);
     expect(decoded.type).toBe('CallBegun');
@@ -71,7 +79,12 @@ describe('Confluent wire format', () => {
   });
 
   it('names each failure with its code', async () => {
-    const lookup = lookupFrom({ 1: schemaText('call/CallEnded.avsc'), 2: '{not json', 3: '"string"', 4: JSON.stringify({ type: 'record', name: 'deflect.call.CallEnded', fields: [{ name: 'x', type: 'int' }] }) });
+    const lookup = lookupFrom({
+      1: schemaText('call/CallEnded.avsc'),
+      2: '{not json',
+      3: '"string"',
+      4: JSON.stringify({ type: 'record', name: 'deflect.call.CallEnded', fields: [{ name: 'x', type: 'int' }] }),
+    });
     const codec = createConfluentCodec(lookup);
     const { type: _t, ...ended } = EXAMPLE_FACTS.CallEnded;
     const good = codec.encode(1, 'CallEnded', ended);

@@ -35,7 +35,11 @@ describe('parseInboundEvent: every event', () => {
 
     expect(parseInboundEvent({ type: 'DeflectionOffered', ...base, skill: 'billing' })).toEqual({ type: 'DeflectionOffered', ...base, skill: 'billing' });
     expect(parseInboundEvent({ type: 'DeflectionDeclined', ...base, siteId: null })).toEqual({ type: 'DeflectionDeclined', ...base });
-    expect(parseInboundEvent({ type: 'CallEnded', ...base, reason: 'CALLER_PRESSED_STAR' })).toEqual({ type: 'CallEnded', ...base, reason: 'CALLER_PRESSED_STAR' });
+    expect(parseInboundEvent({ type: 'CallEnded', ...base, reason: 'CALLER_PRESSED_STAR' })).toEqual({
+      type: 'CallEnded',
+      ...base,
+      reason: 'CALLER_PRESSED_STAR',
+    });
     expect(parseInboundEvent({ type: 'DeflectionAccepted', ...base, siteId: '77' })).toEqual({ type: 'DeflectionAccepted', ...base, siteId: '77' });
   });
 
@@ -126,7 +130,9 @@ describe('parseInboundEvent: CallBegun', () => {
   });
 
   it('takes callerInfo as an object of string, number or boolean values', () => {
-    expect(parseInboundEvent({ ...begun, callerInfo: { tier: 'gold', balance: -3.25, vip: false } })).toMatchObject({ callerInfo: { tier: 'gold', balance: -3.25, vip: false } });
+    expect(parseInboundEvent({ ...begun, callerInfo: { tier: 'gold', balance: -3.25, vip: false } })).toMatchObject({
+      callerInfo: { tier: 'gold', balance: -3.25, vip: false },
+    });
     expect(fieldOf({ ...begun, callerInfo: ['gold'] })).toBe('callerInfo');
     expect(fieldOf({ ...begun, callerInfo: 'gold' })).toBe('callerInfo');
     expect(fieldOf({ ...begun, callerInfo: { address: { city: 'Atlanta' } } })).toBe('callerInfo.address');
@@ -153,7 +159,15 @@ describe('parseInboundEvent: DeflectionOffered, DeflectionAccepted, CallEnded', 
   });
 
   it('checks every optional DeflectionAccepted field, the customer override like a CallBegun number', () => {
-    const full = { ...accepted, deflectionAcceptTime: 9, skill: 's', callerEnteredDigits: '1', deflectionText: 't', deflectionTextTag: 'g', customer: { e164: '+14043438646' } };
+    const full = {
+      ...accepted,
+      deflectionAcceptTime: 9,
+      skill: 's',
+      callerEnteredDigits: '1',
+      deflectionText: 't',
+      deflectionTextTag: 'g',
+      customer: { e164: '+14043438646' },
+    };
     expect(parseInboundEvent(full)).toEqual(full);
     expect(fieldOf({ ...accepted, deflectionAcceptTime: -5 })).toBe('deflectionAcceptTime');
     expect(fieldOf({ ...accepted, callerEnteredDigits: 1 })).toBe('callerEnteredDigits');
@@ -187,7 +201,9 @@ describe('inboundFromAvro', () => {
   it('accepts the full name, and refuses records that are not inbound events', () => {
     const { type: _t, ...fields } = EXAMPLE_FACTS.CallEnded;
     expect(inboundFromAvro('deflect.call.CallEnded', fields)).toMatchObject({ type: 'CallEnded' });
-    expect(() => inboundFromAvro('EligibilityAssessed', EXAMPLE_FACTS.EligibilityAssessed)).toThrow(expect.objectContaining({ code: 'DEFLECT_INVALID_EVENT', field: 'type' }));
+    expect(() => inboundFromAvro('EligibilityAssessed', EXAMPLE_FACTS.EligibilityAssessed)).toThrow(
+      expect.objectContaining({ code: 'DEFLECT_INVALID_EVENT', field: 'type' }),
+    );
   });
 
   it('still applies the rules Avro cannot express', () => {
@@ -195,7 +211,9 @@ describe('inboundFromAvro', () => {
     expect(() => inboundFromAvro('CallBegun', { ...fields, eventId: '', customer: { e164: '+1', countryCode: null, phoneNumber: null } })).toThrow(
       expect.objectContaining({ field: 'eventId' }),
     );
-    expect(() => inboundFromAvro('CallBegun', { ...fields, externalCustomerIdDescriptor: null })).toThrow(expect.objectContaining({ field: 'externalCustomerIdDescriptor' }));
+    expect(() => inboundFromAvro('CallBegun', { ...fields, externalCustomerIdDescriptor: null })).toThrow(
+      expect.objectContaining({ field: 'externalCustomerIdDescriptor' }),
+    );
   });
 });
 

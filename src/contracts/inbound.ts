@@ -20,7 +20,13 @@ import {
   type Fields,
 } from './inbound-fields.js';
 
-export const INBOUND_EVENT_TYPES = ['CallBegun', 'DeflectionOffered', 'DeflectionAccepted', 'DeflectionDeclined', 'CallEnded'] as const satisfies readonly CallFactType[];
+export const INBOUND_EVENT_TYPES = [
+  'CallBegun',
+  'DeflectionOffered',
+  'DeflectionAccepted',
+  'DeflectionDeclined',
+  'CallEnded',
+] as const satisfies readonly CallFactType[];
 
 export type InboundEventType = (typeof INBOUND_EVENT_TYPES)[number];
 

@@ -13,7 +13,14 @@ describe('DeflectionOutcome records', () => {
   });
 
   it('take omitted optional fields as null', () => {
-    const failed = { eventId: 'o', externalCallId: 'c', outcome: 'FAILED', reason: 'INELIGIBLE_NUMBER', attempts: 0, occurredAt: 5 } satisfies DeflectionOutcome;
+    const failed = {
+      eventId: 'o',
+      externalCallId: 'c',
+      outcome: 'FAILED',
+      reason: 'INELIGIBLE_NUMBER',
+      attempts: 0,
+      occurredAt: 5,
+    } satisfies DeflectionOutcome;
     expect(decodeOutcome(encodeOutcome(failed))).toEqual({
       ...failed,
       siteId: null,

@@ -72,7 +72,15 @@ describe('schema registry client', () => {
     expect(stripNulls((await codec.decode(current)).value)).toEqual(stripNulls(callBegun));
     await codec.decode(current);
 
-    const old = { eventId: 'e', externalCallId: 'c', occurredAt: 1, siteId: null, callBeginTime: null, customer: { e164: '+14043438646' }, dialed: { e164: '+18005550100' } };
+    const old = {
+      eventId: 'e',
+      externalCallId: 'c',
+      occurredAt: 1,
+      siteId: null,
+      callBeginTime: null,
+      customer: { e164: '+14043438646' },
+      dialed: { e164: '+18005550100' },
+    };
     const v1 = Buffer.concat([Buffer.from([0, 0, 0, 0, 2]), historySchema('history/CallBegun.v1.avsc').type.toBuffer(old)]);
     expect((await codec.decode(v1)).value).toMatchObject({ eventId: 'e', lineType: null });
 

@@ -79,7 +79,13 @@ describe('loading a schemas directory', () => {
 
   it('refuses a history schema the current one cannot read', () => {
     dir = mkdtempSync(join(tmpdir(), 'schemas-'));
-    write('call/A.avsc', record('A', [{ name: 'x', type: 'int' }, { name: 'added', type: 'string' }]));
+    write(
+      'call/A.avsc',
+      record('A', [
+        { name: 'x', type: 'int' },
+        { name: 'added', type: 'string' },
+      ]),
+    );
     write('history/A.v1.avsc', record('A', [{ name: 'x', type: 'int' }]));
     expect(() => loadSchemaRegistry(dir)).toThrow(/history\/A\.v1\.avsc cannot be read as call\/A\.avsc/);
   });

@@ -27,11 +27,21 @@ function withoutType<T extends { type: string }>(fact: T): Omit<T, 'type'> {
   return fields;
 }
 
-const examples = [...CALL_FACT_TYPES.map((type) => [type, withoutType(EXAMPLE_FACTS[type])] as const), ['DeflectionOutcome', EXAMPLE_OUTCOME] as const, ['CallExport', EXAMPLE_EXPORT] as const, ['OpenCallsRecorded', EXAMPLE_OPEN_CALLS] as const];
+const examples = [
+  ...CALL_FACT_TYPES.map((type) => [type, withoutType(EXAMPLE_FACTS[type])] as const),
+  ['DeflectionOutcome', EXAMPLE_OUTCOME] as const,
+  ['CallExport', EXAMPLE_EXPORT] as const,
+  ['OpenCallsRecorded', EXAMPLE_OPEN_CALLS] as const,
+];
 
 describe('single-object encoding', () => {
   it('has an example for every current schema', () => {
-    expect(examples.map(([name]) => name).sort()).toEqual(registry.schemas.filter((s) => s.current).map((s) => s.name).sort());
+    expect(examples.map(([name]) => name).sort()).toEqual(
+      registry.schemas
+        .filter((s) => s.current)
+        .map((s) => s.name)
+        .sort(),
+    );
   });
 
   it.each(examples)('round-trips a %s, framed with C3 01 and its fingerprint little-endian', (name, value) => {
@@ -165,7 +175,14 @@ describe('single-object decode errors', () => {
 
   it('is DEFLECT_DECODE_BAD_BODY, at once, for a map claiming 2^50 entries in a few bytes', () => {
     // The example's callerInfo is last but four fields: re-encode it empty, then swap its zero block count for 2^50.
-    const empty = codec.encode('CallBegun', { ...EXAMPLE_FACTS.CallBegun, callerInfo: {}, firstName: null, lastName: null, externalCustomerId: null, externalCustomerIdDescriptor: null });
+    const empty = codec.encode('CallBegun', {
+      ...EXAMPLE_FACTS.CallBegun,
+      callerInfo: {},
+      firstName: null,
+      lastName: null,
+      externalCustomerId: null,
+      externalCustomerIdDescriptor: null,
+    });
     expect([...empty.subarray(-6)]).toEqual([0x02, 0x00, 0x00, 0x00, 0x00, 0x00]);
     const huge = [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x04]; // zig-zag 2^51 → 2^50 entries
     const bytes = Uint8Array.from([...empty.subarray(0, -5), ...huge, 0, 0, 0, 0]);

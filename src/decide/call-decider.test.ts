@@ -13,18 +13,27 @@ const DEADLINE = ACCEPT_TIME + POLICY.inviteDeadlineMs;
 
 describe('before acceptance', () => {
   it('CallBegun starts the call', () => {
-    callDeciderSpec().given().when(fact.callBegun('c1')).then({ status: 'applied', appended: ['CallBegun'], state: 'inCall', outcome: 'IN_PROGRESS' });
+    callDeciderSpec()
+      .given()
+      .when(fact.callBegun('c1'))
+      .then({ status: 'applied', appended: ['CallBegun'], state: 'inCall', outcome: 'IN_PROGRESS' });
   });
 
   it('offers are counted, before and after the call-begun event', () => {
     callDeciderSpec().given(fact.offered('c1')).when(fact.callBegun('c1')).then({ state: 'inCall' });
-    const decision = callDeciderSpec().given(fact.offered('c1'), fact.callBegun('c1')).when(fact.offered('c1', { skill: 'billing' })).then({ appended: ['DeflectionOffered'], state: 'inCall' });
+    const decision = callDeciderSpec()
+      .given(fact.offered('c1'), fact.callBegun('c1'))
+      .when(fact.offered('c1', { skill: 'billing' }))
+      .then({ appended: ['DeflectionOffered'], state: 'inCall' });
     expect(decision.state.snapshot.context.offers).toBe(2);
     expect(decision.state.snapshot.context.offeredSkill).toBe('billing');
   });
 
   it('DeflectionDeclined ends it as NOT_DEFLECTED/DECLINED', () => {
-    callDeciderSpec().given(fact.callBegun('c1'), fact.offered('c1')).when(fact.declined('c1')).then({ state: 'notDeflected', outcome: 'NOT_DEFLECTED', reason: 'DECLINED' });
+    callDeciderSpec()
+      .given(fact.callBegun('c1'), fact.offered('c1'))
+      .when(fact.declined('c1'))
+      .then({ state: 'notDeflected', outcome: 'NOT_DEFLECTED', reason: 'DECLINED' });
   });
 
   it('CallEnded before acceptance is NOT_DEFLECTED/ENDED_BEFORE_ACCEPT', () => {
@@ -117,7 +126,10 @@ describe('acceptance and eligibility', () => {
   });
 
   it('an acceptance before the call-begun event waits a grace period', () => {
-    const decision = callDeciderSpec().given().when(fact.accepted('c1')).then({ appended: ['DeflectionAccepted'], state: 'accepted.awaitingCallContext' });
+    const decision = callDeciderSpec()
+      .given()
+      .when(fact.accepted('c1'))
+      .then({ appended: ['DeflectionAccepted'], state: 'accepted.awaitingCallContext' });
     expect(decision.pending).toEqual([{ kind: 'grace', dueAt: ACCEPT_TIME + POLICY.gracePeriodMs }]);
   });
 
@@ -137,10 +149,17 @@ describe('acceptance and eligibility', () => {
 });
 
 describe('the invite step', () => {
-  const accepted = (id: string) => [fact.callBegun(id), fact.accepted(id), { type: 'EligibilityAssessed' as const, verdict: 'ELIGIBLE' as const, basis: 'numberPlan:MOBILE', at: ACCEPT_TIME }];
+  const accepted = (id: string) => [
+    fact.callBegun(id),
+    fact.accepted(id),
+    { type: 'EligibilityAssessed' as const, verdict: 'ELIGIBLE' as const, basis: 'numberPlan:MOBILE', at: ACCEPT_TIME },
+  ];
 
   it('an attempt starts, fenced on the revision it was decided on', () => {
-    const decision = callDeciderSpec().given(...accepted('c1')).when(fact.attemptStarted('a1'), { fence: 2 }).then({ state: 'accepted.inviting.attempting' });
+    const decision = callDeciderSpec()
+      .given(...accepted('c1'))
+      .when(fact.attemptStarted('a1'), { fence: 2 })
+      .then({ state: 'accepted.inviting.attempting' });
     expect(decision.pending).toEqual([{ kind: 'attemptInFlight', attemptId: 'a1', dueAt: T0 + 2_100 + POLICY.attemptTimeoutMs }]);
     expect(decision.state.snapshot.context.attempts).toBe(1);
   });
@@ -153,7 +172,10 @@ describe('the invite step', () => {
   });
 
   it('InviteSent ends it INVITE_SENT with LivePerson’s callId', () => {
-    const decision = callDeciderSpec().given(...accepted('c1'), fact.attemptStarted('a1')).when(fact.sent('a1', '473513')).then({ outcome: 'INVITE_SENT', state: 'inviteSent' });
+    const decision = callDeciderSpec()
+      .given(...accepted('c1'), fact.attemptStarted('a1'))
+      .when(fact.sent('a1', '473513'))
+      .then({ outcome: 'INVITE_SENT', state: 'inviteSent' });
     expect(decision.state.snapshot.context.lpCallId).toBe('473513');
     expect(decision.pending).toEqual([]);
   });
@@ -169,12 +191,22 @@ describe('the invite step', () => {
     const decision = callDeciderSpec()
       .given(...accepted('c1'), fact.attemptStarted('a1'))
       .when(fact.attemptFailed('a1', 'RETRYABLE'))
-      .then({ appended: ['InviteAttemptFailed', { type: 'RetryScheduled', attempt: 2, dueAt: T0 + 2_050 + 1_000 }], state: 'accepted.inviting.retryScheduled' });
+      .then({
+        appended: ['InviteAttemptFailed', { type: 'RetryScheduled', attempt: 2, dueAt: T0 + 2_050 + 1_000 }],
+        state: 'accepted.inviting.retryScheduled',
+      });
     expect(decision.pending).toContainEqual({ kind: 'retryDue', attempt: 2, dueAt: T0 + 3_050 });
   });
 
   it('backoff grows exponentially with the attempts and is spread by jitter', () => {
-    const history = [...accepted('c1'), fact.attemptStarted('a1'), fact.attemptFailed('a1', 'RETRYABLE'), { type: 'RetryScheduled' as const, attempt: 2, dueAt: T0 + 3_000, at: T0 }, fact.retryDue(2, T0 + 3_000), fact.attemptStarted('a2', 2)];
+    const history = [
+      ...accepted('c1'),
+      fact.attemptStarted('a1'),
+      fact.attemptFailed('a1', 'RETRYABLE'),
+      { type: 'RetryScheduled' as const, attempt: 2, dueAt: T0 + 3_000, at: T0 },
+      fact.retryDue(2, T0 + 3_000),
+      fact.attemptStarted('a2', 2),
+    ];
     callDeciderSpec({ random: () => 1 })
       .given(...history)
       .when(fact.attemptFailed('a2', 'RETRYABLE'))
@@ -190,7 +222,12 @@ describe('the invite step', () => {
 
   it('RetryDue makes the call ready for the next attempt', () => {
     const decision = callDeciderSpec()
-      .given(...accepted('c1'), fact.attemptStarted('a1'), fact.attemptFailed('a1', 'RETRYABLE'), { type: 'RetryScheduled', attempt: 2, dueAt: T0 + 3_000, at: T0 })
+      .given(...accepted('c1'), fact.attemptStarted('a1'), fact.attemptFailed('a1', 'RETRYABLE'), {
+        type: 'RetryScheduled',
+        attempt: 2,
+        dueAt: T0 + 3_000,
+        at: T0,
+      })
       .when(fact.retryDue(2, T0 + 3_000), { fence: 5 })
       .then({ state: 'accepted.inviting.ready' });
     expect(decision.pending).toContainEqual({ kind: 'inviteAttempt', dueAt: ACCEPT_TIME });
@@ -212,7 +249,10 @@ describe('the invite step', () => {
 
   it.each([
     ['ready', []],
-    ['retryScheduled', [fact.attemptStarted('a1'), fact.attemptFailed('a1', 'RETRYABLE'), { type: 'RetryScheduled' as const, attempt: 2, dueAt: T0 + 3_000, at: T0 }]],
+    [
+      'retryScheduled',
+      [fact.attemptStarted('a1'), fact.attemptFailed('a1', 'RETRYABLE'), { type: 'RetryScheduled' as const, attempt: 2, dueAt: T0 + 3_000, at: T0 }],
+    ],
     ['inDoubt', [fact.attemptStarted('a1'), fact.inDoubt('a1')]],
   ] as const)('DeadlineReached in %s is EXPIRED', (_state, extra) => {
     const history = [...accepted('c1'), ...extra];
@@ -231,7 +271,10 @@ describe('the invite step', () => {
   });
 
   it('an in-doubt attempt must be reconciled before anything else', () => {
-    const decision = callDeciderSpec().given(...accepted('c1'), fact.attemptStarted('a1')).when(fact.inDoubt('a1')).then({ state: 'accepted.inviting.inDoubt' });
+    const decision = callDeciderSpec()
+      .given(...accepted('c1'), fact.attemptStarted('a1'))
+      .when(fact.inDoubt('a1'))
+      .then({ state: 'accepted.inviting.inDoubt' });
     expect(decision.pending).toContainEqual({ kind: 'reconcile', attemptId: 'a1', dueAt: T0 + 2_100 + POLICY.attemptTimeoutMs });
     expect(decision.pending.map((work) => work.kind)).not.toContain('inviteAttempt');
   });
@@ -252,24 +295,45 @@ describe('the invite step', () => {
   });
 
   it('the lost response of the in-doubt attempt, arriving late, settles it INVITE_SENT', () => {
-    callDeciderSpec().given(...accepted('c1'), fact.attemptStarted('a1'), fact.inDoubt('a1')).when(fact.sent('a1', '77')).then({ outcome: 'INVITE_SENT' });
+    callDeciderSpec()
+      .given(...accepted('c1'), fact.attemptStarted('a1'), fact.inDoubt('a1'))
+      .when(fact.sent('a1', '77'))
+      .then({ outcome: 'INVITE_SENT' });
   });
 
   it('an outcome of an attempt that is not the current one is rejected, and a reported SMS is kept', () => {
     callDeciderSpec()
-      .given(...accepted('c1'), fact.attemptStarted('a1'), fact.inDoubt('a1'), fact.reconciled('a1', null), { type: 'RetryScheduled', attempt: 2, dueAt: T0, at: T0 }, fact.retryDue(2, T0), fact.attemptStarted('a2', 2))
+      .given(
+        ...accepted('c1'),
+        fact.attemptStarted('a1'),
+        fact.inDoubt('a1'),
+        fact.reconciled('a1', null),
+        { type: 'RetryScheduled', attempt: 2, dueAt: T0, at: T0 },
+        fact.retryDue(2, T0),
+        fact.attemptStarted('a2', 2),
+      )
       .when(fact.sent('a1', '555'))
-      .then({ status: 'rejected', appended: [{ type: 'InputRejected', inputType: 'InviteSent', attemptId: 'a1', lpCallId: '555', code: 'NOT_CURRENT_ATTEMPT_OR_STATE' }], state: 'accepted.inviting.attempting' });
+      .then({
+        status: 'rejected',
+        appended: [{ type: 'InputRejected', inputType: 'InviteSent', attemptId: 'a1', lpCallId: '555', code: 'NOT_CURRENT_ATTEMPT_OR_STATE' }],
+        state: 'accepted.inviting.attempting',
+      });
   });
 
   it('a hang-up after acceptance is recorded and does not cancel the invite', () => {
-    const decision = callDeciderSpec().given(...accepted('c1')).when(fact.ended('c1', { reason: 'HANGUP' })).then({ appended: ['CallEnded'], state: 'accepted.inviting.ready' });
+    const decision = callDeciderSpec()
+      .given(...accepted('c1'))
+      .when(fact.ended('c1', { reason: 'HANGUP' }))
+      .then({ appended: ['CallEnded'], state: 'accepted.inviting.ready' });
     expect(decision.state.snapshot.context.ended?.reason).toBe('HANGUP');
     expect(decision.pending.map((work) => work.kind)).toContain('inviteAttempt');
   });
 
   it('a hang-up after the final outcome is recorded and changes no outcome', () => {
-    callDeciderSpec().given(...accepted('c1'), fact.attemptStarted('a1'), fact.sent('a1')).when(fact.ended('c1')).then({ status: 'applied', outcome: 'INVITE_SENT' });
+    callDeciderSpec()
+      .given(...accepted('c1'), fact.attemptStarted('a1'), fact.sent('a1'))
+      .when(fact.ended('c1'))
+      .then({ status: 'applied', outcome: 'INVITE_SENT' });
   });
 });
 
@@ -285,7 +349,14 @@ describe('duplicates, order and finality', () => {
     const decision = callDeciderSpec()
       .given(fact.callBegun('c1'), fact.declined('c1'))
       .when(lateAcceptance)
-      .then({ status: 'rejected', appended: [{ type: 'InputRejected', inputType: 'DeflectionAccepted', inputEventId: lateAcceptance.eventId, state: 'notDeflected', code: 'AFTER_FINAL_OUTCOME' }], outcome: 'NOT_DEFLECTED', reason: 'DECLINED' });
+      .then({
+        status: 'rejected',
+        appended: [
+          { type: 'InputRejected', inputType: 'DeflectionAccepted', inputEventId: lateAcceptance.eventId, state: 'notDeflected', code: 'AFTER_FINAL_OUTCOME' },
+        ],
+        outcome: 'NOT_DEFLECTED',
+        reason: 'DECLINED',
+      });
     // …and its redelivery is a duplicate of the rejection.
     callDeciderSpec()
       .given(fact.callBegun('c1'), fact.declined('c1'), ...decision.facts)
@@ -310,7 +381,12 @@ describe('duplicates, order and finality', () => {
 });
 
 describe('the decider is pure', () => {
-  const history: CallFact[] = [fact.callBegun('c1'), fact.accepted('c1'), { type: 'EligibilityAssessed', verdict: 'ELIGIBLE', basis: 'numberPlan:MOBILE', at: ACCEPT_TIME }, fact.attemptStarted('a1')];
+  const history: CallFact[] = [
+    fact.callBegun('c1'),
+    fact.accepted('c1'),
+    { type: 'EligibilityAssessed', verdict: 'ELIGIBLE', basis: 'numberPlan:MOBILE', at: ACCEPT_TIME },
+    fact.attemptStarted('a1'),
+  ];
   const state = history.reduce((call, fact) => callDecider.evolve(call, fact), callDecider.initialState());
   const failed = { input: fact.attemptFailed('a1', 'RETRYABLE'), options: {} };
 

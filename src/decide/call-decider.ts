@@ -82,7 +82,8 @@ export function decideCall(state: CallState, { input, options }: Input, { policy
 
   // A call belongs to the partition its latest Kafka record was read from, whatever partitioner placed it.
   const recordPartition = options.source?.kind === 'kafka' ? options.source.partition : undefined;
-  const partitionChangedFrom = recordPartition !== undefined && state.partition !== undefined && recordPartition !== state.partition ? state.partition : undefined;
+  const partitionChangedFrom =
+    recordPartition !== undefined && state.partition !== undefined && recordPartition !== state.partition ? state.partition : undefined;
   const partition = recordPartition ?? state.partition;
   const takes = canTake(state.snapshot, input);
   if (!takes && options.fence !== undefined) {

@@ -8,7 +8,9 @@ import { fact, T0, UK_MOBILE } from './testing/facts.js';
 import { createMemoryEventStore } from '../store/memory-event-store.js';
 import { manualClock } from '../shared/clock.js';
 
-const kafka = (partition: number, offset: number) => ({ source: { kind: 'kafka' as const, topic: 'telephony.call-events', partition, offset: String(offset) } });
+const kafka = (partition: number, offset: number) => ({
+  source: { kind: 'kafka' as const, topic: 'telephony.call-events', partition, offset: String(offset) },
+});
 
 it('stamps the partition of the call’s Kafka records on all its events, its effects’ included, and reads it back', async () => {
   const clock = manualClock(T0 + 2_050);

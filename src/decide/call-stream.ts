@@ -37,7 +37,14 @@ export function recordedPartitionOf(metadata: { readonly [key: string]: unknown 
   const stamped = metadata['partition'];
   if (typeof stamped === 'number') return stamped;
   const source = metadata['source'];
-  if (typeof source === 'object' && source !== null && 'kind' in source && source.kind === 'kafka' && 'partition' in source && typeof source.partition === 'number') {
+  if (
+    typeof source === 'object' &&
+    source !== null &&
+    'kind' in source &&
+    source.kind === 'kafka' &&
+    'partition' in source &&
+    typeof source.partition === 'number'
+  ) {
     return source.partition;
   }
   return undefined;

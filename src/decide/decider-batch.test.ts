@@ -44,14 +44,20 @@ function setup() {
   return { store, decider, storedTypes };
 }
 
-const inputs = (...facts: CallFact[]): BatchInput[] => facts.map((input) => ({ externalCallId: 'externalCallId' in input ? input.externalCallId : 'c1', input }));
+const inputs = (...facts: CallFact[]): BatchInput[] =>
+  facts.map((input) => ({ externalCallId: 'externalCallId' in input ? input.externalCallId : 'c1', input }));
 
 describe('applyMany', () => {
   it('decides a call’s inputs in order and appends them in one append', async () => {
     const { store, decider, storedTypes } = setup();
     const decisions = await Promise.all(decider.applyMany(inputs(fact.callBegun('c1'), fact.offered('c1'), fact.accepted('c1'), fact.ended('c1'))));
     expect(decisions.map((d) => d.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
-    expect(decisions.map((d) => d.appended.map((f) => f.type))).toEqual([['CallBegun'], ['DeflectionOffered'], ['DeflectionAccepted', 'EligibilityAssessed'], ['CallEnded']]);
+    expect(decisions.map((d) => d.appended.map((f) => f.type))).toEqual([
+      ['CallBegun'],
+      ['DeflectionOffered'],
+      ['DeflectionAccepted', 'EligibilityAssessed'],
+      ['CallEnded'],
+    ]);
     expect(decisions.map((d) => d.revision)).toEqual([0, 1, 3, 4]);
     expect(decisions[2]?.before?.value).toBe('inCall');
     expect(decisions[3]?.snapshot.context.ended?.reason).toBe('HANGUP');
@@ -70,7 +76,12 @@ describe('applyMany', () => {
       ]),
     );
     const [first, second] = await store.readStream(callStreamName('c1'));
-    expect(first?.metadata).toMatchObject({ $causationId: begun.eventId, stateAfter: 'inCall', source: { kind: 'http' }, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    expect(first?.metadata).toMatchObject({
+      $causationId: begun.eventId,
+      stateAfter: 'inCall',
+      source: { kind: 'http' },
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
     expect(second?.metadata).toMatchObject({ $causationId: offered.eventId, stateAfter: 'inCall', source: { kind: 'file', path: 'x.ndjson', line: 2 } });
     expect(second?.metadata.traceparent).toBeUndefined();
   });
@@ -78,7 +89,12 @@ describe('applyMany', () => {
   it('keeps calls apart and each call in order', async () => {
     const { store, decider, storedTypes } = setup();
     const decisions = await Promise.all(decider.applyMany(inputs(fact.callBegun('c1'), fact.callBegun('c2'), fact.ended('c1'), fact.declined('c2'))));
-    expect(decisions.map((d) => [d.externalCallId, d.status])).toEqual([['c1', 'applied'], ['c2', 'applied'], ['c1', 'applied'], ['c2', 'applied']]);
+    expect(decisions.map((d) => [d.externalCallId, d.status])).toEqual([
+      ['c1', 'applied'],
+      ['c2', 'applied'],
+      ['c1', 'applied'],
+      ['c2', 'applied'],
+    ]);
     expect(store.appends).toBe(2);
     expect(await storedTypes('c1')).toEqual(['CallBegun', 'CallEnded']);
     expect(await storedTypes('c2')).toEqual(['CallBegun', 'DeflectionDeclined']);
@@ -144,7 +160,13 @@ describe('applyMany', () => {
     const fenceFailure = settled[1]?.status === 'rejected' ? settled[1].reason : undefined;
     expect(isDeflectError(fenceFailure, 'DEFLECT_STORE_CONFLICT')).toBe(true);
     const stored = await store.readStream(callStreamName('c1'));
-    expect(stored.map((event) => decodeFact(event.type, event.data).type)).toEqual(['CallBegun', 'DeflectionAccepted', 'EligibilityAssessed', 'CallEnded', 'CallEnded']);
+    expect(stored.map((event) => decodeFact(event.type, event.data).type)).toEqual([
+      'CallBegun',
+      'DeflectionAccepted',
+      'EligibilityAssessed',
+      'CallEnded',
+      'CallEnded',
+    ]);
   });
 
   it('settles every input only once its group is durable', async () => {
@@ -194,7 +216,9 @@ describe('the first event of a call the decider has not cached', () => {
 
   it('is read first when it is fenced', async () => {
     const { store, decider } = setup();
-    await expect(decider.apply('c1', fact.attemptStarted('a1'), { fence: 0 })).rejects.toSatisfy((error: unknown) => isDeflectError(error, 'DEFLECT_STORE_CONFLICT'));
+    await expect(decider.apply('c1', fact.attemptStarted('a1'), { fence: 0 })).rejects.toSatisfy((error: unknown) =>
+      isDeflectError(error, 'DEFLECT_STORE_CONFLICT'),
+    );
     expect(store.reads).toBe(1);
     expect(store.appends).toBe(0);
   });

@@ -88,7 +88,14 @@ export function createDecider(options: DeciderOptions): Decider {
     return call;
   }
 
-  function toEventData(externalCallId: string, fact: CallFact, stateAfter: string, applyOptions: ApplyOptions, causationId: string, partition: number | undefined): EventData {
+  function toEventData(
+    externalCallId: string,
+    fact: CallFact,
+    stateAfter: string,
+    applyOptions: ApplyOptions,
+    causationId: string,
+    partition: number | undefined,
+  ): EventData {
     const encoded = encodeFact(fact);
     const metadata: EventMetadata = {
       $correlationId: externalCallId,
@@ -163,7 +170,7 @@ export function createDecider(options: DeciderOptions): Decider {
       // it has mostly been right (new-call-guess.ts). A fenced input compares its fence with the real revision,
       // so it always reads.
       let mayGuessNew = !fenced && newCallGuess.worthIt();
-      for (let attempt = 0; ; ) {
+      for (let attempt = 0; ;) {
         const guessNew = mayGuessNew && !cache.has(externalCallId);
         try {
           return await decideGroup(externalCallId, group, guessNew);
@@ -208,5 +215,11 @@ export function createDecider(options: DeciderOptions): Decider {
     return results;
   }
 
-  return { apply, applyMany, load: (externalCallId) => queue.run(externalCallId, () => load(externalCallId)), forget: (externalCallId) => cache.delete(externalCallId), policy };
+  return {
+    apply,
+    applyMany,
+    load: (externalCallId) => queue.run(externalCallId, () => load(externalCallId)),
+    forget: (externalCallId) => cache.delete(externalCallId),
+    policy,
+  };
 }

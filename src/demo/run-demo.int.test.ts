@@ -34,4 +34,3 @@ describe('runDemo', () => {
     expect(report.sandbox.duplicateSms).toBe(0);
   }, 60_000);
 });
-

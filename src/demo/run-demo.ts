@@ -134,7 +134,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       store: config.store.kind === 'sqlite' ? `sqlite:${config.store.path}` : config.store.kind,
       dataDir: options.keep ? dataDir : null,
       funnel,
-      sandbox: { smsRecorded: (ledger?.transactions().length ?? 0) + c2mSms, duplicateSms: (ledger?.duplicates().length ?? 0) + c2mDuplicates, requests: ledger?.requestCount() ?? 0, faults },
+      sandbox: {
+        smsRecorded: (ledger?.transactions().length ?? 0) + c2mSms,
+        duplicateSms: (ledger?.duplicates().length ?? 0) + c2mDuplicates,
+        requests: ledger?.requestCount() ?? 0,
+        faults,
+      },
       edge,
       ...(options.signal?.aborted ? { interrupted: { callsFed: state.fed, callsPlanned: scripts.length, unsettledCalls: settled.pendingCalls } } : {}),
     };

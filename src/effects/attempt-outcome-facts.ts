@@ -5,7 +5,15 @@ import type { EligibilityResult, InviteResult } from './invite-gateway.js';
 /** What a refused or failed eligibility step records: NotEligible ends the call, a failure is an attempt's failure. */
 export function eligibilityOutcomeFact(attemptId: string, result: Exclude<EligibilityResult, { kind: 'eligible' }>, at: number): CallFact {
   if (result.kind === 'failed') return outcomeFact(attemptId, result, at);
-  return { type: 'NotEligible', attemptId, reason: result.reason, lpCallId: result.lpCallId ?? null, httpStatus: result.httpStatus, latencyMs: Math.round(result.latencyMs), at };
+  return {
+    type: 'NotEligible',
+    attemptId,
+    reason: result.reason,
+    lpCallId: result.lpCallId ?? null,
+    httpStatus: result.httpStatus,
+    latencyMs: Math.round(result.latencyMs),
+    at,
+  };
 }
 
 /** What an eligible answer records, before the invite that names its callId leaves (invariant 3). */
@@ -25,7 +33,15 @@ export function eligibilityConfirmedFact(attemptId: string, result: Extract<Elig
 export function outcomeFact(attemptId: string, result: InviteResult, at: number): CallFact {
   switch (result.kind) {
     case 'sent':
-      return { type: 'InviteSent', attemptId, lpCallId: result.lpCallId, httpStatus: result.httpStatus, latencyMs: Math.round(result.latencyMs), via: 'RESPONSE', at };
+      return {
+        type: 'InviteSent',
+        attemptId,
+        lpCallId: result.lpCallId,
+        httpStatus: result.httpStatus,
+        latencyMs: Math.round(result.latencyMs),
+        via: 'RESPONSE',
+        at,
+      };
     case 'failed':
       return {
         type: 'InviteAttemptFailed',
@@ -40,7 +56,14 @@ export function outcomeFact(attemptId: string, result: InviteResult, at: number)
         at,
       };
     case 'inDoubt':
-      return { type: 'InviteAttemptInDoubt', attemptId, cause: result.cause, httpStatus: result.httpStatus ?? null, latencyMs: Math.round(result.latencyMs), at };
+      return {
+        type: 'InviteAttemptInDoubt',
+        attemptId,
+        cause: result.cause,
+        httpStatus: result.httpStatus ?? null,
+        latencyMs: Math.round(result.latencyMs),
+        at,
+      };
     default: {
       // A new kind of result fails to compile here until it is recorded.
       const unhandled: never = result;

@@ -10,7 +10,11 @@ function lcg(seed: number): () => number {
 describe('due queue', () => {
   it('gives due items earliest first and skips superseded ones', () => {
     const queue = createDueQueue<string>();
-    const versions = new Map([['a', 2], ['b', 1], ['c', 1]]);
+    const versions = new Map([
+      ['a', 2],
+      ['b', 1],
+      ['c', 1],
+    ]);
     const isLive = (item: DueItem<string>) => versions.get(item.key) === item.version;
     queue.push({ key: 'a', version: 1, dueAt: 5, value: 'a1 (superseded)' });
     queue.push({ key: 'b', version: 1, dueAt: 30, value: 'b1' });

@@ -31,7 +31,7 @@ export function createDueQueue<T>(): DueQueue<T> {
     heap[b] = itemA;
   };
   const up = (index: number): void => {
-    for (let i = index; i > 0; ) {
+    for (let i = index; i > 0;) {
       const parent = (i - 1) >> 1;
       if (!less(i, parent)) break;
       swap(i, parent);
@@ -39,7 +39,7 @@ export function createDueQueue<T>(): DueQueue<T> {
     }
   };
   const down = (index: number): void => {
-    for (let i = index; ; ) {
+    for (let i = index; ;) {
       const left = 2 * i + 1;
       const right = left + 1;
       let smallest = i;

@@ -77,16 +77,29 @@ describe('the invite step with Connect to Messaging', () => {
     expect(h.sandbox.ledger.requestCount()).toBe(0);
   });
 
-  it("a lost eligibility answer is harmless: retried, one callId recorded, one SMS", async () => {
+  it('a lost eligibility answer is harmless: retried, one callId recorded, one SMS', async () => {
     const h = (harness = await c2m());
     h.sandbox.nextResponses([{ kind: 'responseLost', endpoint: 'c2mEligibility' }]);
     await h.acceptCall('c1');
     await h.settle();
     const facts = await factsOf(h.store, 'c1');
-    expect(types(facts).slice(3)).toEqual(['InviteAttemptStarted', 'InviteAttemptFailed', 'RetryScheduled', 'RetryDue', 'InviteAttemptStarted', 'EligibilityConfirmed', 'InviteSent']);
+    expect(types(facts).slice(3)).toEqual([
+      'InviteAttemptStarted',
+      'InviteAttemptFailed',
+      'RetryScheduled',
+      'RetryDue',
+      'InviteAttemptStarted',
+      'EligibilityConfirmed',
+      'InviteSent',
+    ]);
     expect(facts[4]).toMatchObject({ classification: 'RETRYABLE', code: 'DEFLECT_LP_UNAVAILABLE' });
     // LivePerson handed out two callIds; only the recorded one was invited.
-    expect(h.sandbox.c2mTransactions().map((tx) => tx.inviteTimes.length).sort()).toEqual([0, 1]);
+    expect(
+      h.sandbox
+        .c2mTransactions()
+        .map((tx) => tx.inviteTimes.length)
+        .sort(),
+    ).toEqual([0, 1]);
     expect(await h.smsCount('c1')).toBe(1);
   });
 
@@ -109,7 +122,14 @@ describe('the invite step with Connect to Messaging', () => {
     await h.settle();
     const facts = await factsOf(h.store, 'c1');
     expect(types(facts).slice(3)).toEqual([
-      'InviteAttemptStarted', 'EligibilityConfirmed', 'InviteAttemptInDoubt', 'InDoubtReconciled', 'RetryScheduled', 'RetryDue', 'InviteAttemptStarted', 'InviteSent',
+      'InviteAttemptStarted',
+      'EligibilityConfirmed',
+      'InviteAttemptInDoubt',
+      'InDoubtReconciled',
+      'RetryScheduled',
+      'RetryDue',
+      'InviteAttemptStarted',
+      'InviteSent',
     ]);
     // The retry reuses the recorded callId: no second eligibility.
     expect(h.sandbox.ledger.requests().filter((r) => r.endpoint === 'c2mEligibility')).toHaveLength(1);
@@ -118,11 +138,18 @@ describe('the invite step with Connect to Messaging', () => {
 
   it("a 400 is REJECTED with LivePerson's errorCode in the history", async () => {
     const h = (harness = await c2m());
-    h.sandbox.nextResponses([{ kind: 'status', status: 400, body: { errorCode: 1300, errorMessage: 'No engagement for the skill' }, endpoint: 'c2mEligibility' }]);
+    h.sandbox.nextResponses([
+      { kind: 'status', status: 400, body: { errorCode: 1300, errorMessage: 'No engagement for the skill' }, endpoint: 'c2mEligibility' },
+    ]);
     await h.acceptCall('c1');
     await h.settle();
     expect(await outcomeOf(h, 'c1')).toMatchObject({ outcome: 'FAILED', reason: 'REJECTED' });
-    expect((await factsOf(h.store, 'c1')).at(-1)).toMatchObject({ type: 'InviteAttemptFailed', classification: 'REJECTED', httpStatus: 400, lpErrorCode: 1300 });
+    expect((await factsOf(h.store, 'c1')).at(-1)).toMatchObject({
+      type: 'InviteAttemptFailed',
+      classification: 'REJECTED',
+      httpStatus: 400,
+      lpErrorCode: 1300,
+    });
   });
 
   it('tokens that expire mid-run are renewed before they expire, while calls keep arriving', async () => {

@@ -77,9 +77,15 @@ describe('the invite step against the sandbox', () => {
     await h.settle();
     const facts = await factsOf(h.store, 'c1');
     expect(types(facts)).toEqual([
-      'CallBegun', 'DeflectionAccepted', 'EligibilityAssessed',
-      'InviteAttemptStarted', 'InviteAttemptFailed', 'RetryScheduled', 'RetryDue',
-      'InviteAttemptStarted', 'InviteSent',
+      'CallBegun',
+      'DeflectionAccepted',
+      'EligibilityAssessed',
+      'InviteAttemptStarted',
+      'InviteAttemptFailed',
+      'RetryScheduled',
+      'RetryDue',
+      'InviteAttemptStarted',
+      'InviteSent',
     ]);
     expect(facts[4]).toMatchObject({ classification: 'RETRYABLE', httpStatus: 503 });
     const nonces = h.sandbox.ledger.requests().map((request) => request.oauth?.nonce);
@@ -139,7 +145,13 @@ describe('the invite step against the sandbox', () => {
     await h.acceptCall('c1');
     await h.settle();
     expect(types(await factsOf(h.store, 'c1')).slice(3)).toEqual([
-      'InviteAttemptStarted', 'InviteAttemptInDoubt', 'InDoubtReconciled', 'RetryScheduled', 'RetryDue', 'InviteAttemptStarted', 'InviteSent',
+      'InviteAttemptStarted',
+      'InviteAttemptInDoubt',
+      'InDoubtReconciled',
+      'RetryScheduled',
+      'RetryDue',
+      'InviteAttemptStarted',
+      'InviteSent',
     ]);
     expect(h.sandbox.ledger.smsCount('c1')).toBe(1);
   });

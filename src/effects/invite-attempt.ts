@@ -37,10 +37,18 @@ export function createInviteAttempts(context: WorkContext, options: { inviteDefa
     const attemptId = randomUUID();
     if ('missing' in request) {
       // No request can be made: record an attempt that failed before leaving, so the history says why.
-      const started = await context.record(externalCallId, { type: 'InviteAttemptStarted', attemptId, attempt, gateway: gateway.name, at: clock.now() }, revision);
+      const started = await context.record(
+        externalCallId,
+        { type: 'InviteAttemptStarted', attemptId, attempt, gateway: gateway.name, at: clock.now() },
+        revision,
+      );
       if (!started) return;
       const message = `cannot build the invite: missing ${request.missing}`;
-      await context.record(externalCallId, { type: 'InviteAttemptFailed', attemptId, classification: 'REJECTED', code: 'DEFLECT_INVALID_EVENT', message, at: clock.now() }, undefined);
+      await context.record(
+        externalCallId,
+        { type: 'InviteAttemptFailed', attemptId, classification: 'REJECTED', code: 'DEFLECT_INVALID_EVENT', message, at: clock.now() },
+        undefined,
+      );
       return;
     }
     const waitMs = limiter.admit(request.siteId, externalCallId);
@@ -60,7 +68,14 @@ export function createInviteAttempts(context: WorkContext, options: { inviteDefa
       const startedAt = clock.now();
       const { traceparent } = span;
       // The fence: only the runner whose InviteAttemptStarted lands at this revision sends (invariant 3).
-      const fence: CallFact = { type: 'InviteAttemptStarted', attemptId, attempt, gateway: gateway.name, ...(traceparent ? { traceparent } : {}), at: startedAt };
+      const fence: CallFact = {
+        type: 'InviteAttemptStarted',
+        attemptId,
+        attempt,
+        gateway: gateway.name,
+        ...(traceparent ? { traceparent } : {}),
+        at: startedAt,
+      };
       if (!(await context.record(externalCallId, fence, revision, traceparent))) {
         endAttemptSpan(span.span, { kind: 'fenced' });
         return;
@@ -96,7 +111,10 @@ export function createInviteAttempts(context: WorkContext, options: { inviteDefa
     slot.release();
     endAttemptSpan(span, result);
     await context.record(externalCallId, outcomeFact(attemptId, result, clock.now()), undefined, traceparent);
-    context.logger?.info({ externalCallId, attempt, outcome: result.kind, ...('httpStatus' in result ? { httpStatus: result.httpStatus } : {}) }, 'invite attempt');
+    context.logger?.info(
+      { externalCallId, attempt, outcome: result.kind, ...('httpStatus' in result ? { httpStatus: result.httpStatus } : {}) },
+      'invite attempt',
+    );
   }
 
   return {

@@ -13,7 +13,10 @@ export interface AttemptSpan {
   traceparent: string | undefined;
 }
 
-export function startAttemptSpan(parentTraceparent: string | undefined, attributes: { attempt: number; siteId: string; gateway: string; externalCallId: string }): AttemptSpan {
+export function startAttemptSpan(
+  parentTraceparent: string | undefined,
+  attributes: { attempt: number; siteId: string; gateway: string; externalCallId: string },
+): AttemptSpan {
   const span = tracer().startSpan(
     attributes.gateway === 'liveperson-c2m' ? 'C2M eligibility and invite' : 'LiveDeflect contextAndInvite',
     {
@@ -32,10 +35,17 @@ export function startAttemptSpan(parentTraceparent: string | undefined, attribut
 
 /** Connect to Messaging's eligibility answer, on the attempt's span (an attempt is eligibility plus invite there). */
 export function recordEligibilityOnSpan(span: Span, eligibility: Extract<EligibilityResult, { kind: 'eligible' }>): void {
-  span.setAttributes({ 'deflect.eligibility': 'ELIGIBLE', 'deflect.lp_call_id': eligibility.lpCallId, 'deflect.eligibility_latency_ms': eligibility.latencyMs });
+  span.setAttributes({
+    'deflect.eligibility': 'ELIGIBLE',
+    'deflect.lp_call_id': eligibility.lpCallId,
+    'deflect.eligibility_latency_ms': eligibility.latencyMs,
+  });
 }
 
-export function endAttemptSpan(span: Span, result: InviteResult | Extract<EligibilityResult, { kind: 'notEligible' }> | { kind: 'fenced' } | { kind: 'error'; error: unknown }): void {
+export function endAttemptSpan(
+  span: Span,
+  result: InviteResult | Extract<EligibilityResult, { kind: 'notEligible' }> | { kind: 'fenced' } | { kind: 'error'; error: unknown },
+): void {
   switch (result.kind) {
     case 'sent':
       span.setAttributes({ 'deflect.classification': 'SENT', 'http.response.status_code': result.httpStatus, 'deflect.lp_call_id': result.lpCallId });
@@ -51,7 +61,11 @@ export function endAttemptSpan(span: Span, result: InviteResult | Extract<Eligib
       span.setStatus({ code: SpanStatusCode.ERROR, message: `in doubt: ${result.cause}` });
       break;
     case 'notEligible':
-      span.setAttributes({ 'deflect.classification': 'NOT_ELIGIBLE', 'deflect.not_eligible_reason': result.reason, 'http.response.status_code': result.httpStatus });
+      span.setAttributes({
+        'deflect.classification': 'NOT_ELIGIBLE',
+        'deflect.not_eligible_reason': result.reason,
+        'http.response.status_code': result.httpStatus,
+      });
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'not eligible' });
       break;
     case 'fenced':

@@ -37,10 +37,16 @@ export function createInDoubtReconciliation(
     const windowEnd = now + options.marginMs;
     try {
       const lpCallId = callContext.lpEligibility?.callId;
-      const found = siteId ? await gateway.findInvite({ siteId, externalCallId, from: windowStart, to: windowEnd, ...(lpCallId ? { lpCallId } : {}) }) : { found: false as const };
+      const found = siteId
+        ? await gateway.findInvite({ siteId, externalCallId, from: windowStart, to: windowEnd, ...(lpCallId ? { lpCallId } : {}) })
+        : { found: false as const };
       failures.delete(externalCallId);
       const lpCallIdFound = found.found ? found.lpCallId : null;
-      await context.record(externalCallId, { type: 'InDoubtReconciled', attemptId, found: found.found, lpCallId: lpCallIdFound, windowStart, windowEnd, at: clock.now() }, revision);
+      await context.record(
+        externalCallId,
+        { type: 'InDoubtReconciled', attemptId, found: found.found, lpCallId: lpCallIdFound, windowStart, windowEnd, at: clock.now() },
+        revision,
+      );
     } catch (error) {
       if (!isDeflectError(error, 'DEFLECT_LP_RECONCILE_FAILED')) throw error;
       const failed = (failures.get(externalCallId) ?? 0) + 1;

@@ -38,7 +38,11 @@ export function createWorkHandlers(context: WorkContext, invites: InviteAttempts
       async run(call, work) {
         // An attempt started but no request of ours is out: its process died after the fence. In doubt.
         if (invites.isInFlight(work.attemptId)) return;
-        await context.record(call.externalCallId, { type: 'InviteAttemptInDoubt', attemptId: work.attemptId, cause: 'ATTEMPT_ABANDONED', at: clock.now() }, call.revision);
+        await context.record(
+          call.externalCallId,
+          { type: 'InviteAttemptInDoubt', attemptId: work.attemptId, cause: 'ATTEMPT_ABANDONED', at: clock.now() },
+          call.revision,
+        );
       },
     },
     retryDue: { ...TIMER, run: (call, work) => recordTimer(call, { type: 'RetryDue', attempt: work.attempt, at: clock.now() }) },

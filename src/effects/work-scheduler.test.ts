@@ -106,7 +106,10 @@ describe('work scheduler', () => {
   it('runs one piece of a key’s work at a time: work due meanwhile waits for the key', async () => {
     const { scheduler, started, finished, gated } = setUp();
     const first = gated('first');
-    scheduler.replace('a', 'meta', [{ name: 'first', dueAt: 0 }, { name: 'second', dueAt: 0 }]);
+    scheduler.replace('a', 'meta', [
+      { name: 'first', dueAt: 0 },
+      { name: 'second', dueAt: 0 },
+    ]);
     const all = scheduler.runDue();
     await Promise.resolve();
     expect(started).toEqual(['first']);
@@ -130,7 +133,13 @@ describe('work scheduler', () => {
     const { clock, scheduler, started, gated } = setUp({ concurrency: 1 });
     clock.set(10);
     const first = gated('a');
-    for (const [key, partition, dueAt] of [['a', 'p1', 0], ['b', 'p2', 1], ['c', 'p1', 2], ['d', 'p1', 3]] as const) scheduler.replace(key, partition, [{ name: key, dueAt, slot: true }]);
+    for (const [key, partition, dueAt] of [
+      ['a', 'p1', 0],
+      ['b', 'p2', 1],
+      ['c', 'p1', 2],
+      ['d', 'p1', 3],
+    ] as const)
+      scheduler.replace(key, partition, [{ name: key, dueAt, slot: true }]);
     const all = scheduler.runDue();
     await Promise.resolve();
     expect(scheduler.backlog()).toBe(4);
@@ -146,7 +155,10 @@ describe('work scheduler', () => {
   it('holds due work `holds` asks for until releaseHeld() finds it free', async () => {
     let holding = true;
     const { scheduler, started } = setUp({ holds: (_key, job) => holding && job.timer === true });
-    scheduler.replace('a', 'meta', [{ name: 'timer', dueAt: 0, timer: true }, { name: 'effect', dueAt: 0 }]);
+    scheduler.replace('a', 'meta', [
+      { name: 'timer', dueAt: 0, timer: true },
+      { name: 'effect', dueAt: 0 },
+    ]);
     await scheduler.idle();
     expect(started).toEqual(['effect']);
     scheduler.releaseHeld();

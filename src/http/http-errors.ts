@@ -52,7 +52,8 @@ export function createErrorHandler(logger: Logger) {
     const { error, index } = toDeflectError(thrown);
     const body = errorBody(error, index);
     // Codes and fields only: messages of unexpected errors may quote input, and input may hold PII.
-    if (error.status >= 500) logger.error({ code: error.code, route: request.routeOptions.url, cause: thrown instanceof Error ? thrown.name : typeof thrown }, 'request failed');
+    if (error.status >= 500)
+      logger.error({ code: error.code, route: request.routeOptions.url, cause: thrown instanceof Error ? thrown.name : typeof thrown }, 'request failed');
     else logger.debug({ code: error.code, field: error.field, index, route: request.routeOptions.url }, 'request refused');
     void reply.status(error.status).send(body);
   };

@@ -80,7 +80,11 @@ describe('POST /v1/call-events', () => {
   });
 
   it('reports a repeated eventId as a duplicate and an event the state cannot take as rejected', async () => {
-    await h.app.inject({ method: 'POST', url: '/v1/call-events', payload: [begun('dup'), { type: 'DeflectionDeclined', eventId: 'dup-declined', externalCallId: 'dup', occurredAt: T }] });
+    await h.app.inject({
+      method: 'POST',
+      url: '/v1/call-events',
+      payload: [begun('dup'), { type: 'DeflectionDeclined', eventId: 'dup-declined', externalCallId: 'dup', occurredAt: T }],
+    });
     const response = await h.app.inject({
       method: 'POST',
       url: '/v1/call-events',
@@ -119,16 +123,31 @@ describe('POST /v1/call-events', () => {
   it('takes one Avro single-object record', async () => {
     const { type: _type, ...fields } = begun('avro');
     const body = Buffer.from(createSingleObjectCodec().encode('CallBegun', fields));
-    const response = await h.app.inject({ method: 'POST', url: '/v1/call-events', headers: { 'content-type': 'application/vnd.apache.avro+binary' }, payload: body });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/v1/call-events',
+      headers: { 'content-type': 'application/vnd.apache.avro+binary' },
+      payload: body,
+    });
     expect(response.statusCode).toBe(202);
     expect(response.json()).toMatchObject({ accepted: ['avro-begun'] });
-    const garbage = await h.app.inject({ method: 'POST', url: '/v1/call-events', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from([1, 2, 3]) });
+    const garbage = await h.app.inject({
+      method: 'POST',
+      url: '/v1/call-events',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from([1, 2, 3]),
+    });
     expect(garbage.statusCode).toBe(400);
     expect(garbage.json()).toMatchObject({ code: 'DEFLECT_DECODE_BAD_MAGIC' });
   });
 
   it('answers bad JSON with 400 and a code, never quoting the body', async () => {
-    const response = await h.app.inject({ method: 'POST', url: '/v1/call-events', headers: { 'content-type': 'application/json' }, payload: '{"customer":{"e164":"+447400123456"' });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/v1/call-events',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"customer":{"e164":"+447400123456"',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'DEFLECT_DECODE_BAD_JSON' });
     expect(response.body).not.toContain('447400123456');
@@ -143,7 +162,7 @@ describe('POST /v1/call-events', () => {
     expect(big.json()).toMatchObject({ code: 'DEFLECT_BODY_TOO_LARGE' });
   });
 
-  it('stores the request span as the facts\' trace parent, in the caller\'s trace', async () => {
+  it("stores the request span as the facts' trace parent, in the caller's trace", async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     await h.app.inject({ method: 'POST', url: '/v1/call-events', headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` }, payload: begun('traced') });
     const [stored] = await h.service.store.readStream('call-traced');
@@ -162,9 +181,18 @@ describe('POST /v1/call-events', () => {
       },
     };
     const service = await createService(loadConfig({ DEFLECT_STORE: 'memory' }), { store, outcomeSink: null, autoRun: false });
-    const app = buildHttpServer({ ...httpPartsOf(service), metrics: createMetrics({ defaultMetrics: false }), readiness: async () => ({ ready: true, checks: {} }), logger: createLogger({ level: 'silent' }) });
+    const app = buildHttpServer({
+      ...httpPartsOf(service),
+      metrics: createMetrics({ defaultMetrics: false }),
+      readiness: async () => ({ ready: true, checks: {} }),
+      logger: createLogger({ level: 'silent' }),
+    });
     try {
-      const response = await app.inject({ method: 'POST', url: '/v1/call-events', payload: [begun('whole'), begun('broken'), accepted('whole'), accepted('broken')] });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/call-events',
+        payload: [begun('whole'), begun('broken'), accepted('whole'), accepted('broken')],
+      });
       expect(response.statusCode).toBe(503);
       expect(response.json()).toMatchObject({ code: 'DEFLECT_STORE_UNAVAILABLE' });
       const wholeAppends = appends.filter((append) => append.streamName === 'call-whole');

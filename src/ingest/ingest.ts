@@ -37,7 +37,9 @@ export function createIngest(deps: IngestDeps): Ingest {
       return decided(await deps.decider.apply(event.externalCallId, event, options), options.source);
     },
     applyMany(events) {
-      const decisions = deps.decider.applyMany(events.map(({ event, options }) => ({ externalCallId: event.externalCallId, input: event, options: options ?? {} })));
+      const decisions = deps.decider.applyMany(
+        events.map(({ event, options }) => ({ externalCallId: event.externalCallId, input: event, options: options ?? {} })),
+      );
       return decisions.map((decision, index) => decision.then((value) => decided(value, events[index]?.options?.source)));
     },
   };

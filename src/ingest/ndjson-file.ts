@@ -56,7 +56,17 @@ export async function ingestNdjsonFile(path: string, ingest: Ingest, options: Nd
 export async function ingestNdjson(input: Readable, path: string, ingest: Ingest, options: NdjsonIngestOptions = {}): Promise<FileIngestReport> {
   const concurrency = options.concurrency ?? 512;
   const maxBad = options.maxBadLines ?? DEFAULT_MAX_BAD_LINES;
-  const report: FileIngestReport = { lines: 0, applied: 0, duplicates: 0, rejected: 0, bad: [], badLines: 0, callIds: new Set(), interrupted: false, bytesRead: 0 };
+  const report: FileIngestReport = {
+    lines: 0,
+    applied: 0,
+    duplicates: 0,
+    rejected: 0,
+    bad: [],
+    badLines: 0,
+    callIds: new Set(),
+    interrupted: false,
+    bytesRead: 0,
+  };
   const inFlight = createInFlightWindow(concurrency);
   let failure: unknown;
   const count = (decision: Decision): void => {

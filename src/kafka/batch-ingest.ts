@@ -99,7 +99,8 @@ export function createBatchIngest(options: BatchIngestOptions): EachBatchHandler
 
     let durable = outcomes.findIndex((outcome) => outcome.kind === 'retry');
     if (durable < 0) durable = outcomes.length;
-    let failure: unknown = durable < outcomes.length ? retryErrorOf(outcomes[durable]) : attempted < records.length ? retryErrorOf(decoded[attempted]) : undefined;
+    let failure: unknown =
+      durable < outcomes.length ? retryErrorOf(outcomes[durable]) : attempted < records.length ? retryErrorOf(decoded[attempted]) : undefined;
 
     const letters: DeadLetter[] = [];
     for (let i = 0; i < durable; i++) {
@@ -126,13 +127,21 @@ export function createBatchIngest(options: BatchIngestOptions): EachBatchHandler
       // One call, two partitions: a producer whose partitioning changed (or partitions added). The call follows
       // its latest record, so exactly one instance owns it; the fence keeps the handover from sending twice.
       const { externalCallId, partitionChangedFrom } = outcome.decision;
-      logger.warn({ code: 'DEFLECT_KAFKA_CALL_CHANGED_PARTITION', topic, partition, from: partitionChangedFrom, externalCallId }, 'a call moved to another partition');
+      logger.warn(
+        { code: 'DEFLECT_KAFKA_CALL_CHANGED_PARTITION', topic, partition, from: partitionChangedFrom, externalCallId },
+        'a call moved to another partition',
+      );
     }
 
     spans.forEach(({ span }, i) => {
       const outcome = outcomes[i];
       if (i >= durable || !outcome || outcome.kind === 'retry') endProcessingSpan(span, { kind: 'retry', code: failureCode(failure) });
-      else if (outcome.kind === 'bad') endProcessingSpan(span, { kind: 'deadLettered', code: outcome.reason.code, ...(outcome.externalCallId ? { externalCallId: outcome.externalCallId } : {}) });
+      else if (outcome.kind === 'bad')
+        endProcessingSpan(span, {
+          kind: 'deadLettered',
+          code: outcome.reason.code,
+          ...(outcome.externalCallId ? { externalCallId: outcome.externalCallId } : {}),
+        });
       else endProcessingSpan(span, { kind: 'applied', externalCallId: outcome.decision.externalCallId, status: outcome.decision.status });
     });
     return { lastDurable: durable > 0 ? records[durable - 1]?.offset : undefined, stoppedAt: records[durable]?.offset, failure };

@@ -56,7 +56,10 @@ describe('call-events records', () => {
       ['DEFLECT_DECODE_BAD_MAGIC', { ...good, value: Buffer.from([0, 0, 0, 0, 1, 2]) }],
     ];
     for (const [code, record] of cases) {
-      expect(codeOf(() => decoder.decode(record)), code).toBe(code);
+      expect(
+        codeOf(() => decoder.decode(record)),
+        code,
+      ).toBe(code);
       let error: unknown;
       try {
         decoder.decode(record);

@@ -45,7 +45,10 @@ export function createCallEventDecoder(options: { schemaRegistryUrl?: string | u
       return inboundFromAvro(decoded.type, decoded.value);
     }
     if (confluent && isConfluentFramed(value)) return confluent.decode(value).then((decoded) => inboundFromAvro(decoded.type, decoded.value));
-    throw new DeflectError('DEFLECT_DECODE_BAD_MAGIC', confluent ? 'expected C3 01 (single-object) or 00 + schema id (Confluent)' : 'expected C3 01 (single-object)');
+    throw new DeflectError(
+      'DEFLECT_DECODE_BAD_MAGIC',
+      confluent ? 'expected C3 01 (single-object) or 00 + schema id (Confluent)' : 'expected C3 01 (single-object)',
+    );
   }
 
   return {

@@ -5,7 +5,13 @@ import { expect, it } from 'vitest';
 import { isDeflectError } from '../shared/errors.js';
 import { createCallOwnership } from './call-ownership.js';
 
-const partitions: PartitionMetadata[] = Array.from({ length: 6 }, (_, partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], partitionErrorCode: 0 }));
+const partitions: PartitionMetadata[] = Array.from({ length: 6 }, (_, partitionId) => ({
+  partitionId,
+  leader: 1,
+  replicas: [1],
+  isr: [1],
+  partitionErrorCode: 0,
+}));
 
 it('puts a call on the partition its records came from, whatever the key hashes to', () => {
   const ownership = createCallOwnership('telephony.call-events', partitions);
@@ -51,5 +57,7 @@ it('refuses a topic whose partitions cannot be read with DEFLECT_KAFKA_TOPIC_MIS
     refused = error;
   }
   expect(isDeflectError(refused, 'DEFLECT_KAFKA_TOPIC_MISSING')).toBe(true);
-  expect(refused instanceof Error && refused.message).toBe('a Kafka topic the service needs does not exist: the partitions of telephony.call-events cannot be read: it has none');
+  expect(refused instanceof Error && refused.message).toBe(
+    'a Kafka topic the service needs does not exist: the partitions of telephony.call-events cannot be read: it has none',
+  );
 });

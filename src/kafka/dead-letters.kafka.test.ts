@@ -43,11 +43,24 @@ describeKafka('dead letters', kafka, (k) => {
       accepted('dl-call'),
     ]);
 
-    await until(async () => (await first.outcomeOf('dl-call')).outcome === 'INVITE_SENT', () => 'the good records after the poison ones to be applied');
+    await until(
+      async () => (await first.outcomeOf('dl-call')).outcome === 'INVITE_SENT',
+      () => 'the good records after the poison ones to be applied',
+    );
     expect(first.service.sandbox?.ledger.smsCount('dl-call')).toBe(1);
-    await until(async () => (await bed.recordCount(bed.topics.deadLetter)) >= 4, () => 'four dead letters');
-    await until(async () => sameOffsets(await bed.committedOffsets(), await bed.endOffsets()), () => 'the group to commit past the dead letters');
-    expect(Object.fromEntries(first.runtime.deadLetters())).toEqual({ DEFLECT_DECODE_BAD_MAGIC: 1, DEFLECT_INVALID_EVENT: 2, DEFLECT_DECODE_UNKNOWN_SCHEMA: 1 });
+    await until(
+      async () => (await bed.recordCount(bed.topics.deadLetter)) >= 4,
+      () => 'four dead letters',
+    );
+    await until(
+      async () => sameOffsets(await bed.committedOffsets(), await bed.endOffsets()),
+      () => 'the group to commit past the dead letters',
+    );
+    expect(Object.fromEntries(first.runtime.deadLetters())).toEqual({
+      DEFLECT_DECODE_BAD_MAGIC: 1,
+      DEFLECT_INVALID_EVENT: 2,
+      DEFLECT_DECODE_UNKNOWN_SCHEMA: 1,
+    });
     expect(first.logs.filter((line) => line.msg.startsWith('Kafka consumer crashed'))).toEqual([]);
     expect(first.runtime.ready()).toBe(true);
 
@@ -67,15 +80,27 @@ describeKafka('dead letters', kafka, (k) => {
     const [poison] = byCode('DEFLECT_DECODE_BAD_MAGIC');
     expect(poison?.value?.toString()).toBe('this is not avro');
     expect(headerText(poison?.headers, 'x-origin')).toBe('ivr-7');
-    expect(byCode('DEFLECT_INVALID_EVENT').map((letter) => headerText(letter.headers, DEAD_LETTER_HEADERS.field)).sort()).toEqual(['eventId', 'externalCallId']);
-    expect(headerText(byCode('DEFLECT_INVALID_EVENT').find((letter) => letter.key?.toString() === 'dl-call')?.headers, 'content-type')).toBe('application/json; charset=utf-8');
+    expect(
+      byCode('DEFLECT_INVALID_EVENT')
+        .map((letter) => headerText(letter.headers, DEAD_LETTER_HEADERS.field))
+        .sort(),
+    ).toEqual(['eventId', 'externalCallId']);
+    expect(headerText(byCode('DEFLECT_INVALID_EVENT').find((letter) => letter.key?.toString() === 'dl-call')?.headers, 'content-type')).toBe(
+      'application/json; charset=utf-8',
+    );
     await first.stop();
 
     // A new member of the group starts past them: nothing is dead-lettered twice, nothing loops.
     const second = await bed.startInstance();
     await bed.send([ended('dl-call'), callBegun('someone-else')]);
-    await until(async () => (await second.service.store.readStream(callStreamName('someone-else'))).length > 0, () => 'the new record on the mismatched key’s partition');
-    await until(async () => (await second.service.store.readStream(callStreamName('dl-call'))).some((event) => event.metadata.$causationId === 'dl-call-ended'), () => 'the new record on the poison records’ partition');
+    await until(
+      async () => (await second.service.store.readStream(callStreamName('someone-else'))).length > 0,
+      () => 'the new record on the mismatched key’s partition',
+    );
+    await until(
+      async () => (await second.service.store.readStream(callStreamName('dl-call'))).some((event) => event.metadata.$causationId === 'dl-call-ended'),
+      () => 'the new record on the poison records’ partition',
+    );
     expect(await bed.recordCount(bed.topics.deadLetter)).toBe(4);
     expect(second.runtime.deadLetters().size).toBe(0);
     expect(await second.service.store.readStream(callStreamName('dl-other'))).toEqual([]);

@@ -12,7 +12,12 @@ it('keeps the record as it came and adds the reason and its source coordinates',
     timestamp: '1767225600000',
     attributes: 0,
   };
-  const message = deadLetterMessage({ topic: 'telephony.call-events', partition: 3, record, reason: { code: 'DEFLECT_INVALID_EVENT', message: 'the call event is invalid: eventId', field: 'eventId' } });
+  const message = deadLetterMessage({
+    topic: 'telephony.call-events',
+    partition: 3,
+    record,
+    reason: { code: 'DEFLECT_INVALID_EVENT', message: 'the call event is invalid: eventId', field: 'eventId' },
+  });
   expect(message.key).toBe(record.key);
   expect(message.value).toBe(record.value);
   expect(message.headers).toEqual({

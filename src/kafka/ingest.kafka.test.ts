@@ -43,7 +43,11 @@ describeKafka('Kafka ingest into the service', kafka, (k) => {
 
     // Each stored inbound fact says where it came from: the partition the producer's partitioner chose for its key.
     const [metadata] = (await bed.admin.fetchTopicMetadata({ topics: [bed.topics.callEvents] })).topics;
-    const partition = Partitioners.DefaultPartitioner()({ topic: bed.topics.callEvents, partitionMetadata: metadata?.partitions ?? [], message: { key: 'avro-accepted', value: null } });
+    const partition = Partitioners.DefaultPartitioner()({
+      topic: bed.topics.callEvents,
+      partitionMetadata: metadata?.partitions ?? [],
+      message: { key: 'avro-accepted', value: null },
+    });
     const stored = await instance.service.store.readStream(callStreamName('avro-accepted'));
     const inbound = new Set(['CallBegun', 'DeflectionOffered', 'DeflectionAccepted']);
     const sources = stored.filter((event) => inbound.has(event.type)).map((event) => event.metadata.source);
@@ -69,13 +73,20 @@ describeKafka('Kafka ingest into the service', kafka, (k) => {
 
   it('decodes the Confluent wire format with schemas from the registry, and waits out a registry that is down instead of dead-lettering', async () => {
     const registry = defaultSchemaRegistry();
-    const ids = new Map<string, number>([['CallBegun', 101], ['DeflectionOffered', 102], ['DeflectionAccepted', 103]]);
+    const ids = new Map<string, number>([
+      ['CallBegun', 101],
+      ['DeflectionOffered', 102],
+      ['DeflectionAccepted', 103],
+    ]);
     const schemas = new Map([...ids].map(([name, id]) => [id, registry.current(name)?.canonicalForm ?? '']));
     const stub = await startSchemaRegistryStub(schemas, { unavailableFor: 2 });
     try {
       const instance = await bed.startInstance({ env: { KAFKA_SCHEMA_REGISTRY_URL: stub.url } });
       const codec = createConfluentCodec(() => Promise.reject(new Error('encode only')));
-      const framed = (event: InboundCallEvent) => ({ key: event.externalCallId, value: Buffer.from(codec.encode(ids.get(event.type) ?? 0, event.type, event)) });
+      const framed = (event: InboundCallEvent) => ({
+        key: event.externalCallId,
+        value: Buffer.from(codec.encode(ids.get(event.type) ?? 0, event.type, event)),
+      });
       await bed.send(acceptedCall('confluent-accepted').map(framed));
       // Single-object records still decode when a registry is configured.
       await bed.send(acceptedCall('single-object-too'));

@@ -30,10 +30,30 @@ it('writes kafkajs lines with one component key: the component’s, with kafkajs
 it('logs the coordinator’s rebalance answers at info, and other errors at error', () => {
   const { lines, logger } = capture();
   const log = kafkaLogCreator(logger)(logLevel.INFO);
-  log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { message: 'Response Heartbeat(key: 12, version: 3)', timestamp: 'now', error: 'The group is rebalancing, so a rejoin is needed' } });
-  log({ namespace: 'Runner', level: logLevel.WARN, label: 'WARN', log: { message: 'The group is rebalancing, re-joining', timestamp: 'now', error: 'The group is rebalancing, so a rejoin is needed' } });
-  log({ namespace: 'Runner', level: logLevel.ERROR, label: 'ERROR', log: { message: 'The coordinator is not aware of this member, re-joining the group', timestamp: 'now' } });
-  log({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { message: 'Connection error: connect ECONNREFUSED 127.0.0.1:9', timestamp: 'now' } });
+  log({
+    namespace: 'Connection',
+    level: logLevel.ERROR,
+    label: 'ERROR',
+    log: { message: 'Response Heartbeat(key: 12, version: 3)', timestamp: 'now', error: 'The group is rebalancing, so a rejoin is needed' },
+  });
+  log({
+    namespace: 'Runner',
+    level: logLevel.WARN,
+    label: 'WARN',
+    log: { message: 'The group is rebalancing, re-joining', timestamp: 'now', error: 'The group is rebalancing, so a rejoin is needed' },
+  });
+  log({
+    namespace: 'Runner',
+    level: logLevel.ERROR,
+    label: 'ERROR',
+    log: { message: 'The coordinator is not aware of this member, re-joining the group', timestamp: 'now' },
+  });
+  log({
+    namespace: 'Connection',
+    level: logLevel.ERROR,
+    label: 'ERROR',
+    log: { message: 'Connection error: connect ECONNREFUSED 127.0.0.1:9', timestamp: 'now' },
+  });
   const levels = lines.map((line) => (JSON.parse(line) as { level: string }).level);
   expect(levels).toEqual(['info', 'info', 'info', 'error']);
 });

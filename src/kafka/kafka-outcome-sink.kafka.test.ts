@@ -22,7 +22,8 @@ describeKafka('the Kafka outcome sink', kafka, (k) => {
 
   describeOutcomeSinkContract('Kafka topic', async () => {
     const topic = bed.topics.outcomes;
-    const ends = async (): Promise<Map<number, number>> => new Map((await bed.admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
+    const ends = async (): Promise<Map<number, number>> =>
+      new Map((await bed.admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
     const before = await ends();
     const isNew = (record: ReadRecord): boolean => Number(record.offset) >= (before.get(record.partition) ?? 0);
     const runtime = await createKafkaRuntime(bed.config(), { logger: memoryLogger('deflect').logger });

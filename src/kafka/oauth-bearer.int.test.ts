@@ -25,14 +25,19 @@ let answer: { status: number; body: Record<string, unknown> } = { status: 200, b
 const bodyOf = (request: IncomingMessage): Promise<string> =>
   new Promise((resolve) => {
     let text = '';
-    request.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
+    request
+      .setEncoding('utf8')
+      .on('data', (chunk: string) => (text += chunk))
+      .on('end', () => resolve(text));
   });
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     void bodyOf(request).then((body) => {
       seen.push({ authorization: request.headers.authorization, body });
-      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ...answer.body, access_token: answer.status === 200 ? `token-${seen.length}` : undefined }));
+      response
+        .writeHead(answer.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ...answer.body, access_token: answer.status === 200 ? `token-${seen.length}` : undefined }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -35,23 +35,37 @@ describeKafka('offsets and durability', kafka, (k) => {
     await bed.send(calls.flatMap(acceptedCall));
 
     // Redelivered: the same record was tried more than once.
-    await until(() => [...store.failedAppends.values()].some((tries) => tries >= 2), () => 'a record to be redelivered after a failed append');
+    await until(
+      () => [...store.failedAppends.values()].some((tries) => tries >= 2),
+      () => 'a record to be redelivered after a failed append',
+    );
     expect((await bed.committedOffsets()).every((offset) => offset === -1)).toBe(true);
     expect(instance.runtime.deadLetters().size).toBe(0);
     expect(await eventsInStore()).toBe(0);
 
     store.failing = false;
-    for (const id of calls) await until(async () => (await instance.outcomeOf(id)).outcome === 'INVITE_SENT', () => `${id} to be sent its invite after the store recovered`);
+    for (const id of calls)
+      await until(
+        async () => (await instance.outcomeOf(id)).outcome === 'INVITE_SENT',
+        () => `${id} to be sent its invite after the store recovered`,
+      );
     for (const id of calls) {
       const types = (await store.readStream(callStreamName(id))).map((event) => event.type);
-      expect(types.filter((type) => type === 'CallBegun' || type === 'DeflectionOffered' || type === 'DeflectionAccepted')).toEqual(['CallBegun', 'DeflectionOffered', 'DeflectionAccepted']);
+      expect(types.filter((type) => type === 'CallBegun' || type === 'DeflectionOffered' || type === 'DeflectionAccepted')).toEqual([
+        'CallBegun',
+        'DeflectionOffered',
+        'DeflectionAccepted',
+      ]);
       expect(instance.service.sandbox?.ledger.smsCount(id)).toBe(1);
     }
     expect(await bed.recordCount(bed.topics.deadLetter)).toBe(0);
-    await until(async () => {
-      const [committed, ends] = await Promise.all([bed.committedOffsets(), bed.endOffsets()]);
-      return committed.every((offset, partition) => offset === ends[partition] || (offset === -1 && ends[partition] === 0));
-    }, () => 'the offsets to be committed after recovery');
+    await until(
+      async () => {
+        const [committed, ends] = await Promise.all([bed.committedOffsets(), bed.endOffsets()]);
+        return committed.every((offset, partition) => offset === ends[partition] || (offset === -1 && ends[partition] === 0));
+      },
+      () => 'the offsets to be committed after recovery',
+    );
   });
 
   it('a graceful stop mid-batch finishes the chunk under way and commits exactly what is durable', async () => {
@@ -60,10 +74,16 @@ describeKafka('offsets and durability', kafka, (k) => {
     await bed.send(Array.from({ length: total }, (_, i) => callBegun(`stop-${i}`)));
     store.holdAfter(250);
     const first = await bed.startInstance({ service: { store }, runtime: { chunkSize: 100 } });
-    await until(() => store.held > 0, () => 'an append to wait at the gate');
+    await until(
+      () => store.held > 0,
+      () => 'an append to wait at the gate',
+    );
 
     const stopping = first.stop();
-    await until(() => !first.runtime.ready(), () => 'the runtime to begin stopping');
+    await until(
+      () => !first.runtime.ready(),
+      () => 'the runtime to begin stopping',
+    );
     store.release();
     await stopping;
 
@@ -75,7 +95,10 @@ describeKafka('offsets and durability', kafka, (k) => {
     expect(committed).toBe(applied);
 
     const second = await bed.startInstance({ service: { store } });
-    await until(async () => (await eventsInStore()) === total, () => `all ${total} records applied after the restart (now ${String(applied)})`);
+    await until(
+      async () => (await eventsInStore()) === total,
+      () => `all ${total} records applied after the restart (now ${String(applied)})`,
+    );
     const streams = new Map<string, number>();
     for (const event of await store.readAll({ streamPrefix: CALL_STREAM_PREFIX })) streams.set(event.streamName, (streams.get(event.streamName) ?? 0) + 1);
     expect(streams.size).toBe(total);
@@ -92,7 +115,10 @@ describeKafka('offsets and durability', kafka, (k) => {
       const instance = await bed.startInstance({ service: { gateway: gated.gateway }, runtime: { maxPendingCalls: bound, chunkSize: 3 } });
       await bed.send(calls.flatMap(acceptedCall));
 
-      await until(() => instance.logs.some((line) => line.msg === 'consumption paused: the effects runner is behind'), () => 'the consumer to pause');
+      await until(
+        () => instance.logs.some((line) => line.msg === 'consumption paused: the effects runner is behind'),
+        () => 'the consumer to pause',
+      );
       const acceptedSoFar = async () => {
         let count = 0;
         for (const id of calls) if ((await instance.service.store.readStream(callStreamName(id))).some((event) => event.type === 'DeflectionAccepted')) count++;
@@ -104,7 +130,11 @@ describeKafka('offsets and durability', kafka, (k) => {
       expect(instance.runtime.lag().reduce((sum, partition) => sum + partition.lag, 0)).toBeGreaterThan(0);
 
       gated.open();
-      for (const id of calls) await until(async () => (await instance.outcomeOf(id)).outcome === 'INVITE_SENT', () => `${id} to be sent its invite once LivePerson answers`);
+      for (const id of calls)
+        await until(
+          async () => (await instance.outcomeOf(id)).outcome === 'INVITE_SENT',
+          () => `${id} to be sent its invite once LivePerson answers`,
+        );
       expect(instance.logs.some((line) => line.msg === 'consumption resumed')).toBe(true);
       expect(gated.sandbox.ledger.duplicates()).toEqual([]);
       expect(calls.every((id) => gated.sandbox.ledger.smsCount(id) === 1)).toBe(true);

@@ -39,7 +39,10 @@ describeKafka('outcomes on Kafka', kafka, (k) => {
     const first = await bed.startInstance();
     await bed.send([...acceptedCall('out-1'), ...declinedCall('out-2')]);
     await until(allFinal(first, ['out-1', 'out-2']), () => 'the first calls to be final');
-    await until(() => (first.service.relay?.published ?? 0) >= 2, () => 'the first outcomes to be published');
+    await until(
+      () => (first.service.relay?.published ?? 0) >= 2,
+      () => 'the first outcomes to be published',
+    );
     await first.stop();
 
     // 2. No relay runs while more calls become final.
@@ -52,13 +55,20 @@ describeKafka('outcomes on Kafka', kafka, (k) => {
 
     // 3. The next relay starts from its checkpoint: the missed outcomes, and none of the published ones again.
     const resumed = await bed.startInstance();
-    await until(() => (resumed.service.relay?.published ?? 0) >= 2, () => 'the missed outcomes to be published');
+    await until(
+      () => (resumed.service.relay?.published ?? 0) >= 2,
+      () => 'the missed outcomes to be published',
+    );
     await resumed.service.relay?.caughtUp;
     expect(resumed.service.relay?.published).toBe(2);
     expect(await bed.recordCount(bed.topics.outcomes)).toBe(4);
 
     const records = await bed.readTopic(bed.topics.outcomes, 4);
-    const outcomes = records.map((record) => ({ key: record.key?.toString(), header: headerText(record.headers, OUTCOME_EVENT_ID_HEADER), outcome: decodeOutcome(record.value ?? Buffer.alloc(0)) }));
+    const outcomes = records.map((record) => ({
+      key: record.key?.toString(),
+      header: headerText(record.headers, OUTCOME_EVENT_ID_HEADER),
+      outcome: decodeOutcome(record.value ?? Buffer.alloc(0)),
+    }));
     expect(outcomes.map((o) => o.key).sort()).toEqual(['out-1', 'out-2', 'out-3', 'out-4']);
     for (const { key, header, outcome } of outcomes) {
       expect(outcome.externalCallId).toBe(key);
@@ -66,7 +76,15 @@ describeKafka('outcomes on Kafka', kafka, (k) => {
       expect(header).toBe(outcome.eventId);
     }
     const byCall = new Map(outcomes.map(({ outcome }) => [outcome.externalCallId, outcome]));
-    for (const id of ['out-1', 'out-3']) expect(byCall.get(id)).toMatchObject({ outcome: 'INVITE_SENT', reason: null, attempts: 1, lpCallId: expect.any(String), siteId: '38856538', skill: 'sales' });
+    for (const id of ['out-1', 'out-3'])
+      expect(byCall.get(id)).toMatchObject({
+        outcome: 'INVITE_SENT',
+        reason: null,
+        attempts: 1,
+        lpCallId: expect.any(String),
+        siteId: '38856538',
+        skill: 'sales',
+      });
     for (const id of ['out-2', 'out-4']) expect(byCall.get(id)).toMatchObject({ outcome: 'NOT_DEFLECTED', reason: 'DECLINED', attempts: 0, lpCallId: null });
   });
 
@@ -75,13 +93,19 @@ describeKafka('outcomes on Kafka', kafka, (k) => {
     try {
       const instance = await bed.startInstance({ service: { gateway: gated.gateway } });
       await bed.send(acceptedCall('late-1'));
-      await until(() => gated.waiting === 1, () => 'the invite to wait at the gate');
+      await until(
+        () => gated.waiting === 1,
+        () => 'the invite to wait at the gate',
+      );
 
       // `deflect start` stops intake first; the runner then finishes what is in flight, and the call becomes final.
       await instance.runtime.stop();
       expect(instance.runtime.ready()).toBe(false);
       gated.open();
-      await until(() => (instance.service.relay?.published ?? 0) >= 1, () => 'the late outcome to be published');
+      await until(
+        () => (instance.service.relay?.published ?? 0) >= 1,
+        () => 'the late outcome to be published',
+      );
       await instance.stop();
 
       const [record] = await bed.readTopic(bed.topics.outcomes, 1);

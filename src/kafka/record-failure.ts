@@ -22,7 +22,10 @@ export function failureCode(error: unknown): string {
  */
 export class IngestInterrupted extends Error {
   readonly retriable = true;
-  constructor(readonly code: string, cause: unknown) {
+  constructor(
+    readonly code: string,
+    cause: unknown,
+  ) {
     super(`ingest interrupted (${code}); the record is redelivered`, { cause });
     this.name = 'IngestInterrupted';
   }

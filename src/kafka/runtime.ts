@@ -86,7 +86,12 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
   const ownership = createCallOwnership(topic, await checkTopics(kafkaConfig));
   const admin = kafka.admin();
   // Idempotent, one request in flight: retries neither duplicate nor reorder a dead letter or an outcome.
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const sink = createKafkaOutcomeSink(producer, topics.outcomes);
   const deadLetters = createDeadLetters(producer, topics.deadLetter);
@@ -138,7 +143,9 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     for (let attempt = 0; !stopped && partitions.some((partition) => backlog.reading(partition)); attempt++) {
       try {
         const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
-        const committedOf = new Map((committed.find((entry) => entry.topic === topic)?.partitions ?? []).map(({ partition, offset }) => [partition, BigInt(offset)]));
+        const committedOf = new Map(
+          (committed.find((entry) => entry.topic === topic)?.partitions ?? []).map(({ partition, offset }) => [partition, BigInt(offset)]),
+        );
         for (const { partition, high, low } of ends) {
           if (!partitions.includes(partition)) continue;
           const from = committedOf.get(partition) ?? -1n;
@@ -222,7 +229,8 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
         maxPendingCalls: deps.maxPendingCalls ?? 10_000,
         pause: () => current.pause([{ topic }]),
         resume: () => current.resume([{ topic }]),
-        onChange: (paused, pendingCalls) => logger.info({ topic, pendingCalls }, paused ? 'consumption paused: the effects runner is behind' : 'consumption resumed'),
+        onChange: (paused, pendingCalls) =>
+          logger.info({ topic, pendingCalls }, paused ? 'consumption paused: the effects runner is behind' : 'consumption resumed'),
       });
       const { CONNECT, DISCONNECT, GROUP_JOIN, CRASH, STOP } = current.events;
       current.on(CONNECT, () => (connected = true));
@@ -237,7 +245,10 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
         joined = false;
         assign(pendingWork, []);
         if (!payload.restart) crashed = true;
-        logger.error({ error: payload.error.message, restart: payload.restart }, payload.restart ? 'Kafka consumer crashed; restarting' : 'Kafka consumer crashed');
+        logger.error(
+          { error: payload.error.message, restart: payload.restart },
+          payload.restart ? 'Kafka consumer crashed; restarting' : 'Kafka consumer crashed',
+        );
       });
       await current.connect();
       await current.subscribe({ topics: [topic], fromBeginning: true });
@@ -263,7 +274,11 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
 
     async publishCallEvents(events, traceparent) {
       try {
-        await producer.send({ topic, acks: -1, messages: events.map((event) => callEventMessage(event, { encoding: 'json', ...(traceparent ? { traceparent } : {}) })) });
+        await producer.send({
+          topic,
+          acks: -1,
+          messages: events.map((event) => callEventMessage(event, { encoding: 'json', ...(traceparent ? { traceparent } : {}) })),
+        });
       } catch (error) {
         throw new DeflectError('DEFLECT_KAFKA_UNAVAILABLE', `could not publish to ${topic}: ${(error as Error).message}`, { cause: error });
       }

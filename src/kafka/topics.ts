@@ -63,7 +63,11 @@ function quietAdmin(config: EnabledKafkaConfig): Admin {
 function unavailable(config: EnabledKafkaConfig, error: unknown): DeflectError {
   // kafkajs wraps the cause; its messages name brokers and codes, never credentials.
   const causes: string[] = [];
-  for (let current: unknown = error; current instanceof Error && causes.length < 3; current = 'originalError' in current ? current.originalError : current.cause) {
+  for (
+    let current: unknown = error;
+    current instanceof Error && causes.length < 3;
+    current = 'originalError' in current ? current.originalError : current.cause
+  ) {
     if (!causes.includes(current.message)) causes.push(current.message);
   }
   return new DeflectError('DEFLECT_KAFKA_UNAVAILABLE', `${config.brokers.join(',')}: ${causes.join(': ') || 'no answer'}`, { cause: error });
@@ -112,7 +116,9 @@ function described(metadata: ITopicMetadata | undefined): { partitions: number; 
 export async function checkTopics(config: EnabledKafkaConfig): Promise<PartitionMetadata[]> {
   return withAdmin(config, async (admin) => {
     const existing = new Set(await admin.listTopics());
-    const missing = topicPlan(config).filter((topic) => !existing.has(topic.name)).map((topic) => topic.name);
+    const missing = topicPlan(config)
+      .filter((topic) => !existing.has(topic.name))
+      .map((topic) => topic.name);
     if (missing.length > 0) throw missingTopics(config, missing);
     const { topics } = await admin.fetchTopicMetadata({ topics: [config.topics.callEvents] });
     const partitions = topics.find((topic) => topic.name === config.topics.callEvents)?.partitions ?? [];
@@ -143,7 +149,11 @@ export async function initTopics(config: EnabledKafkaConfig, counts: TopicCounts
         role: topic.role,
         status: created ? 'created' : 'exists',
         ...actual,
-        ...(fewer ? { note: `has ${actual.partitions} partitions, fewer than ${topic.partitions}: left as it is (adding partitions moves calls to other partitions; deploy/README.md, "Scaling")` } : {}),
+        ...(fewer
+          ? {
+              note: `has ${actual.partitions} partitions, fewer than ${topic.partitions}: left as it is (adding partitions moves calls to other partitions; deploy/README.md, "Scaling")`,
+            }
+          : {}),
       };
     });
   });

@@ -48,8 +48,14 @@ describeKafka('trace propagation through Kafka', kafka, (k) => {
       });
       await bed.send(messages);
 
-      await until(async () => (await instance.outcomeOf('traced-call')).outcome === 'INVITE_SENT', () => 'the traced call to be sent its invite');
-      await until(() => exporter.getFinishedSpans().some((span) => span.name === 'LiveDeflect contextAndInvite'), () => 'the invite span to end');
+      await until(
+        async () => (await instance.outcomeOf('traced-call')).outcome === 'INVITE_SENT',
+        () => 'the traced call to be sent its invite',
+      );
+      await until(
+        () => exporter.getFinishedSpans().some((span) => span.name === 'LiveDeflect contextAndInvite'),
+        () => 'the invite span to end',
+      );
       const spans = exporter.getFinishedSpans();
       const producerOfAcceptance = producerSpans.get('DeflectionAccepted');
       const processing = spans.filter((span) => span.name === `process ${bed.topics.callEvents}`);

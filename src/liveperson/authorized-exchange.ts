@@ -1,7 +1,7 @@
 // One authorized HTTP exchange with LivePerson, shared by both gateways: the Authorization header is made at the
 // last moment (a fresh OAuth 1.0 nonce, or the current OAuth 2.0 token), and a 401 that says the token is invalid
 // renews the token and sends the request once more.
-import type { DeflectError} from '../shared/errors.js';
+import type { DeflectError } from '../shared/errors.js';
 import { isDeflectError } from '../shared/errors.js';
 import type { RequestAuthorizer } from './authorizer.js';
 import type { ExchangeOutcome, ExchangeRequest, HttpExchange } from './http-exchange.js';

@@ -26,7 +26,12 @@ function independentSignature(header: string, method: string, url: string, secre
 describe('createOAuth1Authorizer', () => {
   it('reproduces the published OAuth 1.0 test vector (OAuth Core 1.0, appendix A.5)', () => {
     const authorizer = createOAuth1Authorizer({
-      credentials: { consumerKey: 'dpf43f3p2l4k3l03', consumerSecret: 'kd94hf93k423kf44', accessToken: 'nnch734d00sl2jdk', accessTokenSecret: 'pfkkdhi9sl3r4s00' },
+      credentials: {
+        consumerKey: 'dpf43f3p2l4k3l03',
+        consumerSecret: 'kd94hf93k423kf44',
+        accessToken: 'nnch734d00sl2jdk',
+        accessTokenSecret: 'pfkkdhi9sl3r4s00',
+      },
       clock: { now: () => 1_191_242_096_000 },
       nonce: () => 'kllo9940pd9333jh',
     });
@@ -40,7 +45,13 @@ describe('createOAuth1Authorizer', () => {
     expect(header).toMatch(/^OAuth (oauth_[a-z_]+="[^"]*", )*oauth_[a-z_]+="[^"]*"$/);
     const params = parseOAuthHeader(header);
     expect(params && [...params.keys()].sort()).toEqual([
-      'oauth_consumer_key', 'oauth_nonce', 'oauth_signature', 'oauth_signature_method', 'oauth_timestamp', 'oauth_token', 'oauth_version',
+      'oauth_consumer_key',
+      'oauth_nonce',
+      'oauth_signature',
+      'oauth_signature_method',
+      'oauth_timestamp',
+      'oauth_token',
+      'oauth_version',
     ]);
     expect(params?.get('oauth_consumer_key')).toBe('app-key');
     expect(params?.get('oauth_token')).toBe('access-token');

@@ -19,11 +19,16 @@ describe('classifyInviteOutcome: answers', () => {
 
   it('REJECTED: a 200 with a false success, without a callId, or without JSON', () => {
     for (const body of [{ callId: '1', success: 'false' }, { success: 'true' }, { callId: '', success: true }, '<html>ok</html>']) {
-      expect(classifyInviteOutcome(answer(200, body), NOW)).toMatchObject({ kind: 'failed', classification: 'REJECTED', code: 'DEFLECT_LP_REJECTED', httpStatus: 200 });
+      expect(classifyInviteOutcome(answer(200, body), NOW)).toMatchObject({
+        kind: 'failed',
+        classification: 'REJECTED',
+        code: 'DEFLECT_LP_REJECTED',
+        httpStatus: 200,
+      });
     }
   });
 
-  it('REJECTED for 400, 404, 422, other 4xx and 3xx; the message names LivePerson\'s error and field', () => {
+  it("REJECTED for 400, 404, 422, other 4xx and 3xx; the message names LivePerson's error and field", () => {
     for (const status of [301, 400, 404, 409, 413, 422]) {
       expect(classifyInviteOutcome(answer(status), NOW)).toMatchObject({ kind: 'failed', classification: 'REJECTED', httpStatus: status });
     }
@@ -37,9 +42,17 @@ describe('classifyInviteOutcome: answers', () => {
   });
 
   it('AUTH_FAILED for a missing header, a bad signature and 403', () => {
-    for (const [status, error] of [[401, 'No Authorization Header'], [401, 'Invalid Signature'], [401, undefined], [403, 'Forbidden']] as const) {
+    for (const [status, error] of [
+      [401, 'No Authorization Header'],
+      [401, 'Invalid Signature'],
+      [401, undefined],
+      [403, 'Forbidden'],
+    ] as const) {
       expect(classifyInviteOutcome(answer(status, error ? { error } : {}), NOW)).toMatchObject({
-        kind: 'failed', classification: 'AUTH_FAILED', code: 'DEFLECT_LP_AUTH_FAILED', httpStatus: status,
+        kind: 'failed',
+        classification: 'AUTH_FAILED',
+        code: 'DEFLECT_LP_AUTH_FAILED',
+        httpStatus: status,
       });
     }
   });
@@ -59,7 +72,12 @@ describe('classifyInviteOutcome: answers', () => {
 
   it('RETRYABLE for 502, 503 and 408: the request was not processed', () => {
     for (const status of [408, 502, 503]) {
-      expect(classifyInviteOutcome(answer(status), NOW)).toMatchObject({ kind: 'failed', classification: 'RETRYABLE', code: 'DEFLECT_LP_UNAVAILABLE', httpStatus: status });
+      expect(classifyInviteOutcome(answer(status), NOW)).toMatchObject({
+        kind: 'failed',
+        classification: 'RETRYABLE',
+        code: 'DEFLECT_LP_UNAVAILABLE',
+        httpStatus: status,
+      });
     }
     expect(classifyInviteOutcome(answer(503, {}, { 'retry-after': '12' }), NOW)).toMatchObject({ retryAfterMs: 12_000 });
   });
@@ -73,7 +91,12 @@ describe('classifyInviteOutcome: answers', () => {
 
 describe('classifyInviteOutcome: no answer', () => {
   it('RETRYABLE when the request was never written (refused, DNS, connect timeout)', () => {
-    for (const [failure, errorCode] of [['connection', 'ECONNREFUSED'], ['connection', 'ENOTFOUND'], ['timeout', undefined], ['aborted', undefined]] as const) {
+    for (const [failure, errorCode] of [
+      ['connection', 'ECONNREFUSED'],
+      ['connection', 'ENOTFOUND'],
+      ['timeout', undefined],
+      ['aborted', undefined],
+    ] as const) {
       const result = classifyInviteOutcome({ type: 'noAnswer', failure, written: false, ...(errorCode ? { errorCode } : {}) }, NOW);
       expect(result).toMatchObject({ kind: 'failed', classification: 'RETRYABLE', code: 'DEFLECT_LP_UNAVAILABLE' });
     }
@@ -81,16 +104,23 @@ describe('classifyInviteOutcome: no answer', () => {
 
   it('in doubt once the request was written: TIMEOUT, or RESET_AFTER_WRITE for a reset or our own abort', () => {
     expect(classifyInviteOutcome({ type: 'noAnswer', failure: 'timeout', written: true }, NOW)).toEqual({ kind: 'inDoubt', cause: 'TIMEOUT' });
-    expect(classifyInviteOutcome({ type: 'noAnswer', failure: 'connection', written: true, errorCode: 'ECONNRESET' }, NOW)).toEqual({ kind: 'inDoubt', cause: 'RESET_AFTER_WRITE' });
+    expect(classifyInviteOutcome({ type: 'noAnswer', failure: 'connection', written: true, errorCode: 'ECONNRESET' }, NOW)).toEqual({
+      kind: 'inDoubt',
+      cause: 'RESET_AFTER_WRITE',
+    });
     expect(classifyInviteOutcome({ type: 'noAnswer', failure: 'aborted', written: true }, NOW)).toEqual({ kind: 'inDoubt', cause: 'RESET_AFTER_WRITE' });
   });
 
   it('a success status whose body never completed is in doubt; an error status still decides', () => {
     expect(classifyInviteOutcome({ type: 'noAnswer', failure: 'connection', written: true, httpStatus: 200 }, NOW)).toEqual({
-      kind: 'inDoubt', cause: 'RESET_AFTER_WRITE', httpStatus: 200,
+      kind: 'inDoubt',
+      cause: 'RESET_AFTER_WRITE',
+      httpStatus: 200,
     });
     expect(classifyInviteOutcome({ type: 'noAnswer', failure: 'timeout', written: true, httpStatus: 400 }, NOW)).toMatchObject({
-      kind: 'failed', classification: 'REJECTED', httpStatus: 400,
+      kind: 'failed',
+      classification: 'REJECTED',
+      httpStatus: 400,
     });
   });
 });

@@ -75,9 +75,7 @@ describe('toContextAndInviteBody', () => {
   });
 
   it('omits optional fields that are absent or empty, including an empty callerInfo', () => {
-    const body = toContextAndInviteBody(
-      inviteRequest({ deflectionText: '', deflectionTextTag: '  ', callerInfo: {}, callerEnteredDigits: '', firstName: '' }),
-    );
+    const body = toContextAndInviteBody(inviteRequest({ deflectionText: '', deflectionTextTag: '  ', callerInfo: {}, callerEnteredDigits: '', firstName: '' }));
     for (const field of ['deflectionText', 'deflectionTextTag', 'callerInfo', 'callerEnteredDigits', 'firstName', 'lastName']) {
       expect(body).not.toHaveProperty(field);
     }

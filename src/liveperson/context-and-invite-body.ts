@@ -44,9 +44,25 @@ export const DEFAULT_TEXT_TAG_FIELD = 'deflectionTextTag';
 
 /** Field names the tag may not take, since it would overwrite one of them. */
 const RESERVED_FIELDS = new Set([
-  'siteId', 'skill', 'customerCountryCode', 'customerPhoneNumber', 'isMobile', 'deflectionAcceptTime', 'callBeginTime',
-  'externalCallId', 'dialedCountryCode', 'dialedPhoneNumber', 'deflectionChannel', 'deflectionHandle', 'deflectionText',
-  'callerInfo', 'callerEnteredDigits', 'firstName', 'lastName', 'externalCustomerIdDescriptor', 'externalCustomerId',
+  'siteId',
+  'skill',
+  'customerCountryCode',
+  'customerPhoneNumber',
+  'isMobile',
+  'deflectionAcceptTime',
+  'callBeginTime',
+  'externalCallId',
+  'dialedCountryCode',
+  'dialedPhoneNumber',
+  'deflectionChannel',
+  'deflectionHandle',
+  'deflectionText',
+  'callerInfo',
+  'callerEnteredDigits',
+  'firstName',
+  'lastName',
+  'externalCustomerIdDescriptor',
+  'externalCustomerId',
 ]);
 
 /** Checks a configured tag field name once, at start-up, rather than on every request. */

@@ -38,7 +38,9 @@ export function createDomainDiscovery(options: DomainDiscoveryOptions): HostReso
   const asking = new Map<string, Promise<string>>();
 
   async function ask(service: LivePersonService, accountId: string): Promise<string> {
-    const url = new URL(`${domainApi.origin}${domainApi.pathname.replace(/\/+$/, '')}/api/account/${encodeURIComponent(accountId)}/service/${service}/baseURI.json?version=1.0`);
+    const url = new URL(
+      `${domainApi.origin}${domainApi.pathname.replace(/\/+$/, '')}/api/account/${encodeURIComponent(accountId)}/service/${service}/baseURI.json?version=1.0`,
+    );
     let response: Response;
     try {
       response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });

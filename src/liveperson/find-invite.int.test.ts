@@ -52,7 +52,9 @@ describe('findInvite over getLiveDeflectData/v2', () => {
   it('respects the window and the site', async () => {
     expect(await gateway.findInvite({ siteId, externalCallId: 'recon-sent', from: sentAt + 1, to: sentAt + 60_000 })).toEqual({ found: false });
     expect(await gateway.findInvite({ siteId, externalCallId: 'recon-sent', from: sentAt - 60_000, to: sentAt - 1 })).toEqual({ found: false });
-    expect(await gateway.findInvite({ siteId: 'another-site', externalCallId: 'recon-sent', from: sentAt - 60_000, to: sentAt + 60_000 })).toEqual({ found: false });
+    expect(await gateway.findInvite({ siteId: 'another-site', externalCallId: 'recon-sent', from: sentAt - 60_000, to: sentAt + 60_000 })).toEqual({
+      found: false,
+    });
     expect(await gateway.findInvite({ siteId, externalCallId: 'recon-later', from: sentAt - 60_000, to: sentAt + 60_000 })).toEqual({ found: false });
   });
 
@@ -76,7 +78,12 @@ describe('findInvite over getLiveDeflectData/v2', () => {
       await replaying.findInvite(query);
       const before = sandbox.ledger.requestCount();
       expect(await replaying.findInvite(query)).toEqual({ found: true, lpCallId });
-      expect(sandbox.ledger.requests().slice(before).map((request) => [request.endpoint, request.oauth?.nonce, request.status])).toEqual([
+      expect(
+        sandbox.ledger
+          .requests()
+          .slice(before)
+          .map((request) => [request.endpoint, request.oauth?.nonce, request.status]),
+      ).toEqual([
         ['getLiveDeflectData', 'r-1', 401],
         ['getLiveDeflectData', 'r-2', 200],
       ]);

@@ -30,7 +30,10 @@ describe('both gateways with each authorization scheme', () => {
         lpCallId = eligibility.kind === 'eligible' ? eligibility.lpCallId : undefined;
       }
       expect(await gateway.sendInvite({ ...request, ...(lpCallId ? { lpCallId } : {}) })).toMatchObject({ kind: 'sent' });
-      const schemes = sandbox.ledger.requests().filter((r) => r.endpoint !== 'domain' && r.endpoint !== 'sentinel').map((r) => [r.scheme, r.status]);
+      const schemes = sandbox.ledger
+        .requests()
+        .filter((r) => r.endpoint !== 'domain' && r.endpoint !== 'sentinel')
+        .map((r) => [r.scheme, r.status]);
       const expected = auth === 'oauth1' ? 'OAuth' : auth === 'bearer' ? 'Bearer' : 'JWT';
       expect(schemes).toEqual(Array.from({ length: api === 'c2m' ? 2 : 1 }, () => [expected, 200]));
     } finally {

@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 describe('LiveDeflect gateway: answers', () => {
-  it('sent: a signed request the sandbox verifies, with LivePerson\'s callId', async () => {
+  it("sent: a signed request the sandbox verifies, with LivePerson's callId", async () => {
     const { result, requests } = await observe(() => gateway.sendInvite(inviteRequest({ externalCallId: 'gw-sent' })));
     const [recorded] = sandbox.ledger.transactions().filter((tx) => tx.externalCallId === 'gw-sent');
     expect(result).toEqual({ kind: 'sent', lpCallId: recorded?.callId, httpStatus: 200, latencyMs: expect.any(Number) });
@@ -48,13 +48,19 @@ describe('LiveDeflect gateway: answers', () => {
 
   it('sends the mapped body: the configured time unit reaches LiveDeflect', async () => {
     await gatewayWith({ timeUnit: 's' }).sendInvite(inviteRequest({ externalCallId: 'gw-seconds' }));
-    expect(sandbox.ledger.transactions().find((tx) => tx.externalCallId === 'gw-seconds')).toMatchObject({ callBeginTime: '1528932953', deflectionAcceptTime: '1528932953' });
+    expect(sandbox.ledger.transactions().find((tx) => tx.externalCallId === 'gw-seconds')).toMatchObject({
+      callBeginTime: '1528932953',
+      deflectionAcceptTime: '1528932953',
+    });
   });
 
   it('REJECTED: a 200 whose success is false', async () => {
     sandbox.nextResponses([{ kind: 'status', status: 200, body: { success: 'false', error: 'not deflectable' } }]);
     expect(await gateway.sendInvite(inviteRequest({ externalCallId: 'gw-false' }))).toMatchObject({
-      kind: 'failed', classification: 'REJECTED', code: 'DEFLECT_LP_REJECTED', httpStatus: 200,
+      kind: 'failed',
+      classification: 'REJECTED',
+      code: 'DEFLECT_LP_REJECTED',
+      httpStatus: 200,
     });
   });
 
@@ -71,7 +77,7 @@ describe('LiveDeflect gateway: answers', () => {
     expect(requests).toHaveLength(0);
   });
 
-  it('AUTH_FAILED: no Authorization header gets LivePerson\'s answer', async () => {
+  it("AUTH_FAILED: no Authorization header gets LivePerson's answer", async () => {
     const result = await gatewayWith({ authorizer: { authorize: () => '' } }).sendInvite(inviteRequest({ externalCallId: 'gw-noauth' }));
     expect(result).toMatchObject({ kind: 'failed', classification: 'AUTH_FAILED', code: 'DEFLECT_LP_AUTH_FAILED', httpStatus: 401 });
     expect(result.kind === 'failed' && result.message).toContain('No Authorization Header');
@@ -124,17 +130,28 @@ describe('LiveDeflect gateway: answers', () => {
   });
 
   it('RETRYABLE: 503 and 502', async () => {
-    sandbox.nextResponses([{ kind: 'status', status: 503 }, { kind: 'status', status: 502 }]);
+    sandbox.nextResponses([
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 502 },
+    ]);
     for (const status of [503, 502]) {
       expect(await gateway.sendInvite(inviteRequest({ externalCallId: 'gw-503' }))).toMatchObject({
-        kind: 'failed', classification: 'RETRYABLE', code: 'DEFLECT_LP_UNAVAILABLE', httpStatus: status,
+        kind: 'failed',
+        classification: 'RETRYABLE',
+        code: 'DEFLECT_LP_UNAVAILABLE',
+        httpStatus: status,
       });
     }
   });
 
   it('in doubt HTTP_500: a 500 may come after the SMS went out', async () => {
     sandbox.nextResponses([{ kind: 'status', status: 500, record: true }]);
-    expect(await gateway.sendInvite(inviteRequest({ externalCallId: 'gw-500' }))).toEqual({ kind: 'inDoubt', cause: 'HTTP_500', httpStatus: 500, latencyMs: expect.any(Number) });
+    expect(await gateway.sendInvite(inviteRequest({ externalCallId: 'gw-500' }))).toEqual({
+      kind: 'inDoubt',
+      cause: 'HTTP_500',
+      httpStatus: 500,
+      latencyMs: expect.any(Number),
+    });
     expect(sandbox.ledger.smsCount('gw-500')).toBe(1);
   });
 
@@ -147,7 +164,11 @@ describe('LiveDeflect gateway: answers', () => {
 describe('LiveDeflect gateway: no answer', () => {
   it('in doubt RESET_AFTER_WRITE: the SMS was recorded and the answer lost', async () => {
     sandbox.nextResponses([{ kind: 'responseLost' }]);
-    expect(await gateway.sendInvite(inviteRequest({ externalCallId: 'gw-lost' }))).toEqual({ kind: 'inDoubt', cause: 'RESET_AFTER_WRITE', latencyMs: expect.any(Number) });
+    expect(await gateway.sendInvite(inviteRequest({ externalCallId: 'gw-lost' }))).toEqual({
+      kind: 'inDoubt',
+      cause: 'RESET_AFTER_WRITE',
+      latencyMs: expect.any(Number),
+    });
     expect(sandbox.ledger.smsCount('gw-lost')).toBe(1);
   });
 
@@ -254,11 +275,15 @@ describe('LiveDeflect gateway: configuration', () => {
   });
 
   it('refuses unusable configuration, naming the key', () => {
-    expect(() => createLiveDeflectGateway({ authorizer: oauth() })).toThrow(expect.objectContaining({ code: 'DEFLECT_CONFIG_INVALID', field: 'LIVEPERSON_BASE_URL' }));
+    expect(() => createLiveDeflectGateway({ authorizer: oauth() })).toThrow(
+      expect.objectContaining({ code: 'DEFLECT_CONFIG_INVALID', field: 'LIVEPERSON_BASE_URL' }),
+    );
     for (const domain of ['va.evil.com/', 'user@va', 'va:8080']) {
       expect(() => createLiveDeflectGateway({ domain, authorizer: oauth() })).toThrow(expect.objectContaining({ field: 'LIVEPERSON_DOMAIN' }));
     }
     expect(() => createLiveDeflectGateway({ baseUrl: 'ftp://x', authorizer: oauth() })).toThrow(expect.objectContaining({ field: 'LIVEPERSON_BASE_URL' }));
-    expect(() => createLiveDeflectGateway({ domain: 'va', textTagField: 'siteId', authorizer: oauth() })).toThrow(expect.objectContaining({ code: 'DEFLECT_CONFIG_INVALID' }));
+    expect(() => createLiveDeflectGateway({ domain: 'va', textTagField: 'siteId', authorizer: oauth() })).toThrow(
+      expect.objectContaining({ code: 'DEFLECT_CONFIG_INVALID' }),
+    );
   });
 });

@@ -22,7 +22,15 @@ describe('parseLiveDeflectData', () => {
   });
 
   it('treats an answer it cannot read as a failure to query, never as "no transaction"', () => {
-    for (const body of ['', 'not json', '{"success":"false","data":{}}', '{"success":"true"}', '{"success":true,"data":[]}', '{"success":true,"data":{"1":{}}}', '{"success":true,"data":{"1":[3]}}']) {
+    for (const body of [
+      '',
+      'not json',
+      '{"success":"false","data":{}}',
+      '{"success":"true"}',
+      '{"success":true,"data":[]}',
+      '{"success":true,"data":{"1":{}}}',
+      '{"success":true,"data":{"1":[3]}}',
+    ]) {
       expect(() => parseLiveDeflectData(body)).toThrow(expect.objectContaining({ code: 'DEFLECT_LP_RECONCILE_FAILED' }));
     }
     let caught: unknown;

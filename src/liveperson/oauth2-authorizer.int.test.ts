@@ -78,7 +78,9 @@ describe('OAuth 2.0 client credentials', () => {
   it("uses the earlier of expires_in and the JWT's exp", async () => {
     const auth = authorizer();
     const now = Math.floor(clock.now() / 1000);
-    sandbox.nextResponses([{ kind: 'status', status: 200, body: { access_token: jwtWithExp(now + 30), token_type: 'Bearer', expires_in: 3600 }, endpoint: 'sentinel' }]);
+    sandbox.nextResponses([
+      { kind: 'status', status: 200, body: { access_token: jwtWithExp(now + 30), token_type: 'Bearer', expires_in: 3600 }, endpoint: 'sentinel' },
+    ]);
     const short = await auth.authorize('POST', 'http://x/', account);
     clock.advance(31_000);
     expect(await auth.authorize('POST', 'http://x/', account)).not.toBe(short);
@@ -111,9 +113,9 @@ describe('OAuth 2.0 client credentials', () => {
   });
 
   it('refuses configuration without a client secret, naming the key', () => {
-    expect(() => createOAuth2Authorizer({ credentials: { clientId: 'x', clientSecret: '' }, hosts: createDomainDiscovery({ domainApiUrl: 'http://127.0.0.1:9' }) })).toThrow(
-      expect.objectContaining({ code: 'DEFLECT_CONFIG_INVALID', field: 'LIVEPERSON_CLIENT_SECRET' }),
-    );
+    expect(() =>
+      createOAuth2Authorizer({ credentials: { clientId: 'x', clientSecret: '' }, hosts: createDomainDiscovery({ domainApiUrl: 'http://127.0.0.1:9' }) }),
+    ).toThrow(expect.objectContaining({ code: 'DEFLECT_CONFIG_INVALID', field: 'LIVEPERSON_CLIENT_SECRET' }));
   });
 });
 

@@ -44,7 +44,10 @@ interface AccountTokens {
 
 export function createOAuth2Authorizer(options: OAuth2AuthorizerOptions): RequestAuthorizer {
   const { clientId, clientSecret } = options.credentials;
-  for (const [key, value] of [['LIVEPERSON_CLIENT_ID', clientId], ['LIVEPERSON_CLIENT_SECRET', clientSecret]] as const) {
+  for (const [key, value] of [
+    ['LIVEPERSON_CLIENT_ID', clientId],
+    ['LIVEPERSON_CLIENT_SECRET', clientSecret],
+  ] as const) {
     if (typeof value !== 'string' || value === '') throw new DeflectError('DEFLECT_CONFIG_INVALID', `${key} is required for OAuth 2.0`, { field: key });
   }
   const clock = options.clock ?? systemClock;
@@ -88,7 +91,10 @@ export function createOAuth2Authorizer(options: OAuth2AuthorizerOptions): Reques
     }
     const accessToken = json?.['access_token'];
     if (response.status !== 200 || typeof accessToken !== 'string' || accessToken === '') {
-      throw new DeflectError('DEFLECT_LP_TOKEN_UNAVAILABLE', `Sentinel answered HTTP ${response.status}${response.status === 200 ? ' without an access_token' : oauthError}`);
+      throw new DeflectError(
+        'DEFLECT_LP_TOKEN_UNAVAILABLE',
+        `Sentinel answered HTTP ${response.status}${response.status === 200 ? ' without an access_token' : oauthError}`,
+      );
     }
     const expiresAt = Math.min(expiryOfAnswer(json?.['expires_in'], requestedAt), expiryOfJwt(accessToken));
     const lifetime = Number.isFinite(expiresAt) ? Math.max(0, expiresAt - requestedAt) : UNKNOWN_LIFETIME_MS;

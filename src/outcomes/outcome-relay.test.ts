@@ -45,7 +45,9 @@ it('publishes each call once when it becomes final, not for events after it, and
   const sink = recordingSink(0);
   relay = await startOutcomeRelay({ store: spec.store, sink });
   await relay.caughtUp;
-  expect(sink.outcomes).toEqual([expect.objectContaining({ externalCallId: 'c1', outcome: 'NOT_DEFLECTED', reason: 'DECLINED', eventId: outcomeEventId('c1') })]);
+  expect(sink.outcomes).toEqual([
+    expect.objectContaining({ externalCallId: 'c1', outcome: 'NOT_DEFLECTED', reason: 'DECLINED', eventId: outcomeEventId('c1') }),
+  ]);
   await spec.decider.apply('c2', fact.ended('c2'));
   await until(() => sink.outcomes.length === 2, 'the second outcome');
   expect(sink.outcomes[1]).toMatchObject({ externalCallId: 'c2', reason: 'ENDED_BEFORE_ACCEPT' });

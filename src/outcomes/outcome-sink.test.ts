@@ -20,7 +20,12 @@ function outcomesFile(): string {
   return join(folder, 'data', 'outcomes.ndjson');
 }
 
-const linesOf = (path: string): string[] => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((line) => line !== '') : []);
+const linesOf = (path: string): string[] =>
+  existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '')
+    : [];
 
 describeOutcomeSinkContract('NDJSON file', async () => {
   const path = outcomesFile();
@@ -28,7 +33,10 @@ describeOutcomeSinkContract('NDJSON file', async () => {
   return {
     sink,
     count: async () => linesOf(path).length,
-    read: async (count) => linesOf(path).slice(0, count).map((line) => JSON.parse(line) as DeflectionOutcome),
+    read: async (count) =>
+      linesOf(path)
+        .slice(0, count)
+        .map((line) => JSON.parse(line) as DeflectionOutcome),
     cleanup: () => sink.close(),
   };
 });

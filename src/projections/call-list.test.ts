@@ -17,10 +17,11 @@ it('lists the same rows whether final folds are kept or not, and keeps no fold o
 
   const full = createCallListProjection();
   const live = createCallListProjection({ keepFinalFolds: false });
-  for await (const page of readAllPages(spec.store)) for (const event of page) {
-    full.apply(event);
-    live.apply(event);
-  }
+  for await (const page of readAllPages(spec.store))
+    for (const event of page) {
+      full.apply(event);
+      live.apply(event);
+    }
   expect(live.rows()).toEqual(full.rows());
   expect(live.row('declined')).toMatchObject({ outcome: 'NOT_DEFLECTED', reason: 'DECLINED', revision: 3 });
   expect(live.snapshot('declined')).toBeUndefined();

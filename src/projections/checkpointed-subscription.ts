@@ -98,11 +98,14 @@ export function createCheckpointedSubscription(options: CheckpointedSubscription
         });
         subscription = started;
         void started.caughtUp
-          .then(async () => {
-            if (stopped || run !== current) return;
-            await next.caughtUp?.(last);
-            failures = 0;
-          }, () => undefined)
+          .then(
+            async () => {
+              if (stopped || run !== current) return;
+              await next.caughtUp?.(last);
+              failures = 0;
+            },
+            () => undefined,
+          )
           .catch((error: unknown) => failed(run, error));
         firstCaughtUp?.(started.caughtUp);
         firstCaughtUp = undefined;

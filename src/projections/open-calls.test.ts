@@ -80,7 +80,12 @@ it('reads the whole history when the recorded list cannot be decoded', async () 
   const spec = callSpec();
   await acceptCall(spec, 'a');
   await spec.store.appendToStream(`${OPEN_CALLS_STREAM_PREFIX}all`, [
-    { type: 'OpenCallsRecorded', data: new Uint8Array([1, 2, 3]), contentType: 'application/vnd.apache.avro+binary', metadata: { $correlationId: 'all', $causationId: 'test', schemaFingerprint: '', machineVersion: 1 } },
+    {
+      type: 'OpenCallsRecorded',
+      data: new Uint8Array([1, 2, 3]),
+      contentType: 'application/vnd.apache.avro+binary',
+      metadata: { $correlationId: 'all', $causationId: 'test', schemaFingerprint: '', machineVersion: 1 },
+    },
   ]);
   expect(await findOpenCalls(spec.store)).toEqual(['a']);
 });
@@ -105,7 +110,9 @@ it('records a quiet scope again only once its list is an hour old, and trusts no
   const store = counting(spec.store);
   const [last] = await spec.store.readStream(`${OPEN_CALLS_STREAM_PREFIX}p0of2`, { direction: 'backwards', maxCount: 1 });
   if (!last) throw new Error('no list recorded');
-  await spec.store.appendToStream(`${OPEN_CALLS_STREAM_PREFIX}p0of2`, [{ type: last.type, data: last.data, contentType: last.contentType, metadata: { ...last.metadata, machineVersion: 0 } }]);
+  await spec.store.appendToStream(`${OPEN_CALLS_STREAM_PREFIX}p0of2`, [
+    { type: last.type, data: last.data, contentType: last.contentType, metadata: { ...last.metadata, machineVersion: 0 } },
+  ]);
   expect((await findOpenCalls(store, partitionScope([0], partitionOf, 2))).sort()).toEqual(['call-0']);
   expect(store.read).toBe((await spec.store.readAll({ streamPrefix: 'call-' })).length);
 });

@@ -42,7 +42,11 @@ export const EVERY_CALL: OpenCallScope = { keys: ['all'], keyOf: () => 'all' };
  * its Kafka records were read from (`partitionOf` decides for a call whose events record none). The count is part
  * of each scope's name, so a list recorded before partitions were added is not taken for the new layout.
  */
-export function partitionScope(partitions: Iterable<number>, partitionOf: (externalCallId: string, recorded: number | undefined) => number, count: number): OpenCallScope {
+export function partitionScope(
+  partitions: Iterable<number>,
+  partitionOf: (externalCallId: string, recorded: number | undefined) => number,
+  count: number,
+): OpenCallScope {
   const key = (partition: number): string => `p${partition}of${count}`;
   return { keys: [...partitions].map(key), keyOf: (externalCallId, recorded) => key(partitionOf(externalCallId, recorded)) };
 }
@@ -142,7 +146,10 @@ export async function loadOpenCallsFold(store: EventStore, scope: OpenCallScope)
       for (const [key, after] of since) {
         if (after !== undefined && recordedThrough <= after) continue;
         if (!moved.has(key) && (recordedAt.get(key) ?? 0) > at - QUIET_SCOPE_RECORD_AFTER_MS) continue;
-        lists.set(key, openNow.filter((externalCallId) => keyOfCall.get(externalCallId) === key));
+        lists.set(
+          key,
+          openNow.filter((externalCallId) => keyOfCall.get(externalCallId) === key),
+        );
       }
       // Go on from the new lists at once (before any append resolves), so events applied meanwhile count after them.
       const stillOpen = new Set(openNow);
@@ -175,14 +182,27 @@ function recordedEvent(value: OpenCallsRecorded): EventData {
     type: RECORD_TYPE,
     data: codec.encode(RECORD_TYPE, value),
     contentType: AVRO_CONTENT_TYPE,
-    metadata: { $correlationId: value.scope, $causationId: RECORD_TYPE, schemaFingerprint: schema?.fingerprintHex ?? '', machineVersion: CALL_MACHINE_VERSION, pendingWorkStates: PENDING_WORK_STATES, scopeRule: SCOPE_RULE },
+    metadata: {
+      $correlationId: value.scope,
+      $causationId: RECORD_TYPE,
+      schemaFingerprint: schema?.fingerprintHex ?? '',
+      machineVersion: CALL_MACHINE_VERSION,
+      pendingWorkStates: PENDING_WORK_STATES,
+      scopeRule: SCOPE_RULE,
+    },
   };
 }
 
 /** The scope's last recorded list; undefined when there is none, it cannot be read, or it was recorded under other rules (the search then reads everything). */
 async function lastRecorded(store: EventStore, key: string): Promise<{ after: bigint; openCalls: string[]; at: number } | undefined> {
   const [last] = await store.readStream(`${OPEN_CALLS_STREAM_PREFIX}${key}`, { direction: 'backwards', maxCount: 1 });
-  if (!last || last.metadata.machineVersion !== CALL_MACHINE_VERSION || last.metadata.pendingWorkStates !== PENDING_WORK_STATES || last.metadata.scopeRule !== SCOPE_RULE) return undefined;
+  if (
+    !last ||
+    last.metadata.machineVersion !== CALL_MACHINE_VERSION ||
+    last.metadata.pendingWorkStates !== PENDING_WORK_STATES ||
+    last.metadata.scopeRule !== SCOPE_RULE
+  )
+    return undefined;
   try {
     const decoded = codec.decode(last.data);
     if (decoded.type !== RECORD_TYPE) return undefined;

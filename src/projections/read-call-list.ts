@@ -13,7 +13,10 @@ import { createCheckpointedSubscription, type CheckpointedSubscriptionOptions } 
  */
 export async function readCallList(store: EventStore, options: { startedSince?: number; startedBefore?: number } = {}): Promise<CallListProjection> {
   const { startedSince, startedBefore } = options;
-  const projection = createCallListProjection({ ...(startedSince === undefined ? {} : { startedSince }), ...(startedBefore === undefined ? {} : { startedBefore }) });
+  const projection = createCallListProjection({
+    ...(startedSince === undefined ? {} : { startedSince }),
+    ...(startedBefore === undefined ? {} : { startedBefore }),
+  });
   const after = startedSince === undefined ? undefined : await lastPositionBefore(store, startedSince - CLOCK_STEP_MARGIN_MS);
   for await (const page of readAllPages(store, { streamPrefix: CALL_STREAM_PREFIX, ...(after !== undefined ? { after } : {}) })) {
     for (const event of page) projection.apply(event);

@@ -21,7 +21,14 @@ function packageVersion(): string {
   for (;;) {
     try {
       const parsed: unknown = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      if (typeof parsed === 'object' && parsed !== null && 'name' in parsed && parsed.name === PACKAGE_NAME && 'version' in parsed && typeof parsed.version === 'string') {
+      if (
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        'name' in parsed &&
+        parsed.name === PACKAGE_NAME &&
+        'version' in parsed &&
+        typeof parsed.version === 'string'
+      ) {
         return parsed.version;
       }
     } catch {

@@ -24,7 +24,10 @@ export const ERRORS = {
   // Deciding.
   DEFLECT_DECIDE_CONFLICT_RETRIES: { status: 503, message: 'gave up after repeated concurrent appends to the call' },
   // Kafka warnings: the record is applied, but the operator should know.
-  DEFLECT_KAFKA_CALL_CHANGED_PARTITION: { status: 409, message: "a call's record came from another partition than its earlier records; the call moves to that partition's owner" },
+  DEFLECT_KAFKA_CALL_CHANGED_PARTITION: {
+    status: 409,
+    message: "a call's record came from another partition than its earlier records; the call moves to that partition's owner",
+  },
   // Configuration and usage.
   DEFLECT_CONFIG_INVALID: { status: 500, message: 'invalid configuration' },
   DEFLECT_USAGE: { status: 400, message: 'bad usage' },

@@ -4,7 +4,11 @@ import { oldestKeyOf } from './oldest-key.js';
 
 describe('oldestKeyOf', () => {
   it('gives keys oldest first, skipping what was deleted and visiting what was added meanwhile', () => {
-    const map = new Map<string, number>([['a', 1], ['b', 2], ['c', 3]]);
+    const map = new Map<string, number>([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
     const oldest = oldestKeyOf(map);
     expect(oldest()).toBe('a');
     map.delete('a');
@@ -16,7 +20,11 @@ describe('oldestKeyOf', () => {
   });
 
   it('sees a re-inserted key at its new place, at the back', () => {
-    const map = new Map<string, number>([['a', 1], ['b', 2], ['c', 3]]);
+    const map = new Map<string, number>([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
     const oldest = oldestKeyOf(map);
     map.delete('a');
     map.set('a', 1);

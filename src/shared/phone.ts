@@ -44,11 +44,7 @@ export function parsePhoneUncached(text: string): ParsedPhone | undefined {
   if (!parsed) return undefined;
   const type = parsed.getType();
   const planType: NumberPlanType =
-    type === 'MOBILE' || type === 'FIXED_LINE' || type === 'FIXED_LINE_OR_MOBILE' || type === 'VOIP'
-      ? type
-      : type === undefined
-        ? 'UNKNOWN'
-        : 'OTHER';
+    type === 'MOBILE' || type === 'FIXED_LINE' || type === 'FIXED_LINE_OR_MOBILE' || type === 'VOIP' ? type : type === undefined ? 'UNKNOWN' : 'OTHER';
   return {
     countryCallingCode: String(parsed.countryCallingCode),
     nationalNumber: String(parsed.nationalNumber),

@@ -49,7 +49,11 @@ describe('the progress bar', () => {
     clock.advance(1_600);
     bar.update(0.3, 'c');
     bar.done();
-    expect(pipe.written).toEqual(['demo   [###...........................]  10%  a\n', 'demo   [#########.....................]  30%  c\n', 'demo   [#########.....................]  30%  c\n']);
+    expect(pipe.written).toEqual([
+      'demo   [###...........................]  10%  a\n',
+      'demo   [#########.....................]  30%  c\n',
+      'demo   [#########.....................]  30%  c\n',
+    ]);
   });
 
   it('shows nothing for a run shorter than a second', () => {
@@ -66,7 +70,9 @@ describe('the progress bar', () => {
     progress.done({ fed: 10, total: 10, settled: 10, invited: 3 });
     // A demo shorter than a second shows nothing; the line's shape is the replay's.
     expect(tty.written).toEqual([]);
-    expect(progressLine('demo  ', 5 / 10, '10/10 calls fed · 5 settled · 3 invites')).toMatch(/^demo {3}\[#{15}\.{15}\] {2}50% {2}10\/10 calls fed · 5 settled · 3 invites$/);
+    expect(progressLine('demo  ', 5 / 10, '10/10 calls fed · 5 settled · 3 invites')).toMatch(
+      /^demo {3}\[#{15}\.{15}\] {2}50% {2}10\/10 calls fed · 5 settled · 3 invites$/,
+    );
   });
 
   it('is what a replay --verify that takes more than a second shows, with the report beside it', async () => {

@@ -15,8 +15,11 @@ import { StoreConflictError } from './store-errors.js';
 const append = { operation: 'append to call-1', streamName: 'call-1' };
 
 describe('EventStoreDB errors', () => {
-  it('turns a wrong expected version into the port\'s conflict, with the actual revision as a number', () => {
-    const error = toStoreError(new WrongExpectedVersionError(undefined, { streamName: 'call-1', expected: 1n, current: 2n }), { ...append, expectedRevision: 1 });
+  it("turns a wrong expected version into the port's conflict, with the actual revision as a number", () => {
+    const error = toStoreError(new WrongExpectedVersionError(undefined, { streamName: 'call-1', expected: 1n, current: 2n }), {
+      ...append,
+      expectedRevision: 1,
+    });
     expect(error).toBeInstanceOf(StoreConflictError);
     expect(isDeflectError(error, 'DEFLECT_STORE_CONFLICT')).toBe(true);
     if (error instanceof StoreConflictError) {
@@ -56,7 +59,7 @@ describe('EventStoreDB errors', () => {
     expect(toStoreError(new AccessDeniedError(), append).message).toMatch(/read on \$all/);
   });
 
-  it('leaves anything unknown unavailable too, and passes the port\'s own errors through', () => {
+  it("leaves anything unknown unavailable too, and passes the port's own errors through", () => {
     expect(isDeflectError(toStoreError(new Error('socket hang up'), append), 'DEFLECT_STORE_UNAVAILABLE')).toBe(true);
     expect(isDeflectError(toStoreError('a string', append), 'DEFLECT_STORE_UNAVAILABLE')).toBe(true);
     const own = new DeflectError('DEFLECT_USAGE', 'mine');

@@ -24,9 +24,14 @@ export function toStoreError(error: unknown, context: StoreErrorContext): Deflec
     case ErrorType.WRONG_EXPECTED_VERSION:
       return conflictFrom(error, context);
     case ErrorType.MAXIMUM_APPEND_SIZE_EXCEEDED:
-      return new DeflectError('DEFLECT_USAGE', `${context.operation}: larger than the server's maximum append size (${error.maxAppendSize} bytes)`, { cause: error });
+      return new DeflectError('DEFLECT_USAGE', `${context.operation}: larger than the server's maximum append size (${error.maxAppendSize} bytes)`, {
+        cause: error,
+      });
     case ErrorType.ACCESS_DENIED:
-      return storeUnavailable(`${context.operation}: access denied; the connection string's user needs read on $all and write on the call and checkpoint streams`, error);
+      return storeUnavailable(
+        `${context.operation}: access denied; the connection string's user needs read on $all and write on the call and checkpoint streams`,
+        error,
+      );
     case ErrorType.NOT_LEADER:
       return storeUnavailable(`${context.operation}: the node is not the leader; connect with nodePreference=leader`, error);
     case ErrorType.STREAM_DELETED:

@@ -51,7 +51,9 @@ describe('EventStoreDB adapter without a server', () => {
 
   it('names a TLS file that does not exist', () => {
     expect(syncCodeOf(() => createEsdbEventStore({ connectionString: 'esdb://localhost:2113?tlsCAFile=/nonexistent/ca.crt' }))).toBe('DEFLECT_CONFIG_INVALID');
-    expect(() => createEsdbEventStore({ connectionString: 'esdb://localhost:2113?tlsCAFile=/nonexistent/ca.crt' })).toThrow(/tlsCAFile \/nonexistent\/ca\.crt does not exist/);
+    expect(() => createEsdbEventStore({ connectionString: 'esdb://localhost:2113?tlsCAFile=/nonexistent/ca.crt' })).toThrow(
+      /tlsCAFile \/nonexistent\/ca\.crt does not exist/,
+    );
   });
 
   it('shows its target with the password masked', () => {

@@ -87,7 +87,8 @@ export function createEsdbEventStore(options: EsdbEventStoreOptions): EsdbEventS
         // Only with throwOnAppendFailure=false, which the connection check refuses; kept so a conflict never passes as success.
         if (!result.success) throw new StoreConflictError(streamName, expected, fromEsdbNextExpectedRevision(result.nextExpectedRevision));
         const position = toPortPosition(result.position);
-        if (position === undefined) throw storeUnavailable(`append to ${streamName}: the server reported no position (EventStoreDB 22.10 or later is required)`);
+        if (position === undefined)
+          throw storeUnavailable(`append to ${streamName}: the server reported no position (EventStoreDB 22.10 or later is required)`);
         return { nextExpectedRevision: fromEsdbRevision(result.nextExpectedRevision), position };
       });
     },

@@ -63,7 +63,7 @@ describe('EventStoreDB events: writing', () => {
     expect(asTheClientReadsIt(bytes)).toEqual({ ...metadata, contentType: AVRO_BINARY });
   });
 
-  it('puts $correlationId and $causationId at the top level, where the server\'s projections read them', () => {
+  it("puts $correlationId and $causationId at the top level, where the server's projections read them", () => {
     const json = asTheClientReadsIt(encodeMetadata(testMetadata({ $correlationId: 'ext-9', $causationId: 'inbound-3' }), AVRO_BINARY, 'CallBegun'));
     expect(json).toMatchObject({ $correlationId: 'ext-9', $causationId: 'inbound-3', schemaFingerprint: '0123456789abcdef', machineVersion: 1 });
   });
@@ -109,7 +109,7 @@ describe('EventStoreDB events: reading', () => {
     expect(Array.from(read.data)).toEqual([5, 6]);
   });
 
-  it('falls back to the server\'s content type when the metadata carries none', () => {
+  it("falls back to the server's content type when the metadata carries none", () => {
     const { metadata } = decodeMetadata({ ...testMetadata() }, 'here');
     expect(fromEsdbEvent(recorded({ metadata })).contentType).toBe('application/octet-stream');
     const json = fromEsdbEvent(recorded({ metadata, isJson: true, data: { a: 1 } }));
@@ -124,7 +124,7 @@ describe('EventStoreDB events: reading', () => {
     expect(decoded.metadata.$correlationId).toBe('c');
   });
 
-  it('reports metadata that is not the port\'s as a corrupt event, naming stream and revision', () => {
+  it("reports metadata that is not the port's as a corrupt event, naming stream and revision", () => {
     for (const metadata of [undefined, Uint8Array.from([1]), 'text', [], { $correlationId: 'c' }, { ...testMetadata(), machineVersion: '1' }]) {
       expect(codeOf(() => fromEsdbEvent(recorded({ metadata })))).toBe('DEFLECT_STORE_CORRUPT_EVENT');
     }

@@ -57,7 +57,10 @@ export function encodeMetadata(metadata: EventMetadata, contentType: string, eve
 /** The port's metadata and content type out of what the client parsed; anything else is a corrupt event. */
 export function decodeMetadata(raw: unknown, where: string): { metadata: EventMetadata; contentType: string | undefined } {
   if (!isEventMetadata(raw)) {
-    throw new DeflectError('DEFLECT_STORE_CORRUPT_EVENT', `${where}: metadata is not the port's (JSON with $correlationId, $causationId, schemaFingerprint, machineVersion)`);
+    throw new DeflectError(
+      'DEFLECT_STORE_CORRUPT_EVENT',
+      `${where}: metadata is not the port's (JSON with $correlationId, $causationId, schemaFingerprint, machineVersion)`,
+    );
   }
   const { [CONTENT_TYPE_KEY]: contentType, ...metadata } = raw;
   return { metadata: metadata as EventMetadata, contentType: typeof contentType === 'string' ? contentType : undefined };

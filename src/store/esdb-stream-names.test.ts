@@ -40,7 +40,7 @@ describe('EventStoreDB stream names', () => {
     expect(isPortStream('other-1', 'call-')).toBe(false);
   });
 
-  it('refuses appends to system streams and to the store\'s own streams, as bad usage', () => {
+  it("refuses appends to system streams and to the store's own streams, as bad usage", () => {
     expect(codeOf(() => assertAppendableStream('$deflect-checkpoint-x'))).toBe('DEFLECT_USAGE');
     expect(codeOf(() => assertAppendableStream('$$call-1'))).toBe('DEFLECT_USAGE');
     expect(codeOf(() => assertAppendableStream(checkpointStreamName('relay')))).toBe('DEFLECT_USAGE');

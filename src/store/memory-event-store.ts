@@ -64,7 +64,10 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): E
       const maxCount = readOptions.maxCount ?? Number.POSITIVE_INFINITY;
       if (readOptions.direction === 'backwards') {
         const from = Math.min(readOptions.fromRevision ?? stream.length - 1, stream.length - 1);
-        return stream.slice(Math.max(0, from + 1 - maxCount), from + 1).reverse().map(copyOut);
+        return stream
+          .slice(Math.max(0, from + 1 - maxCount), from + 1)
+          .reverse()
+          .map(copyOut);
       }
       const from = readOptions.fromRevision ?? 0;
       return stream.slice(from, from + maxCount).map(copyOut);

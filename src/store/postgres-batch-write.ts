@@ -77,7 +77,16 @@ export async function writeBatch(client: PoolClient, batch: readonly PendingWrit
   const held = new Set([...heads].filter(([, head]) => head.position >= base).map(([name]) => name));
 
   const touched = new Map<string, StreamHead>();
-  const rows = { position: [] as string[], stream: [] as string[], revision: [] as string[], id: [] as string[], type: [] as string[], contentType: [] as string[], data: [] as Buffer[], metadata: [] as string[] };
+  const rows = {
+    position: [] as string[],
+    stream: [] as string[],
+    revision: [] as string[],
+    id: [] as string[],
+    type: [] as string[],
+    contentType: [] as string[],
+    data: [] as Buffer[],
+    metadata: [] as string[],
+  };
   const checkpoints = new Map<string, bigint>();
   let ordinal = 0n;
   const decisions: Decision[] = batch.map((write): Decision => {
@@ -114,23 +123,23 @@ export async function writeBatch(client: PoolClient, batch: readonly PendingWrit
   const written = await client.query<{ created: string[] }>({
     ...deps.statements.writeBatch,
     values: [
-    created.map(([name]) => name),
-    created.map(([, head]) => String(head.revision)),
-    created.map(([, head]) => String(head.position)),
-    moved.map(([name]) => name),
-    moved.map(([, head]) => String(head.revision)),
-    moved.map(([, head]) => String(head.position)),
-    rows.position,
-    rows.stream,
-    rows.revision,
-    rows.id,
-    rows.type,
-    rows.contentType,
-    rows.data,
-    rows.metadata,
-    [...checkpoints.keys()],
-    [...checkpoints.values()].map(String),
-    deps.channel,
+      created.map(([name]) => name),
+      created.map(([, head]) => String(head.revision)),
+      created.map(([, head]) => String(head.position)),
+      moved.map(([name]) => name),
+      moved.map(([, head]) => String(head.revision)),
+      moved.map(([, head]) => String(head.position)),
+      rows.position,
+      rows.stream,
+      rows.revision,
+      rows.id,
+      rows.type,
+      rows.contentType,
+      rows.data,
+      rows.metadata,
+      [...checkpoints.keys()],
+      [...checkpoints.values()].map(String),
+      deps.channel,
     ],
   });
   await client.query('COMMIT');
@@ -139,7 +148,9 @@ export async function writeBatch(client: PoolClient, batch: readonly PendingWrit
   const createdHere = new Set(written.rows[0]?.created ?? []);
   const lost = new Set(created.map(([name]) => name).filter((name) => !createdHere.has(name)));
   if (lost.size === 0) return decisions;
-  return decisions.map((decision) => (decision.write.kind === 'append' && lost.has(decision.write.streamName) ? { kind: 'deferred', write: decision.write } : decision));
+  return decisions.map((decision) =>
+    decision.write.kind === 'append' && lost.has(decision.write.streamName) ? { kind: 'deferred', write: decision.write } : decision,
+  );
 }
 
 /** A multi-statement query answers with one result per statement; the last is the one that returns rows. */

@@ -36,9 +36,13 @@ export function parsePostgresConnectionString(connectionString: string): Postgre
 
 export function assertSchemaName(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) {
-    throw new DeflectError('DEFLECT_CONFIG_INVALID', `PostgreSQL schema ${JSON.stringify(schema)} must be lower-case letters, digits and "_" (at most 48, not starting with a digit)`, {
-      field: 'DEFLECT_POSTGRES_SCHEMA',
-    });
+    throw new DeflectError(
+      'DEFLECT_CONFIG_INVALID',
+      `PostgreSQL schema ${JSON.stringify(schema)} must be lower-case letters, digits and "_" (at most 48, not starting with a digit)`,
+      {
+        field: 'DEFLECT_POSTGRES_SCHEMA',
+      },
+    );
   }
   return schema;
 }

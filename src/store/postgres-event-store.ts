@@ -94,10 +94,23 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   const statements = buildStatements(schema);
   const channel = `deflect_events_${schema}`;
   const signal = createCommitSignal();
-  const groupCommit = createPostgresGroupCommit({ pool: writePool, writers, statements, maxBatch: Math.max(1, options.maxBatch ?? 1000), channel, onCommitted: () => signal.notify(), ...(options.batchHooks ? { hooks: options.batchHooks } : {}) });
+  const groupCommit = createPostgresGroupCommit({
+    pool: writePool,
+    writers,
+    statements,
+    maxBatch: Math.max(1, options.maxBatch ?? 1000),
+    channel,
+    onCommitted: () => signal.notify(),
+    ...(options.batchHooks ? { hooks: options.batchHooks } : {}),
+  });
   const listener = createCommitListener({ clientConfig, channel, signal, onError: onBackgroundError });
   let horizonWaits = 0;
-  const readGlobalOrder = createGlobalOrderReader({ pool: readPool, statements, waitLimitMs: options.horizonWaitMs ?? 30_000, onWait: () => (horizonWaits += 1) });
+  const readGlobalOrder = createGlobalOrderReader({
+    pool: readPool,
+    statements,
+    waitLimitMs: options.horizonWaitMs ?? 30_000,
+    onWait: () => (horizonWaits += 1),
+  });
   const subscriptions = new Set<RunningSubscription>();
   let acceptingWrites = true;
   let readable = true;
@@ -156,7 +169,9 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
 
     async readCheckpoint(name) {
       assertOpen();
-      const result = await unavailableOnFailure(`reading checkpoint ${name}`, () => readPool.query<{ position: string }>({ ...statements.readCheckpoint, values: [name] }));
+      const result = await unavailableOnFailure(`reading checkpoint ${name}`, () =>
+        readPool.query<{ position: string }>({ ...statements.readCheckpoint, values: [name] }),
+      );
       const row = result.rows[0];
       return row === undefined ? undefined : BigInt(row.position);
     },

@@ -86,7 +86,10 @@ describePostgres('PostgreSQL global order', server, (pg) => {
     const writer = await open({ horizonWaitMs: 200 });
     const slow = await openSlowWriter(`${prefix}slow`);
     await writer.appendToStream(`${prefix}fast`, [testEvent('fast')]);
-    const error = await writer.readAll({ streamPrefix: prefix }).then(() => undefined, (e: unknown) => e);
+    const error = await writer.readAll({ streamPrefix: prefix }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await slow.commit();
     expect(isDeflectError(error, 'DEFLECT_STORE_UNAVAILABLE')).toBe(true);
     expect(error instanceof Error && error.message).toContain('pg_stat_activity');
@@ -174,7 +177,9 @@ describePostgres('PostgreSQL global order', server, (pg) => {
     // Each store has its own writer connection: six transactions in flight at once in this process alone.
     const writers = await Promise.all(Array.from({ length: 6 }, () => open({ maxBatch: 8 })));
     const appended = await Promise.all(
-      writers.map((store, n) => writeConcurrently(store, { ownPrefix: `${prefix}local${n}-`, writers: 8, appendsPerWriter: 30, sharedPrefix: prefix, sharedStreams: 4 })),
+      writers.map((store, n) =>
+        writeConcurrently(store, { ownPrefix: `${prefix}local${n}-`, writers: 8, appendsPerWriter: 30, sharedPrefix: prefix, sharedStreams: 4 }),
+      ),
     );
     const childAppends = await Promise.all(children);
     expect(appended.reduce((a, b) => a + b, 0) + childAppends.reduce((a, b) => a + b, 0)).toBe(8 * 8 * 30);
@@ -203,7 +208,10 @@ describePostgres('PostgreSQL global order', server, (pg) => {
   }, 120_000);
 
   function runChild(prefix: string): Promise<number> {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, pg.url, pg.schema, prefix, '8', '30', '4'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, pg.url, pg.schema, prefix, '8', '30', '4'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     return new Promise((resolve, reject) => {

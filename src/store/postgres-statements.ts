@@ -66,13 +66,18 @@ export function buildStatements(schema: string) {
     /** The transaction id that makes this batch's positions; assigning it now also fixes the batch's place. */
     beginBatch: `BEGIN; SELECT pg_current_xact_id()::text AS xid`,
     /** Locks the batch's streams in name order (so two batches never wait on each other in a cycle). */
-    lockStreams: named('lock_streams', `SELECT name, revision::text AS revision, position::text AS position FROM ${s}.streams WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE`),
+    lockStreams: named(
+      'lock_streams',
+      `SELECT name, revision::text AS revision, position::text AS position FROM ${s}.streams WHERE name = ANY($1::text[]) ORDER BY name FOR UPDATE`,
+    ),
     /**
      * One statement writes the batch: new streams (sorted by name; one created meanwhile by another writer is
      * skipped and reported missing from `created`), the events of the streams it holds, the new heads of the
      * streams it locked, the checkpoints, and a notification delivered at commit.
      */
-    writeBatch: named('write_batch', `
+    writeBatch: named(
+      'write_batch',
+      `
       WITH created AS (
         INSERT INTO ${s}.streams (name, revision, position)
         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) ORDER BY 1
@@ -99,7 +104,8 @@ export function buildStatements(schema: string) {
       SELECT (SELECT coalesce(array_agg(name), '{}') FROM created) AS created,
         (SELECT count(*) FROM appended)::int AS appended,
         (SELECT count(*) FROM stored)::int AS stored,
-        CASE WHEN (SELECT count(*) FROM appended) > 0 THEN pg_notify($17, '') END AS notified`),
+        CASE WHEN (SELECT count(*) FROM appended) > 0 THEN pg_notify($17, '') END AS notified`,
+    ),
     readCheckpoint: named('read_checkpoint', `SELECT position::text AS position FROM ${s}.checkpoints WHERE name = $1`),
   };
 }

@@ -34,7 +34,9 @@ describePostgres('PostgreSQL store', server, (pg) => {
     dropped.push(schema);
     const stores = await Promise.all(Array.from({ length: 6 }, () => open({ schema, readConnections: 1 })));
     const client = await pg.client();
-    const { rows } = await client.query<{ version: number; description: string }>(`SELECT version, description FROM "${schema}".schema_version ORDER BY version`);
+    const { rows } = await client.query<{ version: number; description: string }>(
+      `SELECT version, description FROM "${schema}".schema_version ORDER BY version`,
+    );
     expect(rows.map((row) => row.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
     // Each start sees the same tables: what one writes, another reads.
     await stores[0]?.appendToStream('call-x', [testEvent('x0')]);
@@ -47,7 +49,10 @@ describePostgres('PostgreSQL store', server, (pg) => {
     await (await open({ schema })).close();
     const client = await pg.client();
     await client.query(`INSERT INTO "${schema}".schema_version (version, description) VALUES ($1, 'from the future')`, [SCHEMA_VERSION + 1]);
-    const error = await open({ schema }).then(() => undefined, (e: unknown) => e);
+    const error = await open({ schema }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isDeflectError(error, 'DEFLECT_STORE_UNAVAILABLE')).toBe(true);
     expect(error instanceof Error && error.message).toContain(`version ${SCHEMA_VERSION + 1}`);
   });
@@ -87,7 +92,10 @@ describePostgres('PostgreSQL store', server, (pg) => {
       [`${prefix}a`],
     );
     expect(rows).toEqual([{ correlation: 'ext-42', data: Buffer.from('payload'), type: 'CallBegun' }]);
-    const refused = await client.query(`DELETE FROM "${pg.schema}".events WHERE stream = $1`, [`${prefix}a`]).then(() => undefined, (e: unknown) => e);
+    const refused = await client.query(`DELETE FROM "${pg.schema}".events WHERE stream = $1`, [`${prefix}a`]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(refused instanceof Error && refused.message).toContain('append-only');
   });
 
@@ -100,7 +108,10 @@ describePostgres('PostgreSQL store', server, (pg) => {
     ]);
     expect(bad?.status === 'rejected' && isDeflectError(bad.reason, 'DEFLECT_USAGE')).toBe(true);
     expect(good?.status).toBe('fulfilled');
-    const badType = await store.appendToStream(`${prefix}good`, [testEvent('x', { type: 'Lone\udc00' })]).then(() => undefined, (e: unknown) => e);
+    const badType = await store.appendToStream(`${prefix}good`, [testEvent('x', { type: 'Lone\udc00' })]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isDeflectError(badType, 'DEFLECT_USAGE')).toBe(true);
     expect((await store.readStream(`${prefix}good`)).map(labelOf)).toEqual(['g0']);
   });
@@ -123,7 +134,14 @@ describePostgres('PostgreSQL store', server, (pg) => {
     expect(position).toBeGreaterThanOrEqual(early.position);
 
     // The plan of one bisection step over a table of thousands of rows: the primary key's index, no sequential scan.
-    await Promise.all(Array.from({ length: 40 }, (_, s) => store.appendToStream(`${prefix}bulk${s}`, Array.from({ length: 100 }, (__, k) => testEvent(`b${k}`)))));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, s) =>
+        store.appendToStream(
+          `${prefix}bulk${s}`,
+          Array.from({ length: 100 }, (__, k) => testEvent(`b${k}`)),
+        ),
+      ),
+    );
     const client = await pg.client();
     await client.query(`ANALYZE "${pg.schema}".events`);
     const plan = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${buildStatements(pg.schema).readAll.text}`, [String(early.position), 1]);

@@ -59,13 +59,19 @@ describe('SQLite store after a SIGKILL mid-write', () => {
 
       const byStream = groupBy(all, (e) => e.streamName);
       for (const [streamName, events] of byStream) {
-        expect(events.map((e) => e.revision), streamName).toEqual(events.map((_, i) => i));
+        expect(
+          events.map((e) => e.revision),
+          streamName,
+        ).toEqual(events.map((_, i) => i));
       }
 
       const byAppend = groupBy(all, (e) => String(e.metadata['appendId']));
       for (const [appendId, events] of byAppend) {
         const parts = Number(events[0]?.metadata['parts']);
-        expect(events.map((e) => e.metadata['part']), `append ${appendId}`).toEqual(Array.from({ length: parts }, (_, i) => i));
+        expect(
+          events.map((e) => e.metadata['part']),
+          `append ${appendId}`,
+        ).toEqual(Array.from({ length: parts }, (_, i) => i));
         const first = events[0]?.revision ?? -1;
         expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => first + i));
       }
@@ -81,7 +87,10 @@ describe('SQLite store after a SIGKILL mid-write', () => {
         const last = events.length - 1;
         const next = await store.appendToStream(streamName, [testEvent('after-crash')], { expectedRevision: last });
         expect(next.nextExpectedRevision).toBe(last + 1);
-        const stale = await store.appendToStream(streamName, [testEvent('stale')], { expectedRevision: last }).then(() => undefined, (e: unknown) => e);
+        const stale = await store.appendToStream(streamName, [testEvent('stale')], { expectedRevision: last }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(isDeflectError(stale, 'DEFLECT_STORE_CONFLICT')).toBe(true);
       }
       const fresh = await store.appendToStream('crash-new', [testEvent('new')], { expectedRevision: 'no_stream' });

@@ -157,10 +157,16 @@ describe('SQLite store durability off the event loop', () => {
     const store = openStore({
       syncWal: () => Promise.reject(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' })),
     });
-    const failed = await store.appendToStream('call-1', [testEvent('a0')]).then(() => undefined, (error: unknown) => error);
+    const failed = await store.appendToStream('call-1', [testEvent('a0')]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(isDeflectError(failed, 'DEFLECT_STORE_UNAVAILABLE')).toBe(true);
     expect(String(failed)).toContain('EIO');
-    const later = await store.storeCheckpoint('relay', 1n).then(() => undefined, (error: unknown) => error);
+    const later = await store.storeCheckpoint('relay', 1n).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(isDeflectError(later, 'DEFLECT_STORE_UNAVAILABLE')).toBe(true);
   });
 

@@ -33,7 +33,9 @@ describe('SQLite event store', () => {
 
   it('commits the appends issued together in one transaction', async () => {
     const store = openStore();
-    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => store.appendToStream(`call-${i}`, [testEvent(`e${i}`)], { expectedRevision: 'no_stream' })));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => store.appendToStream(`call-${i}`, [testEvent(`e${i}`)], { expectedRevision: 'no_stream' })),
+    );
     expect(results.every((r) => r.nextExpectedRevision === 0)).toBe(true);
     expect(store.stats()).toMatchObject({ transactions: 1, appends: 300, events: 300, conflicts: 0 });
   });
@@ -100,7 +102,10 @@ describe('SQLite event store', () => {
     await first.appendToStream('call-1', [testEvent('a0')], { expectedRevision: 'no_stream' });
     // `first` now caches revision 0 for call-1; `second` moves the stream on behind its back.
     await second.appendToStream('call-1', [testEvent('a1')], { expectedRevision: 0 });
-    const stale = await first.appendToStream('call-1', [testEvent('x')], { expectedRevision: 0 }).then(() => undefined, (e: unknown) => e);
+    const stale = await first.appendToStream('call-1', [testEvent('x')], { expectedRevision: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(stale).toMatchObject({ code: 'DEFLECT_STORE_CONFLICT', actualRevision: 1 });
     expect((await first.appendToStream('call-1', [testEvent('a2')], { expectedRevision: 1 })).nextExpectedRevision).toBe(2);
   });

@@ -192,15 +192,17 @@ export function createGroupCommit(deps: GroupCommitDeps): GroupCommit {
     }
   }
 
-  const writeBatch = deps.db.transaction((batch: readonly PendingWrite[], touched: Map<string, number>, recordedAt: number, written: { firstPosition: bigint | undefined }): Settle[] => {
-    // Inside BEGIN IMMEDIATE no one else can write; if someone did since our last batch, our cache is stale.
-    const dataVersion = statements.dataVersion.get();
-    if (dataVersion !== knownDataVersion) {
-      revisions.clear();
-      knownDataVersion = dataVersion;
-    }
-    return batch.map((write) => (write.kind === 'append' ? writeAppend(write, touched, recordedAt, written) : writeCheckpoint(write, recordedAt)));
-  });
+  const writeBatch = deps.db.transaction(
+    (batch: readonly PendingWrite[], touched: Map<string, number>, recordedAt: number, written: { firstPosition: bigint | undefined }): Settle[] => {
+      // Inside BEGIN IMMEDIATE no one else can write; if someone did since our last batch, our cache is stale.
+      const dataVersion = statements.dataVersion.get();
+      if (dataVersion !== knownDataVersion) {
+        revisions.clear();
+        knownDataVersion = dataVersion;
+      }
+      return batch.map((write) => (write.kind === 'append' ? writeAppend(write, touched, recordedAt, written) : writeCheckpoint(write, recordedAt)));
+    },
+  );
 
   function writeAppend(write: PendingAppend, touched: Map<string, number>, recordedAt: number, written: { firstPosition: bigint | undefined }): Settle {
     // Earlier appends of this batch count: two appends to one stream in one batch chain like separate commits.

@@ -14,7 +14,9 @@ export function becameFinal(decision: Decision): boolean {
   return decision.appended.some((fact) => fact.type !== 'CallEnded');
 }
 
-export function createDecisionMetrics(metrics: Pick<DeflectMetrics, 'calls' | 'acceptToInvite' | 'inviteAttempts' | 'callPartitionChanges'>): (decision: Decision) => void {
+export function createDecisionMetrics(
+  metrics: Pick<DeflectMetrics, 'calls' | 'acceptToInvite' | 'inviteAttempts' | 'callPartitionChanges'>,
+): (decision: Decision) => void {
   return (decision) => {
     if (decision.partitionChangedFrom !== undefined) metrics.callPartitionChanges.inc();
     for (const fact of decision.appended) {

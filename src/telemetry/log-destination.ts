@@ -81,7 +81,9 @@ export function createLogDestination(stream: LogStream, options: LogDestinationO
     }
     try {
       if (droppedUnreported > 0) {
-        stream.write(`${JSON.stringify({ level: 'warn', time: new Date().toISOString(), msg: 'log lines dropped: the output did not keep up', dropped: droppedUnreported })}\n`);
+        stream.write(
+          `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), msg: 'log lines dropped: the output did not keep up', dropped: droppedUnreported })}\n`,
+        );
         droppedUnreported = 0;
       }
       stream.write(line);

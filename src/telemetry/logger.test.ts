@@ -60,7 +60,10 @@ describe('createLogger', () => {
 
     it('in a child logger binding, nested', () => {
       const log = capture();
-      log.logger.child({ call: { [key]: marker } }).child({ deeper: { [key]: marker } }).info('from a grandchild');
+      log.logger
+        .child({ call: { [key]: marker } })
+        .child({ deeper: { [key]: marker } })
+        .info('from a grandchild');
       expect(log.text()).not.toContain(marker);
       const line = only(log.lines());
       expect(dig(line, ['call', key])).toBe(REDACTED);

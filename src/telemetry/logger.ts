@@ -127,7 +127,11 @@ export function createLogger(options: LoggerOptions): Logger {
  */
 function redactingChildren<Levels extends string>(logger: Logger<Levels>): Logger<Levels> {
   const pinoChild = logger.child;
-  function child<Child extends string = never>(this: Logger<Levels>, bindings: pino.Bindings, childOptions?: pino.ChildLoggerOptions<Child>): Logger<Levels | Child> {
+  function child<Child extends string = never>(
+    this: Logger<Levels>,
+    bindings: pino.Bindings,
+    childOptions?: pino.ChildLoggerOptions<Child>,
+  ): Logger<Levels | Child> {
     const options: pino.ChildLoggerOptions<Child> = { ...childOptions, formatters: { ...childOptions?.formatters, bindings: redactRecord } };
     return pinoChild.call<Logger<Levels>, [pino.Bindings, pino.ChildLoggerOptions<Child>], Logger<Levels | Child>>(this, bindings, options);
   }

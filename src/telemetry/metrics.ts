@@ -15,7 +15,9 @@ import type { CallOutcome, FailureReason, NotDeflectedReason } from '../../state
 /** Final (outcome, reason) pairs; `none` is the reason label of an outcome without one. */
 export const FINAL_OUTCOMES = [
   { outcome: 'INVITE_SENT', reason: 'none' },
-  ...(['INELIGIBLE_NUMBER', 'SUPPRESSED', 'MISSING_CALL_CONTEXT', 'REJECTED', 'AUTH_FAILED', 'RETRIES_EXHAUSTED', 'EXPIRED', 'NOT_ELIGIBLE'] as const).map((reason) => ({ outcome: 'FAILED' as const, reason })),
+  ...(['INELIGIBLE_NUMBER', 'SUPPRESSED', 'MISSING_CALL_CONTEXT', 'REJECTED', 'AUTH_FAILED', 'RETRIES_EXHAUSTED', 'EXPIRED', 'NOT_ELIGIBLE'] as const).map(
+    (reason) => ({ outcome: 'FAILED' as const, reason }),
+  ),
   ...(['DECLINED', 'ENDED_BEFORE_ACCEPT'] as const).map((reason) => ({ outcome: 'NOT_DEFLECTED' as const, reason })),
 ] as const satisfies ReadonlyArray<{ outcome: Exclude<CallOutcome, 'IN_PROGRESS'>; reason: FailureReason | NotDeflectedReason | 'none' }>;
 

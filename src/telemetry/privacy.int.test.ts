@@ -35,7 +35,14 @@ class SpansKeptAfterShutdown extends InMemorySpanExporter {
   }
 }
 
-const event = (id: string, type: string, fields: Record<string, unknown>, offset = 0) => ({ type, eventId: `${id}-${type}`, externalCallId: id, occurredAt: T + offset, siteId: '38856538', ...fields });
+const event = (id: string, type: string, fields: Record<string, unknown>, offset = 0) => ({
+  type,
+  eventId: `${id}-${type}`,
+  externalCallId: id,
+  occurredAt: T + offset,
+  siteId: '38856538',
+  ...fields,
+});
 const begun = (id: string, e164: string, index: number) =>
   event(id, 'CallBegun', {
     customer: { e164 },
@@ -46,14 +53,21 @@ const begun = (id: string, e164: string, index: number) =>
     externalCustomerId: CUSTOMER_ID,
     externalCustomerIdDescriptor: 'crmId',
   });
-const accepted = (id: string, extra: Record<string, unknown> = {}) => ({ ...event(id, 'DeflectionAccepted', { skill: 'billing', callerEnteredDigits: DIGITS, ...extra }), occurredAt: Date.now() });
+const accepted = (id: string, extra: Record<string, unknown> = {}) => ({
+  ...event(id, 'DeflectionAccepted', { skill: 'billing', callerEnteredDigits: DIGITS, ...extra }),
+  occurredAt: Date.now(),
+});
 
 /** Runs the scenario through a service built from `env`; what it logged, traced and exposed. */
 describe.each([
   { api: 'livedeflect', env: {}, inviteSpan: 'LiveDeflect contextAndInvite' },
   // Connect to Messaging with OAuth 2.0: client secret and tokens must stay out of everything too (tokens of
   // a 2-second life, so several are fetched during the run).
-  { api: 'c2m', env: { LIVEPERSON_API: 'c2m', LIVEPERSON_AUTH: 'oauth2', LIVEPERSON_CLIENT_SECRET: 'client-secret-PRIVACY-42' }, inviteSpan: 'C2M eligibility and invite' },
+  {
+    api: 'c2m',
+    env: { LIVEPERSON_API: 'c2m', LIVEPERSON_AUTH: 'oauth2', LIVEPERSON_CLIENT_SECRET: 'client-secret-PRIVACY-42' },
+    inviteSpan: 'C2M eligibility and invite',
+  },
 ])('no personal data in logs, spans or metrics ($api)', ({ api, env, inviteSpan }) => {
   const logLines: string[] = [];
   const spans = new SpansKeptAfterShutdown();
@@ -94,7 +108,11 @@ describe.each([
     // Bad input carrying personal data is refused without echoing it.
     const bad = await post(begun('privacy-bad', 'not-a-phone', 0));
     expect(bad.status).toBe(422);
-    const badJson = await fetch(`${running.url}/v1/call-events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"firstName":"${NAMES[0] ?? ''}","customer":{"e164":"${PHONES[0]?.e164 ?? ''}"` });
+    const badJson = await fetch(`${running.url}/v1/call-events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"firstName":"${NAMES[0] ?? ''}","customer":{"e164":"${PHONES[0]?.e164 ?? ''}"`,
+    });
     expect(badJson.status).toBe(400);
 
     const deadline = Date.now() + 20_000;
@@ -158,7 +176,8 @@ describe.each([
     ['metric names and labels', () => metricsText],
   ])('%s carry no credential, secret or token', (_where, text) => {
     const content = text();
-    for (const secret of ['client-secret-PRIVACY-42', 'sandbox-client-secret', 'sandbox-app-secret', 'sandbox-access-token-secret']) expect(content).not.toContain(secret);
+    for (const secret of ['client-secret-PRIVACY-42', 'sandbox-client-secret', 'sandbox-app-secret', 'sandbox-access-token-secret'])
+      expect(content).not.toContain(secret);
     // Any JWT (the OAuth 2.0 tokens) or an Authorization value.
     expect(content).not.toMatch(/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]+/);
     expect(content).not.toMatch(/Bearer\s+\S/);

@@ -61,7 +61,9 @@ async function otlpReceiver(status = 200): Promise<{ url: string; received: Rece
 describe('startTracing', () => {
   it('records spans with the service name, OTEL_RESOURCE_ATTRIBUTES and the host and process detectors, and propagates W3C trace context', async () => {
     const exporter = new InMemorySpanExporter();
-    tracing = await startTracing(telemetry({ OTEL_SERVICE_NAME: 'deflect-test', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=staging' }), { spanExporter: exporter });
+    tracing = await startTracing(telemetry({ OTEL_SERVICE_NAME: 'deflect-test', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=staging' }), {
+      spanExporter: exporter,
+    });
     expect(tracing.exporters).toEqual(['test']);
     const span = trace.getTracer('test').startSpan('work');
     const carrier: Record<string, string> = {};
@@ -85,7 +87,9 @@ describe('startTracing', () => {
   it('exports over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT with the protocol asked for', async () => {
     const receiver = await otlpReceiver();
     try {
-      tracing = await startTracing(telemetry({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'deflect-otlp' }));
+      tracing = await startTracing(
+        telemetry({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'deflect-otlp' }),
+      );
       expect(tracing.exporters).toEqual(['otlp']);
       trace.getTracer('test').startSpan('exported').end();
       await tracing.shutdown(5_000);

@@ -109,7 +109,10 @@ export async function startTracing(config: TelemetryConfig, options: TracingOpti
     async shutdown(timeoutMs = 5_000) {
       let bound: NodeJS.Timeout | undefined;
       // The last flush's failure comes back here rather than through the error handler: it is counted all the same.
-      await Promise.race([sdk.shutdown().catch((error: unknown) => exportFailed(error, true)), new Promise((resolve) => (bound = setTimeout(resolve, timeoutMs)))]);
+      await Promise.race([
+        sdk.shutdown().catch((error: unknown) => exportFailed(error, true)),
+        new Promise((resolve) => (bound = setTimeout(resolve, timeoutMs))),
+      ]);
       if (bound) clearTimeout(bound);
       trace.disable();
       context.disable();

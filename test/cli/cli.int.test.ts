@@ -13,13 +13,16 @@ afterAll(async () => {
 });
 
 describe('help and exit codes', () => {
-  it.each(['start', 'ingest', 'calls', 'history', 'replay', 'export', 'sandbox', 'config', 'demo', 'produce'])('deflect %s --help exits 0 and shows its usage, citing only what the repository holds', async (command) => {
-    const result = await runDeflect([command, '--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Usage: deflect ${command}`);
-    // CONTRACTS.md is not part of the repository: help points at the README instead.
-    expect(result.stdout).not.toContain('CONTRACTS');
-  });
+  it.each(['start', 'ingest', 'calls', 'history', 'replay', 'export', 'sandbox', 'config', 'demo', 'produce'])(
+    'deflect %s --help exits 0 and shows its usage, citing only what the repository holds',
+    async (command) => {
+      const result = await runDeflect([command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: deflect ${command}`);
+      // CONTRACTS.md is not part of the repository: help points at the README instead.
+      expect(result.stdout).not.toContain('CONTRACTS');
+    },
+  );
 
   it('lists the commands in order and exits 2 on an unknown command or option', async () => {
     const help = await runDeflect(['--help']);
@@ -65,7 +68,15 @@ describe('deflect ingest and deflect calls', () => {
   const env = { DEFLECT_STORE: store, DEFLECT_DATA_DIR: dir };
   const T = Date.now() - 60_000;
   const line = (value: unknown): string => JSON.stringify(value);
-  const begun = (id: string, e164: string) => ({ type: 'CallBegun', eventId: `${id}-b`, externalCallId: id, occurredAt: T, siteId: '38856538', customer: { e164 }, dialed: { e164: '+18005550100' } });
+  const begun = (id: string, e164: string) => ({
+    type: 'CallBegun',
+    eventId: `${id}-b`,
+    externalCallId: id,
+    occurredAt: T,
+    siteId: '38856538',
+    customer: { e164 },
+    dialed: { e164: '+18005550100' },
+  });
   const accepted = (id: string) => ({ type: 'DeflectionAccepted', eventId: `${id}-a`, externalCallId: id, occurredAt: Date.now(), skill: 'billing' });
 
   it('processes the good lines, reports bad ones with line and code, waits for the invites, and exits 0', async () => {
@@ -117,7 +128,11 @@ describe('deflect ingest and deflect calls', () => {
 
     // --since: the calls whose first event was recorded since then; a bad time is bad usage, the option named.
     const sinceTenMinutes = await runDeflect(['calls', '--json', '--since', String(Date.now() - 600_000)], { env });
-    expect((JSON.parse(sinceTenMinutes.stdout) as Array<Record<string, unknown>>).map((row) => row.externalCallId)).toEqual(['file-mobile', 'file-landline', 'file-declined']);
+    expect((JSON.parse(sinceTenMinutes.stdout) as Array<Record<string, unknown>>).map((row) => row.externalCallId)).toEqual([
+      'file-mobile',
+      'file-landline',
+      'file-declined',
+    ]);
     const sinceLater = await runDeflect(['calls', '--json', '--since', new Date(Date.now() + 3_600_000).toISOString()], { env });
     expect(JSON.parse(sinceLater.stdout)).toEqual([]);
     const badSince = await runDeflect(['calls', '--since', 'yesterday'], { env });

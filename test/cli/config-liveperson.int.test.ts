@@ -30,7 +30,11 @@ describe('deflect config with Connect to Messaging and OAuth 2.0', () => {
     });
     expect(result.code).toBe(0);
     const entries = JSON.parse(result.stdout) as Array<{ key: string; value?: string; source: string }>;
-    for (const key of NEW_KEYS) expect(entries.map((entry) => entry.key), key).toContain(key);
+    for (const key of NEW_KEYS)
+      expect(
+        entries.map((entry) => entry.key),
+        key,
+      ).toContain(key);
     expect(entries.find((entry) => entry.key === 'LIVEPERSON_AUTH')).toMatchObject({ value: 'oauth2', source: 'default' });
     expect(entries.find((entry) => entry.key === 'LIVEPERSON_CLIENT_SECRET')).toMatchObject({ value: '••••', source: 'env' });
     expect(result.stdout).not.toContain('do-not-print');
@@ -38,7 +42,12 @@ describe('deflect config with Connect to Messaging and OAuth 2.0', () => {
 
   it('rejects C2M at a real LivePerson without a handoff id, naming LIVEPERSON_C2M_HANDOFF_ID', async () => {
     const result = await runDeflect(['config'], {
-      env: { LIVEPERSON_API: 'c2m', LIVEPERSON_DOMAIN_API_URL: 'https://api.liveperson.net', LIVEPERSON_CLIENT_ID: 'id', LIVEPERSON_CLIENT_SECRET: 'secret-value' },
+      env: {
+        LIVEPERSON_API: 'c2m',
+        LIVEPERSON_DOMAIN_API_URL: 'https://api.liveperson.net',
+        LIVEPERSON_CLIENT_ID: 'id',
+        LIVEPERSON_CLIENT_SECRET: 'secret-value',
+      },
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('DEFLECT_CONFIG_INVALID');

@@ -25,7 +25,15 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
 const T = Date.now() - 60_000;
 const callLines = (id: string): string =>
   [
-    { type: 'CallBegun', eventId: `${id}-b`, externalCallId: id, occurredAt: T, siteId: '38856538', customer: { e164: '+447400123456' }, dialed: { e164: '+18005550100' } },
+    {
+      type: 'CallBegun',
+      eventId: `${id}-b`,
+      externalCallId: id,
+      occurredAt: T,
+      siteId: '38856538',
+      customer: { e164: '+447400123456' },
+      dialed: { e164: '+18005550100' },
+    },
     { type: 'DeflectionAccepted', eventId: `${id}-a`, externalCallId: id, occurredAt: Date.now(), skill: 'billing' },
   ]
     .map((event) => JSON.stringify(event))
@@ -51,7 +59,11 @@ describe('one process per embedded data folder', () => {
     expect(ingest.stderr).toContain('DEFLECT_DATA_DIR_LOCKED');
     expect(ingest.stderr).toContain(`pid ${listening.pid}`);
 
-    const posted = await fetch(`${listening.url}/v1/call-events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: callLines('once') });
+    const posted = await fetch(`${listening.url}/v1/call-events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: callLines('once'),
+    });
     expect(posted.status).toBe(202);
     const outcomesFile = join(data, 'outcomes.ndjson');
     await until(() => existsSync(outcomesFile) && readFileSync(outcomesFile, 'utf8').includes('"once"'));

@@ -35,7 +35,14 @@ afterAll(async () => {
 describe('deflect funnel with Connect to Messaging', () => {
   it("shows our offered → accepted → eligible → invite attempted → sent beside C2M's analytics for the window", async () => {
     const line = (value: unknown): string => JSON.stringify(value);
-    const begun = (id: string, e164: string) => ({ type: 'CallBegun', eventId: `${id}-b`, externalCallId: id, occurredAt: T, customer: { e164 }, dialed: { e164: '+18005550100' } });
+    const begun = (id: string, e164: string) => ({
+      type: 'CallBegun',
+      eventId: `${id}-b`,
+      externalCallId: id,
+      occurredAt: T,
+      customer: { e164 },
+      dialed: { e164: '+18005550100' },
+    });
     const offered = (id: string) => ({ type: 'DeflectionOffered', eventId: `${id}-o`, externalCallId: id, occurredAt: T + 1, skill: 'billing' });
     const accepted = (id: string) => ({ type: 'DeflectionAccepted', eventId: `${id}-a`, externalCallId: id, occurredAt: Date.now(), skill: 'billing' });
     const file = join(dir, 'events.ndjson');
@@ -44,8 +51,12 @@ describe('deflect funnel with Connect to Messaging', () => {
       [
         ...['f-1', 'f-2', 'f-3'].flatMap((id) => [line(begun(id, '+447911123456')), line(offered(id)), line(accepted(id))]),
         // A fixed line the IVR called a mobile: our check trusts the IVR, LivePerson knows better.
-        line({ ...begun('f-fixed', '+442079460123'), lineType: 'MOBILE' }), line(offered('f-fixed')), line(accepted('f-fixed')),
-        line(begun('f-decline', '+447911123456')), line(offered('f-decline')), line({ type: 'DeflectionDeclined', eventId: 'f-decline-d', externalCallId: 'f-decline', occurredAt: T + 2 }),
+        line({ ...begun('f-fixed', '+442079460123'), lineType: 'MOBILE' }),
+        line(offered('f-fixed')),
+        line(accepted('f-fixed')),
+        line(begun('f-decline', '+447911123456')),
+        line(offered('f-decline')),
+        line({ type: 'DeflectionDeclined', eventId: 'f-decline-d', externalCallId: 'f-decline', occurredAt: T + 2 }),
       ].join('\n'),
     );
     const ingested = await runDeflect(['ingest', file, '--json'], { env });

@@ -40,7 +40,12 @@ describeKafka('Kafka topics and start-up', kafka, (k) => {
     ]);
     const again = await runDeflect(['kafka', 'init', '--partitions', '8'], { env });
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`^exists +${names.KAFKA_TOPIC_CALL_EVENTS.replace(/\./g, '\\.')} +call events +4 partitions, replication 1\n +has 4 partitions, fewer than 8: left as it is`, 'm'));
+    expect(again.stdout).toMatch(
+      new RegExp(
+        `^exists +${names.KAFKA_TOPIC_CALL_EVENTS.replace(/\./g, '\\.')} +call events +4 partitions, replication 1\n +has 4 partitions, fewer than 8: left as it is`,
+        'm',
+      ),
+    );
     const admin = new Kafka({ brokers: [k.brokers], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     const metadata = await admin.fetchTopicMetadata({ topics: [names.KAFKA_TOPIC_CALL_EVENTS] });
@@ -50,7 +55,9 @@ describeKafka('Kafka topics and start-up', kafka, (k) => {
 
   it('deflect start on a broker without the topics stops at once with one coded line naming them and the fix', async () => {
     const names = topics();
-    const result = await runDeflect(['start'], { env: { KAFKA_BROKERS: k.brokers, ...names, DEFLECT_DATA_DIR: join(dir, 'no-topics'), DEFLECT_HTTP_PORT: '0' } });
+    const result = await runDeflect(['start'], {
+      env: { KAFKA_BROKERS: k.brokers, ...names, DEFLECT_DATA_DIR: join(dir, 'no-topics'), DEFLECT_HTTP_PORT: '0' },
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
       `DEFLECT_KAFKA_TOPIC_MISSING: a Kafka topic the service needs does not exist: ${names.KAFKA_TOPIC_CALL_EVENTS}, ${names.KAFKA_TOPIC_OUTCOMES}, ${names.KAFKA_TOPIC_DEAD_LETTER} do not exist on ${k.brokers}: create the topics with \`deflect kafka init\` (README "Running with Kafka")`,
@@ -63,9 +70,14 @@ describeKafka('Kafka topics and start-up', kafka, (k) => {
     const result = await runDeflect(['start'], { env: { KAFKA_BROKERS: brokers, DEFLECT_DATA_DIR: join(dir, 'no-broker'), DEFLECT_HTTP_PORT: '0' } });
     expect(result.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(20_000);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^DEFLECT_KAFKA_UNAVAILABLE: the Kafka brokers cannot be reached: ${brokers}: .*ECONNREFUSED`))]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^DEFLECT_KAFKA_UNAVAILABLE: the Kafka brokers cannot be reached: ${brokers}: .*ECONNREFUSED`)),
+    ]);
     // stdout holds the start-up line only: no kafkajs lines, no stack.
-    const logged = result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
+    const logged = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(logged).toEqual(['starting']);
   });
 
@@ -86,7 +98,9 @@ describeKafka('Kafka topics and start-up', kafka, (k) => {
         });
         broker.on('exit', (code) => reject(new Error(`npm run kafka exited (${code})`)));
       });
-      const service = spawnDeflect(['start', '--json'], { env: { KAFKA_BROKERS: brokers, DEFLECT_DATA_DIR: join(dir, 'readme'), DEFLECT_HTTP_PORT: '0', OTEL_TRACES_EXPORTER: 'none' } });
+      const service = spawnDeflect(['start', '--json'], {
+        env: { KAFKA_BROKERS: brokers, DEFLECT_DATA_DIR: join(dir, 'readme'), DEFLECT_HTTP_PORT: '0', OTEL_TRACES_EXPORTER: 'none' },
+      });
       const listening = await service.waitForJsonLine<{ kafka: boolean }>((line) => line['event'] === 'listening', 60_000);
       expect(listening.kafka).toBe(true);
       service.child.kill('SIGTERM');

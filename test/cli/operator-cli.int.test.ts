@@ -17,7 +17,15 @@ afterAll(async () => {
 });
 
 const T = Date.now() - 60_000;
-const event = (id: string) => ({ type: 'CallBegun', eventId: `${id}-b`, externalCallId: id, occurredAt: T, siteId: '38856538', customer: { e164: '+447400123456' }, dialed: { e164: '+18005550100' } });
+const event = (id: string) => ({
+  type: 'CallBegun',
+  eventId: `${id}-b`,
+  externalCallId: id,
+  occurredAt: T,
+  siteId: '38856538',
+  customer: { e164: '+447400123456' },
+  dialed: { e164: '+18005550100' },
+});
 const declined = (id: string) => ({ type: 'DeflectionDeclined', eventId: `${id}-d`, externalCallId: id, occurredAt: T });
 const lines = (...events: unknown[]): string => `${events.map((value) => JSON.stringify(value)).join('\n')}\n`;
 const envIn = (name: string): Record<string, string> => ({ DEFLECT_DATA_DIR: join(dir, name), OTEL_TRACES_EXPORTER: 'none' });
@@ -61,12 +69,18 @@ describe('stdin, stdout and --version', () => {
 
   it('ingest - reads the events from stdin, and export --out - writes the calls to stdout with the summary on stderr', async () => {
     const env = envIn('stdio');
-    const ingest = await runDeflect(['ingest', '-', '--json'], { env, input: lines(event('piped-1'), declined('piped-1'), event('piped-2'), declined('piped-2')) });
+    const ingest = await runDeflect(['ingest', '-', '--json'], {
+      env,
+      input: lines(event('piped-1'), declined('piped-1'), event('piped-2'), declined('piped-2')),
+    });
     expect(ingest.code).toBe(0);
     expect(JSON.parse(ingest.stdout)).toMatchObject({ file: '-', lines: 4, applied: 4, calls: 2 });
     const exported = await runDeflect(['export', '--format', 'ndjson', '--out', '-'], { env });
     expect(exported.code).toBe(0);
-    const calls = exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { externalCallId: string });
+    const calls = exported.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { externalCallId: string });
     expect(calls.map((call) => call.externalCallId)).toEqual(['piped-1', 'piped-2']);
     expect(exported.stderr).toMatch(/^-: 2 calls, \d+ events \(ndjson\)/);
   });

@@ -76,7 +76,8 @@ export function spawnDeflect(args: string[], options: { env?: Record<string, str
             }
             if (typeof value === 'object' && value !== null && predicate(value as Record<string, unknown>)) return finish(undefined, value as T);
           }
-          if (child.exitCode !== null || child.signalCode !== null) finish(new Error(`exited (${child.exitCode ?? child.signalCode}) before a matching line; stderr:\n${err}`));
+          if (child.exitCode !== null || child.signalCode !== null)
+            finish(new Error(`exited (${child.exitCode ?? child.signalCode}) before a matching line; stderr:\n${err}`));
         };
         watchers.add(check);
         check();
@@ -100,9 +101,12 @@ export async function runDeflect(
 
 /** For afterAll: kills every child still running. */
 export async function killAllDeflects(): Promise<void> {
-  const exits = [...live].map((child) => new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  }));
+  const exits = [...live].map(
+    (child) =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  );
   await Promise.all(exits);
 }

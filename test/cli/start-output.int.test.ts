@@ -14,7 +14,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const env = (name: string, extra: Record<string, string> = {}) => ({ DEFLECT_DATA_DIR: join(dir, name), DEFLECT_HTTP_PORT: '0', OTEL_TRACES_EXPORTER: 'none', ...extra });
+const env = (name: string, extra: Record<string, string> = {}) => ({
+  DEFLECT_DATA_DIR: join(dir, name),
+  DEFLECT_HTTP_PORT: '0',
+  OTEL_TRACES_EXPORTER: 'none',
+  ...extra,
+});
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';
@@ -24,7 +29,10 @@ describe('deflect start and its stdout', () => {
   it('prints the listening object as the first stdout line with --json, start-up log lines after it', async () => {
     const started = spawnDeflect(['start', '--json'], { env: env('first-line') });
     await started.waitForJsonLine((line) => line['msg'] === 'listening');
-    const lines = started.stdout().split('\n').filter((line) => line !== '');
+    const lines = started
+      .stdout()
+      .split('\n')
+      .filter((line) => line !== '');
     expect(JSON.parse(firstLine(started.stdout()))).toMatchObject({ event: 'listening', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
     // The configuration line of start-up is still logged, after the listening object.
     expect(lines.slice(1).some((line) => (JSON.parse(line) as { msg?: string }).msg === 'starting')).toBe(true);
@@ -32,7 +40,10 @@ describe('deflect start and its stdout', () => {
     const { url } = JSON.parse(firstLine(started.stdout())) as { url: string };
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { started: true, stopping: false, store: true, source: true, outcomes: true, callList: true } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { started: true, stopping: false, store: true, source: true, outcomes: true, callList: true },
+    });
     started.child.kill('SIGTERM');
     expect((await started.exited).code).toBe(0);
   });

@@ -45,7 +45,12 @@ export async function startConsoleService(options: ConsoleServiceOptions = {}): 
     ...options.env,
   });
   const seed = options.seed ?? 7;
-  const running = await runService({ config, logDestination: pino.destination({ dest: join(dir, 'service.log'), sync: true }), sandbox: { seed, faults: DEFAULT_DEMO_FAULTS }, consoleAssetsDir: join(dir, 'console') });
+  const running = await runService({
+    config,
+    logDestination: pino.destination({ dest: join(dir, 'service.log'), sync: true }),
+    sandbox: { seed, faults: DEFAULT_DEMO_FAULTS },
+    consoleAssetsDir: join(dir, 'console'),
+  });
   const stop = async (): Promise<void> => {
     await running.stop(10_000);
     rmSync(dir, { recursive: true, force: true });

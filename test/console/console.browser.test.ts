@@ -34,7 +34,7 @@ describeInBrowser(`the console in Chromium${availability.available ? '' : ` (ski
   let calls: CallPage['calls'];
   const pageErrors: string[] = [];
 
-  const api = async <T,>(path: string): Promise<T> => (await fetch(`${service.url}${path}`)).json() as Promise<T>;
+  const api = async <T>(path: string): Promise<T> => (await fetch(`${service.url}${path}`)).json() as Promise<T>;
   const open = async (hash: string): Promise<void> => {
     await page.goto(`${service.url}/${hash}`);
   };
@@ -156,7 +156,8 @@ describeInBrowser(`the console in Chromium${availability.available ? '' : ` (ski
       ['NOT_DEFLECTED', 'notDeflected'],
     ] as const) {
       const byReason = new Map<string, number>();
-      for (const entry of entries.filter((candidate) => candidate.outcome === outcome)) byReason.set(entry.reason ?? 'UNKNOWN', (byReason.get(entry.reason ?? 'UNKNOWN') ?? 0) + 1);
+      for (const entry of entries.filter((candidate) => candidate.outcome === outcome))
+        byReason.set(entry.reason ?? 'UNKNOWN', (byReason.get(entry.reason ?? 'UNKNOWN') ?? 0) + 1);
       expect(byReason.size).toBeGreaterThan(0);
       for (const [reason, expected] of byReason) expect(await count(`${id}-${reason}`), `${outcome} ${reason}`).toBe(expected);
       expect(await count(`${id}-total`)).toBe([...byReason.values()].reduce((sum, n) => sum + n, 0));

@@ -31,7 +31,10 @@ it('parks an in-flight attempt on SIGTERM and reconciles it at the next start, w
   const id = 'e2e-parked';
   const first = await startDeflect(['start', '--json'], env);
   expect((await postEvents(first.listening.url, [events.begun(id, '+447400123456'), events.accepted(id)])).status).toBe(202);
-  await pollUntil(() => ledgerOf(sandbox.listening.url), (ledger) => ledger.requests >= 1);
+  await pollUntil(
+    () => ledgerOf(sandbox.listening.url),
+    (ledger) => ledger.requests >= 1,
+  );
 
   const signalled = Date.now();
   first.process.child.kill('SIGTERM');
@@ -47,5 +50,8 @@ it('parks an in-flight attempt on SIGTERM and reconciles it at the next start, w
   expect(ledger.sms).toEqual({ [id]: 1 });
   expect(ledger.duplicates).toEqual([]);
   second.process.child.kill('SIGTERM');
-  expect((await second.process.exited).code, `the second start's output:\n${second.process.stdout().slice(-3_000)}\n${second.process.stderr().slice(-2_000)}`).toBe(0);
+  expect(
+    (await second.process.exited).code,
+    `the second start's output:\n${second.process.stdout().slice(-3_000)}\n${second.process.stderr().slice(-2_000)}`,
+  ).toBe(0);
 }, 60_000);

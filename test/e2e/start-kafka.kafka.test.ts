@@ -38,7 +38,10 @@ describeKafka('deflect start on Kafka', kafka, (k) => {
       DEFLECT_LOG_LEVEL: 'warn',
     });
     expect(listening.sandboxUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const ready = await pollUntil(() => getJson<{ checks: Record<string, boolean> }>(`${listening.url}/readyz`), (answer) => answer.status === 200);
+    const ready = await pollUntil(
+      () => getJson<{ checks: Record<string, boolean> }>(`${listening.url}/readyz`),
+      (answer) => answer.status === 200,
+    );
     expect(ready.body.checks).toMatchObject({ source: true, store: true });
 
     const id = 'kafka-e2e-1';

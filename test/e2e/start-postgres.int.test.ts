@@ -41,9 +41,13 @@ describePostgres('deflect start on PostgreSQL, end to end', server, (pg) => {
     startedAt = Date.now();
     const { process: service, listening } = await startDeflect(['start', '--json'], serviceEnv);
     const url = listening.url;
-    expect((await postEvents(url, [events.begun(calls.mobile, '+447400123456'), events.offered(calls.mobile), events.accepted(calls.mobile)])).status).toBe(202);
+    expect((await postEvents(url, [events.begun(calls.mobile, '+447400123456'), events.offered(calls.mobile), events.accepted(calls.mobile)])).status).toBe(
+      202,
+    );
     expect((await postEvents(url, [events.begun(calls.landline, '+442079460123'), events.accepted(calls.landline)])).status).toBe(202);
-    expect((await postEvents(url, [events.begun(calls.declined, '+447400765432'), events.offered(calls.declined), events.declined(calls.declined)])).status).toBe(202);
+    expect(
+      (await postEvents(url, [events.begun(calls.declined, '+447400765432'), events.offered(calls.declined), events.declined(calls.declined)])).status,
+    ).toBe(202);
     expect((await postEvents(url, events.accepted(calls.mobile))).body).toMatchObject({ accepted: [], duplicates: [`${calls.mobile}-accepted`] });
 
     expect(await finalCall(url, calls.mobile)).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1, state: 'inviteSent' });
@@ -64,7 +68,10 @@ describePostgres('deflect start on PostgreSQL, end to end', server, (pg) => {
     service.child.kill('SIGTERM');
     expect((await service.exited).code).toBe(0);
     // The outcome relay followed the store's global order from its checkpoint there: each outcome once, across the restart.
-    const outcomes = readFileSync(join(dir, 'outcomes.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { externalCallId?: string });
+    const outcomes = readFileSync(join(dir, 'outcomes.ndjson'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { externalCallId?: string });
     expect(outcomes.map((outcome) => outcome.externalCallId).sort()).toEqual(Object.values(calls).sort());
   });
 
@@ -73,7 +80,11 @@ describePostgres('deflect start on PostgreSQL, end to end', server, (pg) => {
     expect(listed.code, listed.stderr).toBe(0);
     const rows = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
     expect(rows.map((row) => row['externalCallId']).sort()).toEqual(Object.values(calls).sort());
-    expect(rows.find((row) => row['externalCallId'] === calls.mobile)).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1, lpCallId: firstRun[calls.mobile]?.lpCallId });
+    expect(rows.find((row) => row['externalCallId'] === calls.mobile)).toMatchObject({
+      outcome: 'INVITE_SENT',
+      attempts: 1,
+      lpCallId: firstRun[calls.mobile]?.lpCallId,
+    });
 
     // --since bisects the global order: the three calls began after startedAt, none after now.
     const since = await runDeflect(['calls', '--json', '--since', String(startedAt - 1_000)], { env: serviceEnv });

@@ -41,7 +41,10 @@ describe('deflect start, end to end', () => {
 
     // A mobile caller accepts (one JSON array), a landline caller accepts (NDJSON), a caller declines (single events).
     const mobile = await postEvents(url, [events.begun(calls.mobile, '+447400123456'), events.offered(calls.mobile), events.accepted(calls.mobile)]);
-    expect(mobile).toEqual({ status: 202, body: { accepted: [`${calls.mobile}-begun`, `${calls.mobile}-offered`, `${calls.mobile}-accepted`], duplicates: [], rejected: [] } });
+    expect(mobile).toEqual({
+      status: 202,
+      body: { accepted: [`${calls.mobile}-begun`, `${calls.mobile}-offered`, `${calls.mobile}-accepted`], duplicates: [], rejected: [] },
+    });
     const ndjson = [events.begun(calls.landline, '+442079460123'), events.accepted(calls.landline)].map((event) => JSON.stringify(event)).join('\n');
     expect((await postEvents(url, ndjson, 'application/x-ndjson')).status).toBe(202);
     for (const event of [events.begun(calls.declined, '+447400765432'), events.offered(calls.declined), events.declined(calls.declined)]) {
@@ -89,7 +92,11 @@ describe('deflect start, end to end', () => {
     const listed = await runDeflect(['calls', '--json'], { env: serviceEnv });
     expect(listed.code).toBe(0);
     const rows = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
-    expect(rows.find((row) => row.externalCallId === calls.mobile)).toMatchObject({ outcome: 'INVITE_SENT', attempts: 1, lpCallId: firstRun[calls.mobile]?.lpCallId });
+    expect(rows.find((row) => row.externalCallId === calls.mobile)).toMatchObject({
+      outcome: 'INVITE_SENT',
+      attempts: 1,
+      lpCallId: firstRun[calls.mobile]?.lpCallId,
+    });
     expect(rows).toHaveLength(3);
   });
 });

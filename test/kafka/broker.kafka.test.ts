@@ -47,7 +47,11 @@ describeKafka('Kafka broker (smoke)', kafka, ({ brokers }) => {
       await withTimeout(allArrived, 25_000, () => `only ${received.length} of ${MESSAGES} messages arrived`);
 
       expect(received.map((r) => r.seq).sort((a, b) => a - b)).toEqual(messages.map((_, seq) => seq));
-      const expected = expectedPartitions(topic, metadata?.partitions ?? [], messages.map((m) => m.key));
+      const expected = expectedPartitions(
+        topic,
+        metadata?.partitions ?? [],
+        messages.map((m) => m.key),
+      );
       const partitionsOfKey = new Map<string, Set<number>>();
       for (const r of received) {
         partitionsOfKey.set(r.key, (partitionsOfKey.get(r.key) ?? new Set()).add(r.partition));

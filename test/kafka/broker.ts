@@ -18,9 +18,7 @@ export interface TestKafka {
   readonly shared: boolean;
 }
 
-export type TestKafkaResult =
-  | { readonly available: true; readonly kafka: TestKafka }
-  | { readonly available: false; readonly reason: string };
+export type TestKafkaResult = { readonly available: true; readonly kafka: TestKafka } | { readonly available: false; readonly reason: string };
 
 let ownBroker: Promise<TestKafkaResult> | undefined;
 

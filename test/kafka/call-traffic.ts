@@ -10,7 +10,16 @@ export const DIALED = { e164: '+14029742345' };
 type Of<T extends InboundCallEvent['type']> = Extract<InboundCallEvent, { type: T }>;
 
 export function callBegun(externalCallId: string, at = Date.now()): Of<'CallBegun'> {
-  return { type: 'CallBegun', eventId: `${externalCallId}-begun`, externalCallId, occurredAt: at, siteId: SITE_ID, customer: MOBILE, dialed: DIALED, lineType: 'MOBILE' };
+  return {
+    type: 'CallBegun',
+    eventId: `${externalCallId}-begun`,
+    externalCallId,
+    occurredAt: at,
+    siteId: SITE_ID,
+    customer: MOBILE,
+    dialed: DIALED,
+    lineType: 'MOBILE',
+  };
 }
 
 export function offered(externalCallId: string, at = Date.now()): Of<'DeflectionOffered'> {

@@ -120,7 +120,11 @@ function callEvents(i: number, startsAt: number): Timed[] {
     case 'endedBeforeAccept':
       return [callBegun(id, now), offered(id, now), ended(id, now)].map((event) => ({ at: startsAt, callStartsAt: startsAt, event }));
     case 'landline':
-      return [{ ...callBegun(id, now), customer: UK_LANDLINE, lineType: 'LANDLINE' as const }, offered(id, now), accepted(id, now)].map((event) => ({ at: startsAt, callStartsAt: startsAt, event }));
+      return [{ ...callBegun(id, now), customer: UK_LANDLINE, lineType: 'LANDLINE' as const }, offered(id, now), accepted(id, now)].map((event) => ({
+        at: startsAt,
+        callStartsAt: startsAt,
+        event,
+      }));
   }
 }
 
@@ -137,14 +141,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const broker = await startKafka();
     cleanups.push(() => broker.stop());
     log(`broker at ${broker.brokers}`);
-    const sandbox = await startSandbox({ seed: options.seed ?? 7, faults: { latency: { min: 20, max: 120 }, serverErrorRate: 0.02, serverErrorStatus: 503, responseLostRate: 0.01 } });
+    const sandbox = await startSandbox({
+      seed: options.seed ?? 7,
+      faults: { latency: { min: 20, max: 120 }, serverErrorRate: 0.02, serverErrorStatus: 503, responseLostRate: 0.01 },
+    });
     cleanups.push(() => sandbox.close());
     const bed = await createKafkaTestBed({ brokers: broker.brokers, shared: false }, { partitions: options.partitions });
     cleanups.push(() => bed.close());
     const storeEnv = options.storeEnv ?? { DEFLECT_STORE: `sqlite:${join(dir, 'shared.sqlite')}` };
     // The per-site rate limit off, as in bench:e2e: it is LivePerson's politeness, set per deployment (instances ×
     // rate), and its default (20/s per instance) is below what 100 calls/s ask of three instances, let alone two.
-    const env = instanceEnv(bed, { store: storeEnv['DEFLECT_STORE'] ?? '', dataDir: dir, sandboxUrl: sandbox.url, env: { DEFLECT_SITE_RATE_PER_SECOND: '0', ...storeEnv } });
+    const env = instanceEnv(bed, {
+      store: storeEnv['DEFLECT_STORE'] ?? '',
+      dataDir: dir,
+      sandboxUrl: sandbox.url,
+      env: { DEFLECT_SITE_RATE_PER_SECOND: '0', ...storeEnv },
+    });
     let started = 0;
     let startFailures = 0;
     const killed = new Set<ChildInstance>();
@@ -154,7 +166,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       instances[slot] = child;
       everyInstance.push(child);
       let attached = false;
-      child.attached.then(() => (attached = true), () => undefined);
+      child.attached.then(
+        () => (attached = true),
+        () => undefined,
+      );
       void child.exited.then(async ({ code, signal }) => {
         if (finishing || killed.has(child)) return;
         if (!attached) {
@@ -173,7 +188,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
     for (let slot = 0; slot < options.instances; slot++) await startInstance(slot).attached;
     const describe = () => instances.map((child) => `\n--- ${child.name} ---\n${tail(child.lines, 10)}`).join('');
-    await until(() => instances.reduce((sum, child) => sum + child.partitions().length, 0) === options.partitions, () => `the partitions to be assigned${describe()}`, 60_000, 100);
+    await until(
+      () => instances.reduce((sum, child) => sum + child.partitions().length, 0) === options.partitions,
+      () => `the partitions to be assigned${describe()}`,
+      60_000,
+      100,
+    );
     log(`${options.instances} instances own ${options.partitions} partitions`);
 
     // The traffic: every call's events at their times, placed by murmur2 (even calls) or CRC32 (odd calls).
@@ -190,7 +210,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const windowMs = plan.at(-1)?.at ?? 0;
     const killAt = Array.from({ length: options.kills }, (_, k) => Math.round(((k + 1) * windowMs) / (options.kills + 1)));
     // Broker restarts fall between kills: half a kill interval after the k-th of brokerRestarts even points.
-    const restartBrokerAt = Array.from({ length: options.brokerRestarts }, (_, k) => Math.round(((k + 1) * windowMs) / (options.brokerRestarts + 1) + windowMs / (2 * (options.kills + 1))));
+    const restartBrokerAt = Array.from({ length: options.brokerRestarts }, (_, k) =>
+      Math.round(((k + 1) * windowMs) / (options.brokerRestarts + 1) + windowMs / (2 * (options.kills + 1))),
+    );
 
     const producedAt = new Map<string, number>();
     const begin = Date.now();
@@ -352,7 +374,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // Every call's outcome on the outcomes topic, once (a repeat carries the same eventId).
     // The relays publish after the calls are final: wait (bounded) for at least one record per call, then read them all.
     let onTopic = 0;
-    await until(async () => (onTopic = await bed.recordCount(bed.topics.outcomes)) >= options.calls, () => `${options.calls} outcome records (${onTopic})`, 120_000, 1_000).catch(() => undefined);
+    await until(
+      async () => (onTopic = await bed.recordCount(bed.topics.outcomes)) >= options.calls,
+      () => `${options.calls} outcome records (${onTopic})`,
+      120_000,
+      1_000,
+    ).catch(() => undefined);
     const outcomeRecords = onTopic === 0 ? [] : await bed.readTopicUntil(bed.topics.outcomes, (records) => records.length >= onTopic, 120_000);
     const eventIdsOf = new Map<string, Set<string>>();
     for (const record of outcomeRecords) {
@@ -370,7 +397,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       return ends.reduce((sum, end, partition) => sum + Math.max(0, end - Math.max(0, committed[partition] ?? 0)), 0);
     };
     let lagLeft = await lagOf();
-    await until(async () => (lagLeft = await lagOf()) === 0, () => 'no lag', 30_000, 500).catch(() => undefined);
+    await until(
+      async () => (lagLeft = await lagOf()) === 0,
+      () => 'no lag',
+      30_000,
+      500,
+    ).catch(() => undefined);
 
     const counts = sandbox.ledger.smsCounts();
     finishing = true;
@@ -383,7 +415,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       brokerRestarts,
       instances: options.instances,
       expected,
-      sms: { total: [...counts.values()].reduce((sum, n) => sum + n, 0), callsWithTwoOrMore: [...counts.values()].filter((n) => n > 1).length, missing, unexpected },
+      sms: {
+        total: [...counts.values()].reduce((sum, n) => sum + n, 0),
+        callsWithTwoOrMore: [...counts.values()].filter((n) => n > 1).length,
+        missing,
+        unexpected,
+      },
       lost,
       stuck,
       wrong,

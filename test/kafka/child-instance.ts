@@ -41,7 +41,9 @@ export function startChildInstance(name: string, env: Record<string, string>): C
       lines.push({ level: 'raw', msg: text });
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const attached = new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (text) => {
       if (text.includes('"attached"')) resolve();
@@ -80,7 +82,10 @@ export function tail(lines: LogLine[], count = 30): string {
 }
 
 /** The environment of a `deflect start`-like instance in one consumer group on the bed's topics, a shared store, and the sandbox. */
-export function instanceEnv(bed: { brokers: string; groupId: string; topics: { callEvents: string; outcomes: string; deadLetter: string } }, options: { store: string; dataDir: string; sandboxUrl: string; env?: Record<string, string> }): Record<string, string> {
+export function instanceEnv(
+  bed: { brokers: string; groupId: string; topics: { callEvents: string; outcomes: string; deadLetter: string } },
+  options: { store: string; dataDir: string; sandboxUrl: string; env?: Record<string, string> },
+): Record<string, string> {
   return {
     KAFKA_BROKERS: bed.brokers,
     KAFKA_GROUP_ID: bed.groupId,

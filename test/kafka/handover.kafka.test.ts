@@ -78,13 +78,20 @@ async function twoInstances(kind: StoreKind, env: Record<string, string> = {}): 
   const bed = await createKafkaTestBed(kafka.kafka, { partitions: PARTITIONS });
   cleanups.push(() => bed.close());
   const storeConfig = storeEnv(kind, dir);
-  const instanceEnvironment = instanceEnv(bed, { store: storeConfig['DEFLECT_STORE'] ?? '', dataDir: dir, sandboxUrl: sandbox.url, env: { ...storeConfig, ...env } });
+  const instanceEnvironment = instanceEnv(bed, {
+    store: storeConfig['DEFLECT_STORE'] ?? '',
+    dataDir: dir,
+    sandboxUrl: sandbox.url,
+    env: { ...storeConfig, ...env },
+  });
   const instances = ['a', 'b'].map((name) => startChildInstance(name, instanceEnvironment));
   for (const instance of instances) cleanups.push(() => instance.stop());
   for (const instance of instances) await instance.attached;
   const describe = () => instances.map((instance) => `\n--- ${instance.name} ---\n${tail(instance.lines)}`).join('');
   await until(
-    () => instances.every((instance) => instance.partitions().length > 0) && instances.reduce((sum, instance) => sum + instance.partitions().length, 0) === PARTITIONS,
+    () =>
+      instances.every((instance) => instance.partitions().length > 0) &&
+      instances.reduce((sum, instance) => sum + instance.partitions().length, 0) === PARTITIONS,
     () => `both instances to own partitions${describe()}`,
     60_000,
   );
@@ -109,7 +116,12 @@ describeKafka('partition handover', kafka, () => {
       const ids = Array.from({ length: 24 }, (_, i) => `crc-${i}`);
       await setup.bed.send(placed(ids.flatMap((id) => [callBegun(id), offered(id), accepted(id)])));
       let open: string[] = ids;
-      await until(async () => (open = await openCalls(setup, ids)).length === 0, () => `every call to be final; open: ${open.join(', ')}${setup.describe()}`, 60_000, 250);
+      await until(
+        async () => (open = await openCalls(setup, ids)).length === 0,
+        () => `every call to be final; open: ${open.join(', ')}${setup.describe()}`,
+        60_000,
+        250,
+      );
       for (const id of ids) {
         expect((await setup.outcomeOf(id)).outcome, id).toBe('INVITE_SENT');
         expect(setup.sandbox.ledger.smsCount(id), `SMS to ${id}`).toBe(1);
@@ -120,55 +132,81 @@ describeKafka('partition handover', kafka, () => {
       const stoppedAt = Date.now();
       await leaving.stop();
       expect((await leaving.exited).code).toBe(0);
-      await until(() => staying.partitions().length === PARTITIONS, () => `the other instance to own every partition${setup.describe()}`, HANDOVER_BOUND_MS);
+      await until(
+        () => staying.partitions().length === PARTITIONS,
+        () => `the other instance to own every partition${setup.describe()}`,
+        HANDOVER_BOUND_MS,
+      );
       const handoverMs = Date.now() - stoppedAt;
       console.log(`[handover] SIGTERM: the remaining instance owned every partition ${handoverMs} ms after the stop began`);
       // Well inside the session timeout: it left the group instead of being timed out.
       expect(handoverMs).toBeLessThan(8_000);
     });
 
-    it('reads a waiting CallBegun before an overdue grace timer after a SIGKILL, and consumes the partitions again within the bound', { timeout: 180_000 }, async () => {
-      // The grace period outlasts the 1–4 s the CallBegun events take, but not the handover (~10 s).
-      const setup = await twoInstances(kind, { DEFLECT_GRACE_MS: '8000' });
-      const [doomed, survivor] = setup.instances;
-      if (!doomed || !survivor) throw new Error('two instances');
-      const ids = Array.from({ length: 36 }, (_, i) => `grace-${i}`);
-      await setup.bed.send(placed(ids.map((id) => accepted(id))));
-      await until(
-        async () => (await Promise.all(ids.map((id) => setup.outcomeOf(id)))).every((summary) => summary.state === 'accepted.awaitingCallContext'),
-        () => `every acceptance to be stored, waiting for its call${setup.describe()}`,
-        30_000,
-        100,
-      );
-      const orphaned = new Set(doomed.partitions());
-      const onOrphaned = ids.filter((id) => orphaned.has(librdkafkaPartition(id, PARTITIONS)));
-      expect(onOrphaned.length).toBeGreaterThan(0);
+    it(
+      'reads a waiting CallBegun before an overdue grace timer after a SIGKILL, and consumes the partitions again within the bound',
+      { timeout: 180_000 },
+      async () => {
+        // The grace period outlasts the 1–4 s the CallBegun events take, but not the handover (~10 s).
+        const setup = await twoInstances(kind, { DEFLECT_GRACE_MS: '8000' });
+        const [doomed, survivor] = setup.instances;
+        if (!doomed || !survivor) throw new Error('two instances');
+        const ids = Array.from({ length: 36 }, (_, i) => `grace-${i}`);
+        await setup.bed.send(placed(ids.map((id) => accepted(id))));
+        await until(
+          async () => (await Promise.all(ids.map((id) => setup.outcomeOf(id)))).every((summary) => summary.state === 'accepted.awaitingCallContext'),
+          () => `every acceptance to be stored, waiting for its call${setup.describe()}`,
+          30_000,
+          100,
+        );
+        const orphaned = new Set(doomed.partitions());
+        const onOrphaned = ids.filter((id) => orphaned.has(librdkafkaPartition(id, PARTITIONS)));
+        expect(onOrphaned.length).toBeGreaterThan(0);
 
-      doomed.kill('SIGKILL');
-      const killedAt = Date.now();
-      expect((await doomed.exited).signal).toBe('SIGKILL');
-      // The CallBegun events follow 1–4 s later, while the killed instance's partitions have no owner.
-      for (let second = 1; second <= 4; second++) {
-        await until(() => Date.now() >= killedAt + second * 1_000, () => `${second} s after the kill`, 5_000, 20);
-        await setup.bed.send(placed(ids.filter((_, i) => i % 4 === second - 1).map((id) => callBegun(id))));
-      }
+        doomed.kill('SIGKILL');
+        const killedAt = Date.now();
+        expect((await doomed.exited).signal).toBe('SIGKILL');
+        // The CallBegun events follow 1–4 s later, while the killed instance's partitions have no owner.
+        for (let second = 1; second <= 4; second++) {
+          await until(
+            () => Date.now() >= killedAt + second * 1_000,
+            () => `${second} s after the kill`,
+            5_000,
+            20,
+          );
+          await setup.bed.send(placed(ids.filter((_, i) => i % 4 === second - 1).map((id) => callBegun(id))));
+        }
 
-      await until(() => survivor.partitions().length === PARTITIONS, () => `the survivor to own every partition${setup.describe()}`, HANDOVER_BOUND_MS + 5_000);
-      const assignedAfterMs = Date.now() - killedAt;
-      let open: string[] = ids;
-      await until(async () => (open = await openCalls(setup, ids)).length === 0, () => `every call to be final; open: ${open.join(', ')}${setup.describe()}`, 60_000, 250);
-      // Consumed again: the first CallBegun of an orphaned partition stored after the kill.
-      const storedAt = await Promise.all(onOrphaned.map(async (id) => (await setup.store.readStream(callStreamName(id))).find((event) => event.type === 'CallBegun')?.recordedAt ?? Infinity));
-      const consumedAgainMs = Math.min(...storedAt) - killedAt;
-      console.log(`[handover] SIGKILL: the survivor owned every partition after ${assignedAfterMs} ms and stored the first orphaned record ${consumedAgainMs} ms after the kill; ${onOrphaned.length} of ${ids.length} calls were on the killed instance's partitions`);
-      expect(consumedAgainMs).toBeLessThan(HANDOVER_BOUND_MS);
+        await until(
+          () => survivor.partitions().length === PARTITIONS,
+          () => `the survivor to own every partition${setup.describe()}`,
+          HANDOVER_BOUND_MS + 5_000,
+        );
+        const assignedAfterMs = Date.now() - killedAt;
+        let open: string[] = ids;
+        await until(
+          async () => (open = await openCalls(setup, ids)).length === 0,
+          () => `every call to be final; open: ${open.join(', ')}${setup.describe()}`,
+          60_000,
+          250,
+        );
+        // Consumed again: the first CallBegun of an orphaned partition stored after the kill.
+        const storedAt = await Promise.all(
+          onOrphaned.map(async (id) => (await setup.store.readStream(callStreamName(id))).find((event) => event.type === 'CallBegun')?.recordedAt ?? Infinity),
+        );
+        const consumedAgainMs = Math.min(...storedAt) - killedAt;
+        console.log(
+          `[handover] SIGKILL: the survivor owned every partition after ${assignedAfterMs} ms and stored the first orphaned record ${consumedAgainMs} ms after the kill; ${onOrphaned.length} of ${ids.length} calls were on the killed instance's partitions`,
+        );
+        expect(consumedAgainMs).toBeLessThan(HANDOVER_BOUND_MS);
 
-      for (const id of ids) {
-        expect(await setup.outcomeOf(id), id).toMatchObject({ outcome: 'INVITE_SENT' });
-        expect(setup.sandbox.ledger.smsCount(id), `SMS to ${id}`).toBe(1);
-      }
-      const held = survivor.lines.filter((line) => line.msg === 'read the backlog of an assigned partition; its timers run');
-      expect(held.length).toBeGreaterThan(0);
-    });
+        for (const id of ids) {
+          expect(await setup.outcomeOf(id), id).toMatchObject({ outcome: 'INVITE_SENT' });
+          expect(setup.sandbox.ledger.smsCount(id), `SMS to ${id}`).toBe(1);
+        }
+        const held = survivor.lines.filter((line) => line.msg === 'read the backlog of an assigned partition; its timers run');
+        expect(held.length).toBeGreaterThan(0);
+      },
+    );
   });
 });

@@ -11,7 +11,13 @@ import { createLogger } from '../../src/telemetry/logger.js';
 const config = loadConfig(process.env);
 const logger = createLogger({ level: 'info', destination: pino.destination({ fd: 2, sync: true }), name: process.env['INSTANCE_NAME'] ?? 'instance' });
 const runtime = await createKafkaRuntime(config, { logger });
-const service = await createService(config, { logger, outcomeSink: runtime.outcomeSink, ownsCall: runtime.ownsCall, holdsTimers: runtime.holdsTimers, ownedPartitions: runtime.ownedPartitions });
+const service = await createService(config, {
+  logger,
+  outcomeSink: runtime.outcomeSink,
+  ownsCall: runtime.ownsCall,
+  holdsTimers: runtime.holdsTimers,
+  ownedPartitions: runtime.ownedPartitions,
+});
 await service.start({ resume: false });
 await runtime.attach(service.ports);
 process.stdout.write(`${JSON.stringify({ event: 'attached', pid: process.pid })}\n`);

@@ -88,7 +88,12 @@ export async function createKafkaTestBed(kafka: TestKafka, options: { partitions
       { topic: topics.deadLetter, numPartitions: 1 },
     ],
   });
-  const producer: Producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
+  const producer: Producer = client.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   const instances = new Set<TestInstance>();
   let closing: Promise<void> | undefined;
@@ -185,7 +190,8 @@ export async function createKafkaTestBed(kafka: TestKafka, options: { partitions
     },
     committedOffsets: () =>
       partitionOffsets(async () => (await admin.fetchOffsets({ groupId, topics: [topics.callEvents] })).flatMap((topic) => topic.partitions)),
-    endOffsets: () => partitionOffsets(async () => (await admin.fetchTopicOffsets(topics.callEvents)).map(({ partition, high }) => ({ partition, offset: high }))),
+    endOffsets: () =>
+      partitionOffsets(async () => (await admin.fetchTopicOffsets(topics.callEvents)).map(({ partition, high }) => ({ partition, offset: high }))),
     recordCount: async (topic) => (await admin.fetchTopicOffsets(topic)).reduce((sum, { high, low }) => sum + Number(high) - Number(low), 0),
     readTopic(topic, count, timeoutMs) {
       return readUntil(topic, (records) => records.length >= count, timeoutMs);

@@ -91,7 +91,11 @@ async function runCli(args: string[], env: Record<string, string>): Promise<{ co
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
-    const code = await within(new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode))), () => `deflect ${args.join(' ')} to exit; stderr: ${stderr}`, 45_000);
+    const code = await within(
+      new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode))),
+      () => `deflect ${args.join(' ')} to exit; stderr: ${stderr}`,
+      45_000,
+    );
     return { code, stdout, stderr };
   } finally {
     child.kill('SIGKILL');

@@ -73,7 +73,11 @@ describeKafka('two instances, one killed', kafka, (k) => {
     const half = CALLS / 2;
     const produced = Array.from({ length: CALLS }, (_, i) => eventsOfCall(i));
     await bed.send(produced.slice(0, half).flat());
-    await until(() => sandbox.ledger.smsCounts().size >= 20, () => `some SMS before the kill${describe()}`, 60_000);
+    await until(
+      () => sandbox.ledger.smsCounts().size >= 20,
+      () => `some SMS before the kill${describe()}`,
+      60_000,
+    );
     const doomedPartitions = new Set(doomed.partitions());
     doomed.kill('SIGKILL');
     const killed = await doomed.exited;
@@ -81,17 +85,27 @@ describeKafka('two instances, one killed', kafka, (k) => {
     const smsAtKill = sandbox.ledger.smsCounts().size;
     await bed.send(produced.slice(half).flat());
 
-    await until(() => survivor.partitions().length === 6, () => `the survivor to own all 6 partitions${describe()}`, 60_000);
+    await until(
+      () => survivor.partitions().length === 6,
+      () => `the survivor to own all 6 partitions${describe()}`,
+      60_000,
+    );
     const reader: SqliteEventStore = createSqliteEventStore({ path: storePath, externalCommitPollMs: 0 });
     cleanups.push(() => reader.close());
-    const outcomeOf = async (id: string) => summarize(foldFacts((await reader.readStream(callStreamName(id))).map((event) => decodeFact(event.type, event.data))));
+    const outcomeOf = async (id: string) =>
+      summarize(foldFacts((await reader.readStream(callStreamName(id))).map((event) => decodeFact(event.type, event.data))));
     const unfinished = async () => {
       const open: string[] = [];
       for (let i = 0; i < CALLS; i++) if ((await outcomeOf(`scale-${i}`)).outcome === 'IN_PROGRESS') open.push(`scale-${i}`);
       return open;
     };
     let open: string[] = [];
-    await until(async () => (open = await unfinished()).length === 0, () => `every call to reach its final outcome; still open: ${open.slice(0, 10).join(', ')}${describe()}`, 120_000, 250);
+    await until(
+      async () => (open = await unfinished()).length === 0,
+      () => `every call to reach its final outcome; still open: ${open.slice(0, 10).join(', ')}${describe()}`,
+      120_000,
+      250,
+    );
 
     // Killed mid-run: the first half's invites were still going out.
     const acceptedInFirstHalf = Array.from({ length: half }, (_, i) => i).filter(isAccepted).length;
@@ -135,11 +149,17 @@ describeKafka('two instances, one killed', kafka, (k) => {
     for (const record of outcomes) published.set(record.key?.toString() ?? '', (published.get(record.key?.toString() ?? '') ?? 0) + 1);
     expect(published.size).toBe(CALLS);
     // The test bed produces as the Java client does, so a call's records are on its key's murmur2 partition.
-    const ownership = createCallOwnership(bed.topics.callEvents, Array.from({ length: 6 }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 })));
+    const ownership = createCallOwnership(
+      bed.topics.callEvents,
+      Array.from({ length: 6 }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 })),
+    );
     const repeated = [...published].filter(([, count]) => count > 1).map(([key]) => key);
     expect(repeated.length, `repeated: ${repeated.join(', ')}`).toBeLessThanOrEqual(1);
-    for (const key of repeated) expect(doomedPartitions.has(ownership.partitionOf(key, undefined)), `${key} repeated outside the killed instance's partitions`).toBe(true);
-    console.log(`[scaling] ${outcomes.length} outcome records for ${CALLS} calls (${repeated.length} repeated; the killed instance owned partitions ${[...doomedPartitions].join(',')})`);
+    for (const key of repeated)
+      expect(doomedPartitions.has(ownership.partitionOf(key, undefined)), `${key} repeated outside the killed instance's partitions`).toBe(true);
+    console.log(
+      `[scaling] ${outcomes.length} outcome records for ${CALLS} calls (${repeated.length} repeated; the killed instance owned partitions ${[...doomedPartitions].join(',')})`,
+    );
     await survivor.stop();
     expect((await survivor.exited).code).toBe(0);
   });

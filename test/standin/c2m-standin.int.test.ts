@@ -44,7 +44,8 @@ let service: Service;
 let journal: ServeEvent[];
 const dir = mkdtempSync(join(tmpdir(), 'deflect-standin-'));
 
-const facts = async (id: string): Promise<CallFact[]> => (await service.store.readStream(callStreamName(id))).map((event) => decodeFact(event.type, event.data));
+const facts = async (id: string): Promise<CallFact[]> =>
+  (await service.store.readStream(callStreamName(id))).map((event) => decodeFact(event.type, event.data));
 const outcome = async (id: string) => summarize((await service.decider.load(id)).snapshot);
 const bodyOf = (event: ServeEvent): Record<string, unknown> => {
   try {
@@ -67,8 +68,24 @@ const smsPerCallId = (): Map<string, number> => {
 
 async function accept(id: string, customer: string, lineType: 'MOBILE' | 'LANDLINE'): Promise<void> {
   const now = Date.now();
-  await service.ingest.apply({ type: 'CallBegun', eventId: `${id}-b`, externalCallId: id, occurredAt: now - 5_000, siteId: SITE, customer: { e164: customer }, dialed: { e164: '+18005550100' }, lineType });
-  await service.ingest.apply({ type: 'DeflectionAccepted', eventId: `${id}-a`, externalCallId: id, occurredAt: now, skill: 'billing', deflectionText: 'Tap to chat with us: https://example.test/c' });
+  await service.ingest.apply({
+    type: 'CallBegun',
+    eventId: `${id}-b`,
+    externalCallId: id,
+    occurredAt: now - 5_000,
+    siteId: SITE,
+    customer: { e164: customer },
+    dialed: { e164: '+18005550100' },
+    lineType,
+  });
+  await service.ingest.apply({
+    type: 'DeflectionAccepted',
+    eventId: `${id}-a`,
+    externalCallId: id,
+    occurredAt: now,
+    skill: 'billing',
+    deflectionText: 'Tap to chat with us: https://example.test/c',
+  });
 }
 
 describe.skipIf(!availability.available)('Connect to Messaging with OAuth 2.0 against an independent stand-in (WireMock)', () => {
@@ -142,7 +159,11 @@ describe.skipIf(!availability.available)('Connect to Messaging with OAuth 2.0 ag
   });
 
   it("400: REJECTED with LivePerson's errorCode in the history", async () => {
-    expect((await facts('400')).findLast((f) => f.type === 'InviteAttemptFailed')).toMatchObject({ classification: 'REJECTED', httpStatus: 400, lpErrorCode: 1400 });
+    expect((await facts('400')).findLast((f) => f.type === 'InviteAttemptFailed')).toMatchObject({
+      classification: 'REJECTED',
+      httpStatus: 400,
+      lpErrorCode: 1400,
+    });
   });
 
   it('invite dropped after sending: in doubt, found on the second page of reporting by its callId, never retried', async () => {

@@ -44,7 +44,20 @@ export async function startWiremock(rootDir: string): Promise<Wiremock> {
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     javaExecutable(),
-    ['-Xmx256m', '-jar', jar, '--port', String(port), '--bind-address', '127.0.0.1', '--root-dir', fileURLToPath(new URL(rootDir, import.meta.url)), '--disable-banner', '--container-threads', '16'],
+    [
+      '-Xmx256m',
+      '-jar',
+      jar,
+      '--port',
+      String(port),
+      '--bind-address',
+      '127.0.0.1',
+      '--root-dir',
+      fileURLToPath(new URL(rootDir, import.meta.url)),
+      '--disable-banner',
+      '--container-threads',
+      '16',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -9,7 +9,10 @@ import { appendRecordedHistory, readRecordedHistory, type RecordedHistory } from
 export const FIXTURE_DIRECTORY = fileURLToPath(new URL('../../../test/fixtures/histories/', import.meta.url));
 
 /** Every fixture file, sorted. */
-export const fixtureFiles = (): string[] => readdirSync(FIXTURE_DIRECTORY).filter((file) => file.endsWith('.json')).sort();
+export const fixtureFiles = (): string[] =>
+  readdirSync(FIXTURE_DIRECTORY)
+    .filter((file) => file.endsWith('.json'))
+    .sort();
 
 /** The four LiveDeflect histories (machine version 1) the audit and export tests were written against. */
 export const LIVEDEFLECT_FIXTURES: readonly string[] = ['declined.json', 'expired.json', 'in-doubt-reconciled.json', 'retried.json'];

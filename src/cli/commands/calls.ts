@@ -16,7 +16,11 @@ export function callTable(entries: readonly CallListEntry[]): string {
   if (entries.length === 0) return 'no calls';
   const cells = entries.map((entry) => COLUMNS.map((column) => String(entry[column] ?? '—')));
   const widths = COLUMNS.map((column, index) => Math.max(column.length, ...cells.map((row) => row[index]?.length ?? 0)));
-  const line = (row: readonly string[]): string => row.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join('  ').trimEnd();
+  const line = (row: readonly string[]): string =>
+    row
+      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(COLUMNS), ...cells.map(line), `${entries.length} call${entries.length === 1 ? '' : 's'}`].join('\n');
 }
 
@@ -42,7 +46,9 @@ export function register(program: Command): void {
       }
       const store = await openEventStore(config.store);
       try {
-        const rows = (await readCallList(store, startedSince === undefined ? {} : { startedSince })).rows().filter((row) => options.outcome === undefined || row.outcome === options.outcome);
+        const rows = (await readCallList(store, startedSince === undefined ? {} : { startedSince }))
+          .rows()
+          .filter((row) => options.outcome === undefined || row.outcome === options.outcome);
         const entries = (options.limit === undefined ? rows : rows.slice(-options.limit)).map(callListEntryOf);
         out.data(entries, () => callTable(entries));
       } finally {

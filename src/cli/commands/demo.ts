@@ -41,26 +41,40 @@ export function register(program: Command): void {
       .option('--keep', 'keep the temporary folder (store and outcomes file); without it the folder is removed, on Ctrl-C too')
       .option('--verbose', 'log at DEFLECT_LOG_LEVEL on stderr (default: warnings only)'),
   ).action(
-    action(async (options: { config?: string; json?: boolean; calls: number; seed: number; rate: number; store?: string; timeout: number; keep?: boolean; verbose?: boolean }) => {
-      const out = outputFor(options.json ?? false);
-      out.note(`deflect demo: ${options.calls} calls against the embedded service. ${sandboxBanner('the in-process sandbox')}`);
-      const interrupt = onInterrupt(() => out.note('\ninterrupted: stopping the traffic and the service, then the funnel so far (Ctrl-C again to quit at once)'));
-      const report = await runDemo({
-        signal: interrupt.signal,
-        calls: options.calls,
-        seed: options.seed,
-        callsPerSecond: options.rate,
-        settleTimeoutMs: options.timeout,
-        progress: createProgress(),
-        ...(options.store ? { store: options.store } : {}),
-        ...(options.keep ? { keep: true } : {}),
-        ...(options.verbose ? { verbose: true } : {}),
-        ...(options.config ? { configFile: options.config } : {}),
-      });
-      interrupt.dispose();
-      out.data(report, reportText);
-      if (report.interrupted) return EXIT.interrupted;
-      return report.settled ? EXIT.ok : EXIT.failure;
-    }),
+    action(
+      async (options: {
+        config?: string;
+        json?: boolean;
+        calls: number;
+        seed: number;
+        rate: number;
+        store?: string;
+        timeout: number;
+        keep?: boolean;
+        verbose?: boolean;
+      }) => {
+        const out = outputFor(options.json ?? false);
+        out.note(`deflect demo: ${options.calls} calls against the embedded service. ${sandboxBanner('the in-process sandbox')}`);
+        const interrupt = onInterrupt(() =>
+          out.note('\ninterrupted: stopping the traffic and the service, then the funnel so far (Ctrl-C again to quit at once)'),
+        );
+        const report = await runDemo({
+          signal: interrupt.signal,
+          calls: options.calls,
+          seed: options.seed,
+          callsPerSecond: options.rate,
+          settleTimeoutMs: options.timeout,
+          progress: createProgress(),
+          ...(options.store ? { store: options.store } : {}),
+          ...(options.keep ? { keep: true } : {}),
+          ...(options.verbose ? { verbose: true } : {}),
+          ...(options.config ? { configFile: options.config } : {}),
+        });
+        interrupt.dispose();
+        out.data(report, reportText);
+        if (report.interrupted) return EXIT.interrupted;
+        return report.settled ? EXIT.ok : EXIT.failure;
+      },
+    ),
   );
 }

@@ -26,7 +26,11 @@ describe('deflect export', () => {
     const run = await runDeflect(['export', '--format', 'ndjson', '--out', out, '--since', '2026-11-16', '--until', '2026-11-23T12:00:00Z'], { env });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toMatch(new RegExp(`^${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 4 calls, \\d+ events \\(ndjson\\), started from 2026-11-16T00:00:00\\.000Z to 2026-11-23T12:00:00\\.000Z; `));
+    expect(run.stdout.trim()).toMatch(
+      new RegExp(
+        `^${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 4 calls, \\d+ events \\(ndjson\\), started from 2026-11-16T00:00:00\\.000Z to 2026-11-23T12:00:00\\.000Z; `,
+      ),
+    );
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(4);
   });
 

@@ -23,7 +23,9 @@ interface ExportCommandOptions {
 
 function summaryText(summary: ExportSummary): string {
   const window = `${summary.since ?? 'the beginning'} to ${summary.until ?? 'now'}`;
-  const outcomes = Object.entries(summary.outcomes).map(([outcome, calls]) => `${outcome} ${calls}`).join(', ');
+  const outcomes = Object.entries(summary.outcomes)
+    .map(([outcome, calls]) => `${outcome} ${calls}`)
+    .join(', ');
   return `${summary.out}: ${summary.calls} calls, ${summary.events} events (${summary.format}), started from ${window}${outcomes ? `; ${outcomes}` : ''}`;
 }
 
@@ -42,7 +44,7 @@ export function register(program: Command): void {
       .description('write the calls that started in a window, with outcomes and events (no personal data), for analytics')
       .addOption(new Option('--format <format>', 'ndjson or avro (an Avro Object Container File)').choices(EXPORT_FORMATS).makeOptionMandatory())
       .requiredOption('--out <file>', 'the file to write (replaced if it exists); - for stdout (the summary then goes to stderr)')
-      .option('--since <time>', "calls whose first event was recorded at or after this time (epoch ms or ISO 8601, e.g. 2026-11-16)")
+      .option('--since <time>', 'calls whose first event was recorded at or after this time (epoch ms or ISO 8601, e.g. 2026-11-16)')
       .option('--until <time>', 'calls whose first event was recorded before this time')
       .addOption(new Option('--codec <codec>', 'Avro block compression').choices(AVRO_CODECS).default('deflate')),
   ).action(

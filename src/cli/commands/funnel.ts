@@ -49,7 +49,12 @@ export function funnelReportText(report: FunnelReport): string {
   const width = Math.max(...rows.map(([label]) => label?.length ?? 0));
   lines.push(`  ${'step'.padEnd(width)}  ${'ours'.padStart(6)}  ${'C2M'.padStart(6)}`);
   for (const [label = '', ours = '', theirs = ''] of rows) lines.push(`  ${label.padEnd(width)}  ${ours.padStart(6)}  ${theirs.padStart(6)}`);
-  lines.push(funnelTable(report.ours).split('\n').filter((line) => /^\s+(failed|not deflected|in progress| {2}\w)/.test(line) || line.includes('accept → invite')).join('\n'));
+  lines.push(
+    funnelTable(report.ours)
+      .split('\n')
+      .filter((line) => /^\s+(failed|not deflected|in progress| {2}\w)/.test(line) || line.includes('accept → invite'))
+      .join('\n'),
+  );
   return lines.join('\n');
 }
 
@@ -81,7 +86,8 @@ export function register(program: Command): void {
       let exitCode: number = EXIT.ok;
       const site = options.site ?? config.livePerson.siteId;
       if (config.livePerson.api !== 'c2m') report.c2mUnavailable = 'not configured (LIVEPERSON_API is livedeflect)';
-      else if (config.livePerson.endpoint.kind === 'sandbox') report.c2mUnavailable = 'none from the in-process sandbox; point LIVEPERSON_DOMAIN_API_URL at LivePerson (or at `deflect sandbox`)';
+      else if (config.livePerson.endpoint.kind === 'sandbox')
+        report.c2mUnavailable = 'none from the in-process sandbox; point LIVEPERSON_DOMAIN_API_URL at LivePerson (or at `deflect sandbox`)';
       else if (!config.livePerson.c2m?.app) report.c2mUnavailable = 'LIVEPERSON_C2M_APP is not set';
       else if (site === undefined) report.c2mUnavailable = 'no account: give --site or LIVEPERSON_SITE_ID';
       else {

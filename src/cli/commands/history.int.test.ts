@@ -42,8 +42,12 @@ describe('deflect history', () => {
     expect(lines[0]).toBe(`call fixture-retried: ${expected.length} events`);
     expect(lines[1]).toMatch(/^time +event +source +state before → after +attempt +http +latency +trace id +detail$/);
     expect(lines).toHaveLength(expected.length + 2);
-    expect(lines[2]).toMatch(/^2026-11-23T09:00:02\.050Z +CallBegun +kafka telephony\.call-events\/3@1000 +awaitingCall → inCall +[\da-f]{32} +site 38856538 lineType MOBILE$/);
-    expect(lines.find((line) => line.includes('InviteAttemptFailed'))).toMatch(/accepted\.inviting\.attempting → accepted\.inviting\.planningRetry +1 +503 +\d+ ms +[\da-f]{32} +RETRYABLE DEFLECT_LP_UNAVAILABLE$/);
+    expect(lines[2]).toMatch(
+      /^2026-11-23T09:00:02\.050Z +CallBegun +kafka telephony\.call-events\/3@1000 +awaitingCall → inCall +[\da-f]{32} +site 38856538 lineType MOBILE$/,
+    );
+    expect(lines.find((line) => line.includes('InviteAttemptFailed'))).toMatch(
+      /accepted\.inviting\.attempting → accepted\.inviting\.planningRetry +1 +503 +\d+ ms +[\da-f]{32} +RETRYABLE DEFLECT_LP_UNAVAILABLE$/,
+    );
     expect(lines.find((line) => line.includes('InviteSent'))).toMatch(/ 2 +200 +\d+ ms /);
     expect(run.stdout).not.toContain('447911123456');
   });

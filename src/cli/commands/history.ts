@@ -31,7 +31,10 @@ export function register(program: Command): void {
       }
       if (rows.length === 0) throw new CliExit(EXIT.failure, `no call ${externalCallId} in the store`);
       const day = options.wide ? undefined : commonDay(rows);
-      outputFor(options.json ?? false).data(rows, () => `call ${externalCallId}: ${rows.length} events${day ? ` on ${day}` : ''}\n${renderHistoryTable(rows, { wide: options.wide ?? false })}`);
+      outputFor(options.json ?? false).data(
+        rows,
+        () => `call ${externalCallId}: ${rows.length} events${day ? ` on ${day}` : ''}\n${renderHistoryTable(rows, { wide: options.wide ?? false })}`,
+      );
     }),
   );
 }

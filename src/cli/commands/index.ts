@@ -15,7 +15,20 @@ import { register as registerStart } from './start.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-const registrations: RegisterCommand[] = [registerStart, registerIngest, registerCalls, registerHistory, registerReplay, registerExport, registerFunnel, registerSandbox, registerConfig, registerDemo, registerProduce, registerKafka];
+const registrations: RegisterCommand[] = [
+  registerStart,
+  registerIngest,
+  registerCalls,
+  registerHistory,
+  registerReplay,
+  registerExport,
+  registerFunnel,
+  registerSandbox,
+  registerConfig,
+  registerDemo,
+  registerProduce,
+  registerKafka,
+];
 
 export function registerCommands(program: Command): void {
   for (const register of registrations) register(program);

@@ -59,11 +59,16 @@ function summaryText(value: unknown): string {
   ];
   if (summary.interrupted) {
     const left = summary.interrupted.bytesLeft;
-    lines.push(`interrupted: the input was read up to line ${summary.lines}${left === null ? '' : ` (${left} bytes left)`}; run it again to apply the rest (events already applied are recognised by their eventId)`);
+    lines.push(
+      `interrupted: the input was read up to line ${summary.lines}${left === null ? '' : ` (${left} bytes left)`}; run it again to apply the rest (events already applied are recognised by their eventId)`,
+    );
   }
-  lines.push(`${summary.calls} calls ${summary.settled ? `settled in ${(summary.waitedMs / 1000).toFixed(1)} s` : `— ${summary.pendingCalls} still unsettled after ${(summary.waitedMs / 1000).toFixed(1)} s`}:`);
+  lines.push(
+    `${summary.calls} calls ${summary.settled ? `settled in ${(summary.waitedMs / 1000).toFixed(1)} s` : `— ${summary.pendingCalls} still unsettled after ${(summary.waitedMs / 1000).toFixed(1)} s`}:`,
+  );
   for (const count of summary.outcomes) lines.push(`  ${String(count.calls).padStart(6)}  ${count.outcome}${count.reason ? ` ${count.reason}` : ''}`);
-  if (summary.interrupted && !summary.settled) lines.push('Unsettled calls carry on when the service next runs on this store (`deflect start`): their pending work is in the store.');
+  if (summary.interrupted && !summary.settled)
+    lines.push('Unsettled calls carry on when the service next runs on this store (`deflect start`): their pending work is in the store.');
   return lines.join('\n');
 }
 
@@ -97,12 +102,19 @@ export function register(program: Command): void {
       const config = configFrom(options);
       checkInput(file);
       const out = outputFor(options.json ?? false);
-      const logger = createLogger({ level: options.verbose ? config.log.level : 'warn', destination: createLogDestination(process.stderr), name: 'deflect-ingest' });
+      const logger = createLogger({
+        level: options.verbose ? config.log.level : 'warn',
+        destination: createLogDestination(process.stderr),
+        name: 'deflect-ingest',
+      });
       const service = await createService(config, { logger });
       const interrupt = onInterrupt(() => out.note('interrupted: applying what was read, then stopping (Ctrl-C again to quit at once)'));
       try {
         await service.start();
-        const report = file === '-' ? await ingestNdjson(process.stdin, '-', service.ingest, { signal: interrupt.signal }) : await ingestNdjsonFile(file, service.ingest, { signal: interrupt.signal });
+        const report =
+          file === '-'
+            ? await ingestNdjson(process.stdin, '-', service.ingest, { signal: interrupt.signal })
+            : await ingestNdjsonFile(file, service.ingest, { signal: interrupt.signal });
         const settled: SettleResult = interrupt.signal.aborted
           ? { settled: service.runner.pendingCalls() === 0, pendingCalls: service.runner.pendingCalls(), waitedMs: 0 }
           : await waitUntilSettled(service.runner, { timeoutMs: options.wait, signal: interrupt.signal });

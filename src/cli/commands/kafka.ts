@@ -18,7 +18,10 @@ function reportText(value: unknown): string {
   const reports = value as TopicReport[];
   const width = Math.max(...reports.map((report) => report.name.length));
   return reports
-    .map((report) => `${report.status === 'created' ? 'created' : 'exists '}  ${report.name.padEnd(width)}  ${report.role.padEnd(12)}  ${report.partitions} partitions, replication ${report.replicationFactor}${report.note ? `\n         ${report.note}` : ''}`)
+    .map(
+      (report) =>
+        `${report.status === 'created' ? 'created' : 'exists '}  ${report.name.padEnd(width)}  ${report.role.padEnd(12)}  ${report.partitions} partitions, replication ${report.replicationFactor}${report.note ? `\n         ${report.note}` : ''}`,
+    )
     .join('\n');
 }
 
@@ -28,9 +31,19 @@ export function register(program: Command): void {
     kafka
       .command('init')
       .description('create the call-events, outcomes and dead-letter topics (KAFKA_TOPIC_*) on KAFKA_BROKERS; existing topics are left as they are')
-      .option('--partitions <n>', 'partitions of the call-events and outcomes topics: the most instances that can share the work', positiveInteger, DEFAULT_TOPIC_COUNTS.partitions)
+      .option(
+        '--partitions <n>',
+        'partitions of the call-events and outcomes topics: the most instances that can share the work',
+        positiveInteger,
+        DEFAULT_TOPIC_COUNTS.partitions,
+      )
       .option('--dlq-partitions <n>', 'partitions of the dead-letter topic', positiveInteger, DEFAULT_TOPIC_COUNTS.deadLetterPartitions)
-      .option('--replication-factor <n>', "replicas of each partition; -1: the brokers' default.replication.factor", replication, DEFAULT_TOPIC_COUNTS.replicationFactor)
+      .option(
+        '--replication-factor <n>',
+        "replicas of each partition; -1: the brokers' default.replication.factor",
+        replication,
+        DEFAULT_TOPIC_COUNTS.replicationFactor,
+      )
       .addHelpText(
         'after',
         '\nIdempotent: topics that exist are reported, never changed (fewer partitions than asked is noted, not fixed:\nadding partitions moves calls to other partitions). Exit codes: 0 every topic exists; 1 Kafka unreachable; 2 bad usage.',
@@ -39,7 +52,11 @@ export function register(program: Command): void {
     action(async (options: { config?: string; json?: boolean; partitions: number; dlqPartitions: number; replicationFactor: number }) => {
       const config = configFrom(options);
       if (!config.kafka.enabled) throw new CliExit(EXIT.usage, 'DEFLECT_USAGE: KAFKA_BROKERS is not set: there is no Kafka to create topics on');
-      const reports = await initTopics(enabledKafka(config.kafka), { partitions: options.partitions, deadLetterPartitions: options.dlqPartitions, replicationFactor: options.replicationFactor });
+      const reports = await initTopics(enabledKafka(config.kafka), {
+        partitions: options.partitions,
+        deadLetterPartitions: options.dlqPartitions,
+        replicationFactor: options.replicationFactor,
+      });
       outputFor(options.json ?? false).data(reports, reportText);
     }),
   );

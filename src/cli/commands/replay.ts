@@ -35,7 +35,11 @@ export async function runReplayVerify(run: ReplayVerifyRun): Promise<number> {
   const { store, output, terminal } = run;
   const head = terminal ? await storeHeadPosition(store) : undefined;
   const progress = terminal
-    ? createProgressBar(terminal, { label: 'replay', ...(run.progressAfterMs !== undefined ? { showAfterMs: run.progressAfterMs } : {}), ...(run.clock ? { clock: run.clock } : {}) })
+    ? createProgressBar(terminal, {
+        label: 'replay',
+        ...(run.progressAfterMs !== undefined ? { showAfterMs: run.progressAfterMs } : {}),
+        ...(run.clock ? { clock: run.clock } : {}),
+      })
     : undefined;
   const started = (run.clock ?? { now: Date.now }).now();
   const rate = (events: number): string => {
@@ -50,7 +54,10 @@ export async function runReplayVerify(run: ReplayVerifyRun): Promise<number> {
       ...(run.pageSize !== undefined ? { pageSize: run.pageSize } : {}),
       ...(run.workers !== undefined ? { workers: run.workers } : {}),
       ...(progress && head !== undefined && head > 0n
-        ? { onProgress: ({ events, position }) => progress.update(Math.min(1, Number((position * 1000n) / head) / 1000), `${events.toLocaleString('en-US')} events${rate(events)}`) }
+        ? {
+            onProgress: ({ events, position }) =>
+              progress.update(Math.min(1, Number((position * 1000n) / head) / 1000), `${events.toLocaleString('en-US')} events${rate(events)}`),
+          }
         : {}),
     });
   } finally {

@@ -64,7 +64,7 @@ export function register(program: Command): void {
       out.data({ event: 'listening', url: sandbox.url, ledgerUrl: `${sandbox.url}/sandbox/ledger`, env: credentials, c2mEnv: c2m }, () =>
         [
           sandbox.banner,
-          'Point a service at it with (these are the sandbox\'s public defaults, not secrets):',
+          "Point a service at it with (these are the sandbox's public defaults, not secrets):",
           '  LiveDeflect with OAuth 1.0:',
           ...Object.entries(credentials).map(([key, value]) => `    ${key}=${value}`),
           '  or Connect to Messaging with OAuth 2.0 (hosts found through its Domain API):',

@@ -67,7 +67,10 @@ export function register(program: Command): void {
         // What start-up logged before it failed is worth seeing next to the error.
         destination.release();
         if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
-          throw new CliExit(EXIT.failure, `DEFLECT_PORT_IN_USE: ${config.http.host}:${config.http.port} is in use: set DEFLECT_HTTP_PORT to a free port (0 picks one)`);
+          throw new CliExit(
+            EXIT.failure,
+            `DEFLECT_PORT_IN_USE: ${config.http.host}:${config.http.port} is in use: set DEFLECT_HTTP_PORT to a free port (0 picks one)`,
+          );
         }
         throw error;
       }

@@ -16,7 +16,9 @@ const traceUrlTemplate: Parser<string> = {
   parse: (raw) => {
     const parsed = httpUrl.parse(raw.replaceAll(TRACE_ID_PLACEHOLDER, 'trace-id'));
     if (!parsed.ok) return parsed;
-    return raw.includes(TRACE_ID_PLACEHOLDER) ? { ok: true, value: raw } : { ok: false, reason: `must contain ${TRACE_ID_PLACEHOLDER}, got ${JSON.stringify(raw)}` };
+    return raw.includes(TRACE_ID_PLACEHOLDER)
+      ? { ok: true, value: raw }
+      : { ok: false, reason: `must contain ${TRACE_ID_PLACEHOLDER}, got ${JSON.stringify(raw)}` };
   },
 };
 
@@ -35,7 +37,8 @@ export const consoleSection = defineSection(
       group: 'console',
       parser: traceUrlTemplate,
       whenUnset: 'trace ids are shown, not linked',
-      description: 'Trace viewer link for the trace ids on a call\'s timeline, with `{traceId}` where the id goes, e.g. `http://127.0.0.1:16686/trace/{traceId}` (Jaeger).',
+      description:
+        "Trace viewer link for the trace ids on a call's timeline, with `{traceId}` where the id goes, e.g. `http://127.0.0.1:16686/trace/{traceId}` (Jaeger).",
     }),
   ],
   (values): ConsoleConfig => ({ enabled: values.DEFLECT_CONSOLE, traceUrlTemplate: values.DEFLECT_CONSOLE_TRACE_URL }),

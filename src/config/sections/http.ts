@@ -54,7 +54,7 @@ export const httpSection = defineSection(
       secret: true,
       whenUnset: 'reading calls needs no token (loopback hosts only)',
       description:
-        'Bearer token of the read (audit) role: may read calls and their histories (`GET /v1/calls…`), which hold callers\' phone numbers; the ingest token is refused there (403). Must differ from the ingest token. Required when the host is not a loopback address.',
+        "Bearer token of the read (audit) role: may read calls and their histories (`GET /v1/calls…`), which hold callers' phone numbers; the ingest token is refused there (403). Must differ from the ingest token. Required when the host is not a loopback address.",
     }),
     defineKey({
       name: 'DEFLECT_HTTP_TOKEN',
@@ -99,7 +99,7 @@ function checkTokens(
   }
   const { DEFLECT_HTTP_INGEST_TOKEN: ingest, DEFLECT_HTTP_READ_TOKEN: read } = values;
   if (ingest !== undefined && read !== undefined && ingest.reveal() === read.reveal()) {
-    report('DEFLECT_HTTP_READ_TOKEN', 'must differ from DEFLECT_HTTP_INGEST_TOKEN: a read token grants reading callers\' phone numbers');
+    report('DEFLECT_HTTP_READ_TOKEN', "must differ from DEFLECT_HTTP_INGEST_TOKEN: a read token grants reading callers' phone numbers");
   }
   if (isLoopbackHost(host)) return;
   if (tokens.ingest === undefined) report('DEFLECT_HTTP_INGEST_TOKEN', `is required when DEFLECT_HTTP_HOST is not a loopback address (got "${host}")`);

@@ -40,7 +40,13 @@ export const inviteSection = defineSection(
       default: '30000',
       description: 'How long an accepted call waits for its `CallBegun` before failing with `MISSING_CALL_CONTEXT`.',
     }),
-    defineKey({ name: 'DEFLECT_RETRY_BASE_MS', group: 'invite', parser: integer(1, 10 * 60_000), default: '1000', description: 'First retry delay; doubles per attempt.' }),
+    defineKey({
+      name: 'DEFLECT_RETRY_BASE_MS',
+      group: 'invite',
+      parser: integer(1, 10 * 60_000),
+      default: '1000',
+      description: 'First retry delay; doubles per attempt.',
+    }),
     defineKey({ name: 'DEFLECT_RETRY_MAX_MS', group: 'invite', parser: integer(1, HOUR_MS), default: '15000', description: 'Longest retry delay.' }),
     defineKey({
       name: 'DEFLECT_RETRY_MAX_ATTEMPTS',
@@ -49,8 +55,20 @@ export const inviteSection = defineSection(
       default: '5',
       description: 'Attempts (the first included) before failing with `RETRIES_EXHAUSTED`.',
     }),
-    defineKey({ name: 'DEFLECT_RETRY_JITTER', group: 'invite', parser: decimal(0, 1), default: '0.2', description: 'Fraction of each retry delay that is randomised.' }),
-    defineKey({ name: 'DEFLECT_INVITE_CONCURRENCY', group: 'invite', parser: integer(1, 10_000), default: '32', description: 'Requests to LivePerson in flight at once, per instance (invites and reconciliations); due work beyond it waits its turn.' }),
+    defineKey({
+      name: 'DEFLECT_RETRY_JITTER',
+      group: 'invite',
+      parser: decimal(0, 1),
+      default: '0.2',
+      description: 'Fraction of each retry delay that is randomised.',
+    }),
+    defineKey({
+      name: 'DEFLECT_INVITE_CONCURRENCY',
+      group: 'invite',
+      parser: integer(1, 10_000),
+      default: '32',
+      description: 'Requests to LivePerson in flight at once, per instance (invites and reconciliations); due work beyond it waits its turn.',
+    }),
     defineKey({
       name: 'DEFLECT_SITE_RATE_PER_SECOND',
       group: 'invite',

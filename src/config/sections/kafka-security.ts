@@ -30,7 +30,13 @@ export interface KafkaTls {
 }
 
 export const kafkaSecurityKeys = [
-  defineKey({ name: 'KAFKA_SSL', group: 'kafka', parser: boolean, default: 'false', description: 'Connect to the brokers over TLS (implied by any `KAFKA_SSL_*` file).' }),
+  defineKey({
+    name: 'KAFKA_SSL',
+    group: 'kafka',
+    parser: boolean,
+    default: 'false',
+    description: 'Connect to the brokers over TLS (implied by any `KAFKA_SSL_*` file).',
+  }),
   defineKey({
     name: 'KAFKA_SSL_CA_FILE',
     group: 'kafka',
@@ -69,7 +75,14 @@ export const kafkaSecurityKeys = [
       'SASL mechanism: `plain`, `scram-sha-256`, `scram-sha-512` (with `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`) or `oauthbearer` (with the `KAFKA_SASL_OAUTHBEARER_*` keys).',
   }),
   defineKey({ name: 'KAFKA_SASL_USERNAME', group: 'kafka', parser: text, whenUnset: 'no SASL', description: 'SASL user name (PLAIN, SCRAM).' }),
-  defineKey({ name: 'KAFKA_SASL_PASSWORD', group: 'kafka', parser: secretText(), secret: true, whenUnset: 'no SASL', description: 'SASL password (PLAIN, SCRAM).' }),
+  defineKey({
+    name: 'KAFKA_SASL_PASSWORD',
+    group: 'kafka',
+    parser: secretText(),
+    secret: true,
+    whenUnset: 'no SASL',
+    description: 'SASL password (PLAIN, SCRAM).',
+  }),
   defineKey({
     name: 'KAFKA_SASL_OAUTHBEARER_TOKEN_URL',
     group: 'kafka',
@@ -77,7 +90,13 @@ export const kafkaSecurityKeys = [
     whenUnset: 'no OAUTHBEARER',
     description: 'OAuth 2.0 token endpoint for SASL OAUTHBEARER: tokens are fetched with the client-credentials grant and renewed before they expire.',
   }),
-  defineKey({ name: 'KAFKA_SASL_OAUTHBEARER_CLIENT_ID', group: 'kafka', parser: text, whenUnset: 'no OAUTHBEARER', description: 'OAuth 2.0 client id for SASL OAUTHBEARER.' }),
+  defineKey({
+    name: 'KAFKA_SASL_OAUTHBEARER_CLIENT_ID',
+    group: 'kafka',
+    parser: text,
+    whenUnset: 'no OAUTHBEARER',
+    description: 'OAuth 2.0 client id for SASL OAUTHBEARER.',
+  }),
   defineKey({
     name: 'KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET',
     group: 'kafka',
@@ -86,7 +105,13 @@ export const kafkaSecurityKeys = [
     whenUnset: 'no OAUTHBEARER',
     description: 'OAuth 2.0 client secret for SASL OAUTHBEARER.',
   }),
-  defineKey({ name: 'KAFKA_SASL_OAUTHBEARER_SCOPE', group: 'kafka', parser: text, whenUnset: 'no scope requested', description: 'Scope to request with the OAUTHBEARER token, if the endpoint needs one.' }),
+  defineKey({
+    name: 'KAFKA_SASL_OAUTHBEARER_SCOPE',
+    group: 'kafka',
+    parser: text,
+    whenUnset: 'no scope requested',
+    description: 'Scope to request with the OAUTHBEARER token, if the endpoint needs one.',
+  }),
 ] as const;
 
 interface SecurityValues {
@@ -109,16 +134,27 @@ export function buildTls(values: SecurityValues, report: ReportProblem): KafkaTl
   if ((values.KAFKA_SSL_CERT_FILE === undefined) !== (values.KAFKA_SSL_KEY_FILE === undefined)) {
     report(values.KAFKA_SSL_CERT_FILE === undefined ? 'KAFKA_SSL_CERT_FILE' : 'KAFKA_SSL_KEY_FILE', 'KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together');
   }
-  if (values.KAFKA_SSL_KEY_PASSWORD !== undefined && values.KAFKA_SSL_KEY_FILE === undefined) report('KAFKA_SSL_KEY_PASSWORD', 'is set without KAFKA_SSL_KEY_FILE');
+  if (values.KAFKA_SSL_KEY_PASSWORD !== undefined && values.KAFKA_SSL_KEY_FILE === undefined)
+    report('KAFKA_SSL_KEY_PASSWORD', 'is set without KAFKA_SSL_KEY_FILE');
   const files = values.KAFKA_SSL_CA_FILE ?? values.KAFKA_SSL_CERT_FILE ?? values.KAFKA_SSL_KEY_FILE;
   if (!values.KAFKA_SSL && files === undefined) return undefined;
-  return { caFile: values.KAFKA_SSL_CA_FILE, certFile: values.KAFKA_SSL_CERT_FILE, keyFile: values.KAFKA_SSL_KEY_FILE, keyPassword: values.KAFKA_SSL_KEY_PASSWORD };
+  return {
+    caFile: values.KAFKA_SSL_CA_FILE,
+    certFile: values.KAFKA_SSL_CERT_FILE,
+    keyFile: values.KAFKA_SSL_KEY_FILE,
+    keyPassword: values.KAFKA_SSL_KEY_PASSWORD,
+  };
 }
 
 export function buildSasl(values: SecurityValues, report: ReportProblem): KafkaSasl | undefined {
   const mechanism = values.KAFKA_SASL_MECHANISM;
   const userKeys = ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
-  const oauthKeys = ['KAFKA_SASL_OAUTHBEARER_TOKEN_URL', 'KAFKA_SASL_OAUTHBEARER_CLIENT_ID', 'KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET', 'KAFKA_SASL_OAUTHBEARER_SCOPE'] as const;
+  const oauthKeys = [
+    'KAFKA_SASL_OAUTHBEARER_TOKEN_URL',
+    'KAFKA_SASL_OAUTHBEARER_CLIENT_ID',
+    'KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET',
+    'KAFKA_SASL_OAUTHBEARER_SCOPE',
+  ] as const;
   const setOf = (keys: readonly (keyof SecurityValues)[]): string[] => keys.filter((key) => values[key] !== undefined);
   if (mechanism === undefined) {
     const stray = [...setOf(userKeys), ...setOf(oauthKeys)];
@@ -127,7 +163,11 @@ export function buildSasl(values: SecurityValues, report: ReportProblem): KafkaS
   }
   if (mechanism === 'oauthbearer') {
     for (const key of setOf(userKeys)) report(key, 'is not used with KAFKA_SASL_MECHANISM=oauthbearer');
-    const { KAFKA_SASL_OAUTHBEARER_TOKEN_URL: tokenUrl, KAFKA_SASL_OAUTHBEARER_CLIENT_ID: clientId, KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: clientSecret } = values;
+    const {
+      KAFKA_SASL_OAUTHBEARER_TOKEN_URL: tokenUrl,
+      KAFKA_SASL_OAUTHBEARER_CLIENT_ID: clientId,
+      KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET: clientSecret,
+    } = values;
     if (tokenUrl === undefined) report('KAFKA_SASL_OAUTHBEARER_TOKEN_URL', 'is required with KAFKA_SASL_MECHANISM=oauthbearer');
     if (clientId === undefined) report('KAFKA_SASL_OAUTHBEARER_CLIENT_ID', 'is required with KAFKA_SASL_MECHANISM=oauthbearer');
     if (clientSecret === undefined) report('KAFKA_SASL_OAUTHBEARER_CLIENT_SECRET', 'is required with KAFKA_SASL_MECHANISM=oauthbearer');

@@ -126,6 +126,7 @@ export const kafkaSection = defineSection(
 
 function groupTimeouts(sessionTimeoutMs: number, heartbeatIntervalMs: number, rebalanceTimeoutMs: number, report: ReportProblem): KafkaGroupTimeouts {
   // Kafka's own rule: a member that heartbeats less often than a third of its session timeout risks being dropped.
-  if (heartbeatIntervalMs * 3 > sessionTimeoutMs) report('KAFKA_HEARTBEAT_INTERVAL_MS', `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${sessionTimeoutMs})`);
+  if (heartbeatIntervalMs * 3 > sessionTimeoutMs)
+    report('KAFKA_HEARTBEAT_INTERVAL_MS', `must be at most a third of KAFKA_SESSION_TIMEOUT_MS (${sessionTimeoutMs})`);
   return { sessionTimeoutMs, heartbeatIntervalMs, rebalanceTimeoutMs };
 }

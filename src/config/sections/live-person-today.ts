@@ -32,7 +32,8 @@ export const livePersonTodayKeys = [
     group: 'livePerson',
     parser: oneOf(['livedeflect', 'c2m'] as const),
     default: 'livedeflect',
-    description: 'Which LivePerson API sends the invite: `livedeflect` (contextAndInvite, the legacy product) or `c2m` (Connect to Messaging: eligibility, then invite).',
+    description:
+      'Which LivePerson API sends the invite: `livedeflect` (contextAndInvite, the legacy product) or `c2m` (Connect to Messaging: eligibility, then invite).',
   }),
   defineKey({
     name: 'LIVEPERSON_CLIENT_ID',
@@ -55,14 +56,15 @@ export const livePersonTodayKeys = [
     group: 'livePerson',
     parser: httpUrl,
     whenUnset: `${DEFAULT_DOMAIN_API_URL} whenever a host must be discovered; with C2M and none of LIVEPERSON_DOMAIN_API_URL, LIVEPERSON_C2M_URL, LIVEPERSON_SENTINEL_URL set, the in-process sandbox`,
-    description: "LivePerson's Domain API, which names each account's hosts (`sentinel`, `connectToMessagingDomain`). Discovered hosts are used with this URL's scheme.",
+    description:
+      "LivePerson's Domain API, which names each account's hosts (`sentinel`, `connectToMessagingDomain`). Discovered hosts are used with this URL's scheme.",
   }),
   defineKey({
     name: 'LIVEPERSON_SENTINEL_URL',
     group: 'livePerson',
     parser: httpUrl,
     whenUnset: 'discovered through the Domain API',
-    description: "Base URL of Sentinel (OAuth 2.0 tokens); skips discovery.",
+    description: 'Base URL of Sentinel (OAuth 2.0 tokens); skips discovery.',
   }),
   defineKey({
     name: 'LIVEPERSON_C2M_URL',
@@ -90,6 +92,6 @@ export const livePersonTodayKeys = [
     group: 'livePerson',
     parser: stringMap,
     whenUnset: 'none sent',
-    description: "C2M eligibility `templateVariables` (SMS and WhatsApp templates), as a JSON object of strings.",
+    description: 'C2M eligibility `templateVariables` (SMS and WhatsApp templates), as a JSON object of strings.',
   }),
 ] as const;

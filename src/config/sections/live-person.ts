@@ -183,7 +183,8 @@ export const livePersonSection = defineSection(
             ? { kind: 'remote', baseUrl: `https://${values.LIVEPERSON_DOMAIN}.ivrdeflect.liveperson.net` }
             : { kind: 'sandbox' };
     const sandbox = endpoint.kind === 'sandbox';
-    const realHow = api === 'c2m' ? 'LIVEPERSON_DOMAIN_API_URL, LIVEPERSON_C2M_URL or LIVEPERSON_SENTINEL_URL is set' : 'LIVEPERSON_BASE_URL or LIVEPERSON_DOMAIN is set';
+    const realHow =
+      api === 'c2m' ? 'LIVEPERSON_DOMAIN_API_URL, LIVEPERSON_C2M_URL or LIVEPERSON_SENTINEL_URL is set' : 'LIVEPERSON_BASE_URL or LIVEPERSON_DOMAIN is set';
     // A real LivePerson never gets the sandbox credentials: each missing one is reported by name.
     const need = <T>(name: string, value: T | undefined, fallback: T, because = ''): T | undefined => {
       if (value !== undefined) return value;
@@ -217,14 +218,23 @@ export const livePersonSection = defineSection(
 
     function oauth2Auth(): LivePersonAuth | undefined {
       const clientId = need('LIVEPERSON_CLIENT_ID', values.LIVEPERSON_CLIENT_ID, secret(SANDBOX_CLIENT_CREDENTIALS.clientId), ' and LIVEPERSON_AUTH=oauth2');
-      const clientSecret = need('LIVEPERSON_CLIENT_SECRET', values.LIVEPERSON_CLIENT_SECRET, secret(SANDBOX_CLIENT_CREDENTIALS.clientSecret), ' and LIVEPERSON_AUTH=oauth2');
+      const clientSecret = need(
+        'LIVEPERSON_CLIENT_SECRET',
+        values.LIVEPERSON_CLIENT_SECRET,
+        secret(SANDBOX_CLIENT_CREDENTIALS.clientSecret),
+        ' and LIVEPERSON_AUTH=oauth2',
+      );
       return clientId && clientSecret ? { kind: 'oauth2', clientId, clientSecret } : undefined;
     }
 
     function c2mConfig(): C2mConfig | undefined {
       const handoffId = need('LIVEPERSON_C2M_HANDOFF_ID', values.LIVEPERSON_C2M_HANDOFF_ID, SANDBOX_C2M_HANDOFF_ID, ' and LIVEPERSON_API=c2m');
       if (handoffId === undefined) return undefined;
-      return { handoffId, app: values.LIVEPERSON_C2M_APP ?? (sandbox ? SANDBOX_C2M_APP : undefined), templateVariables: values.LIVEPERSON_C2M_TEMPLATE_VARIABLES };
+      return {
+        handoffId,
+        app: values.LIVEPERSON_C2M_APP ?? (sandbox ? SANDBOX_C2M_APP : undefined),
+        templateVariables: values.LIVEPERSON_C2M_TEMPLATE_VARIABLES,
+      };
     }
 
     function oauth1Auth(): LivePersonAuth | undefined {

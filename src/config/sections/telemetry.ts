@@ -28,7 +28,8 @@ const tracesExporters: Parser<readonly TracesExporter[]> = {
   expects: list(oneOf(TRACES_EXPORTERS)).expects,
   parse: (raw) => {
     const parsed = list(oneOf(TRACES_EXPORTERS)).parse(raw);
-    if (parsed.ok && parsed.value.includes('none') && parsed.value.length > 1) return fail(`"none" cannot be combined with other exporters, got ${JSON.stringify(raw)}`);
+    if (parsed.ok && parsed.value.includes('none') && parsed.value.length > 1)
+      return fail(`"none" cannot be combined with other exporters, got ${JSON.stringify(raw)}`);
     return parsed;
   },
 };
@@ -96,7 +97,8 @@ export const telemetrySection = defineSection(
       group: 'telemetry',
       parser: otelBoolean,
       default: 'false',
-      description: 'Standard OpenTelemetry switch: `true` turns tracing off (no spans are recorded; incoming `traceparent` headers still pass through to the stored events).',
+      description:
+        'Standard OpenTelemetry switch: `true` turns tracing off (no spans are recorded; incoming `traceparent` headers still pass through to the stored events).',
     }),
     defineKey({
       name: 'OTEL_TRACES_EXPORTER',
@@ -111,7 +113,8 @@ export const telemetrySection = defineSection(
       group: 'telemetry',
       parser: httpUrl,
       whenUnset: 'http://localhost:4318 (http/protobuf, http/json) or http://localhost:4317 (grpc), the specification defaults',
-      description: 'Standard OpenTelemetry OTLP endpoint; traces go to `<endpoint>/v1/traces` over HTTP (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, used as given, wins).',
+      description:
+        'Standard OpenTelemetry OTLP endpoint; traces go to `<endpoint>/v1/traces` over HTTP (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, used as given, wins).',
     }),
     defineKey({
       name: 'OTEL_EXPORTER_OTLP_PROTOCOL',
@@ -145,7 +148,11 @@ export const telemetrySection = defineSection(
       ...(values.OTEL_SERVICE_NAME !== undefined ? { OTEL_SERVICE_NAME: values.OTEL_SERVICE_NAME } : {}),
       ...(values.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined ? { OTEL_EXPORTER_OTLP_ENDPOINT: values.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
       ...(values.OTEL_RESOURCE_ATTRIBUTES !== undefined
-        ? { OTEL_RESOURCE_ATTRIBUTES: Object.entries(values.OTEL_RESOURCE_ATTRIBUTES).map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join(',') }
+        ? {
+            OTEL_RESOURCE_ATTRIBUTES: Object.entries(values.OTEL_RESOURCE_ATTRIBUTES)
+              .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+              .join(','),
+          }
         : {}),
     };
     return {

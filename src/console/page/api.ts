@@ -67,7 +67,8 @@ export async function apiGet<T>(path: string, signal?: AbortSignal): Promise<T> 
 /** A query string of the defined, non-empty values. */
 export function query(values: Record<string, string | number | boolean | undefined | null>): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== null && value !== '' && value !== false) params.set(key, String(value));
+  for (const [key, value] of Object.entries(values))
+    if (value !== undefined && value !== null && value !== '' && value !== false) params.set(key, String(value));
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }
@@ -98,8 +99,14 @@ export async function followCallUpdates(onUpdate: (update: CallUpdate) => void, 
           const message = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const lines = message.split('\n');
-          const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
-          const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
+          const event = lines
+            .find((line) => line.startsWith('event:'))
+            ?.slice(6)
+            .trim();
+          const data = lines
+            .filter((line) => line.startsWith('data:'))
+            .map((line) => line.slice(5).trim())
+            .join('\n');
           if (event === 'calls' && data !== '') onUpdate(JSON.parse(data) as CallUpdate);
           end = buffer.indexOf('\n\n');
         }

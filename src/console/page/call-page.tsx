@@ -17,7 +17,8 @@ function ReplayCheck({ audit }: { audit: CallAudit }) {
   if (replay.verdict === 'MATCHES') {
     return (
       <p class="verdict matches" data-testid="replay">
-        <strong>Replay matches.</strong> Re-folded through machine version {replay.machineVersion}, each of the {replay.events} events leads to the state recorded after it
+        <strong>Replay matches.</strong> Re-folded through machine version {replay.machineVersion}, each of the {replay.events} events leads to the state
+        recorded after it
         {replay.eventsFromOtherVersions > 0 ? ` (${replay.eventsFromOtherVersions} of them were recorded by another version)` : ''}.
       </p>
     );
@@ -32,7 +33,17 @@ function ReplayCheck({ audit }: { audit: CallAudit }) {
   );
 }
 
-function PersonalDataPanel({ externalCallId, about, revealed, onRevealed }: { externalCallId: string; about: About; revealed: PersonalData | undefined; onRevealed: (data: PersonalData | undefined) => void }) {
+function PersonalDataPanel({
+  externalCallId,
+  about,
+  revealed,
+  onRevealed,
+}: {
+  externalCallId: string;
+  about: About;
+  revealed: PersonalData | undefined;
+  onRevealed: (data: PersonalData | undefined) => void;
+}) {
   const [error, setError] = useState<unknown>();
   const mayReveal = about.roles.includes('read');
   if (!revealed) {

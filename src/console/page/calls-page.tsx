@@ -56,11 +56,21 @@ function Filters({ params }: { params: URLSearchParams }) {
       </label>
       <label>
         Site
-        <input size={10} value={params.get('siteId') ?? ''} onChange={(event) => setParam(params, 'siteId', event.currentTarget.value.trim())} placeholder="any" data-testid="filter-site" />
+        <input
+          size={10}
+          value={params.get('siteId') ?? ''}
+          onChange={(event) => setParam(params, 'siteId', event.currentTarget.value.trim())}
+          placeholder="any"
+          data-testid="filter-site"
+        />
       </label>
       <label>
         Appeared
-        <select value={window} onChange={(event) => setParam(params, 'window', event.currentTarget.value === 'all' ? '' : event.currentTarget.value)} data-testid="filter-window">
+        <select
+          value={window}
+          onChange={(event) => setParam(params, 'window', event.currentTarget.value === 'all' ? '' : event.currentTarget.value)}
+          data-testid="filter-window"
+        >
           {WINDOWS.map((entry) => (
             <option key={entry.value} value={entry.value}>
               {entry.label}
@@ -70,12 +80,23 @@ function Filters({ params }: { params: URLSearchParams }) {
       </label>
       {window === 'custom' && <CustomWindow params={params} page="calls" />}
       <label class="check">
-        <input type="checkbox" checked={params.get('attention') === 'true'} onChange={(event) => setParam(params, 'attention', event.currentTarget.checked ? 'true' : '')} data-testid="filter-attention" />
+        <input
+          type="checkbox"
+          checked={params.get('attention') === 'true'}
+          onChange={(event) => setParam(params, 'attention', event.currentTarget.checked ? 'true' : '')}
+          data-testid="filter-attention"
+        />
         needs a person
       </label>
       <label class="grow">
         externalCallId
-        <input type="search" value={search} onInput={(event) => setSearch(event.currentTarget.value)} placeholder="search by call id" data-testid="filter-search" />
+        <input
+          type="search"
+          value={search}
+          onInput={(event) => setSearch(event.currentTarget.value)}
+          placeholder="search by call id"
+          data-testid="filter-search"
+        />
       </label>
     </form>
   );
@@ -222,14 +243,25 @@ export function CallsPage({ params, about }: { params: URLSearchParams; about: A
           </span>
         )}
         <span class="muted small">
-          the list holds the calls that appeared {since ? <>since <Time at={since} /></> : 'since start'} (at most {formatCount(about.callList.maxCalls)}); older ones open by id
+          the list holds the calls that appeared{' '}
+          {since ? (
+            <>
+              since <Time at={since} />
+            </>
+          ) : (
+            'since start'
+          )}{' '}
+          (at most {formatCount(about.callList.maxCalls)}); older ones open by id
         </span>
       </div>
       <Filters params={params} />
       <Problem error={error} />
       {newActivity && (
         <p class="notice">
-          Calls changed since this page was read. <button class="link" onClick={() => go(undefined, [])}>Back to the newest</button>
+          Calls changed since this page was read.{' '}
+          <button class="link" onClick={() => go(undefined, [])}>
+            Back to the newest
+          </button>
         </p>
       )}
       {page && (
@@ -272,7 +304,11 @@ export function CallsPage({ params, about }: { params: URLSearchParams; about: A
             <button disabled={before === undefined} onClick={() => go(newer.at(-1), newer.slice(0, -1))} data-testid="newer">
               Newer
             </button>
-            <button disabled={page.next === undefined} onClick={() => go(String(page.next), before === undefined ? [...newer] : [...newer, before])} data-testid="older">
+            <button
+              disabled={page.next === undefined}
+              onClick={() => go(String(page.next), before === undefined ? [...newer] : [...newer, before])}
+              data-testid="older"
+            >
               Older
             </button>
           </div>

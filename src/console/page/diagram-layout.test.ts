@@ -18,7 +18,11 @@ function checkLayout(graph: MachineGraph): void {
     if (parent) expect(inside(box, parent), `${box.state.id} inside ${parent.state.id}`).toBe(true);
     expect(box.x + box.width).toBeLessThanOrEqual(layout.width + 1);
   }
-  const drawn = [...layout.edges.map((edge) => edge.transition), ...layout.loops.map((loop) => loop.transition), ...layout.notes.map((note) => note.transition)].sort((a, b) => a - b);
+  const drawn = [
+    ...layout.edges.map((edge) => edge.transition),
+    ...layout.loops.map((loop) => loop.transition),
+    ...layout.notes.map((note) => note.transition),
+  ].sort((a, b) => a - b);
   expect(drawn).toEqual(graph.transitions.map((_, index) => index));
   for (const edge of layout.edges) expect(edge.points.length).toBeGreaterThanOrEqual(2);
 }
@@ -31,7 +35,10 @@ describe('layoutMachine', () => {
     const extended: MachineGraph = {
       ...graph,
       version: graph.version + 1,
-      states: [...graph.states, { id: 'checkingChannel', key: 'checkingChannel', entry: 'checkingChannel', compound: false, initial: false, tags: ['effect:eligibility'] }],
+      states: [
+        ...graph.states,
+        { id: 'checkingChannel', key: 'checkingChannel', entry: 'checkingChannel', compound: false, initial: false, tags: ['effect:eligibility'] },
+      ],
       transitions: [
         ...graph.transitions,
         { source: graph.initial, event: 'ChannelChecked', target: 'checkingChannel' },

@@ -74,7 +74,8 @@ export function layoutMachine(graph: MachineGraph): DiagramLayout {
   const loopsOf = new Map<string, number[]>();
   graph.transitions.forEach((transition, index) => {
     const leaf = !graph.states.find((state) => state.id === transition.source)?.compound;
-    if (leaf && (transition.target === undefined || transition.target === transition.source)) loopsOf.set(transition.source, [...(loopsOf.get(transition.source) ?? []), index]);
+    if (leaf && (transition.target === undefined || transition.target === transition.source))
+      loopsOf.set(transition.source, [...(loopsOf.get(transition.source) ?? []), index]);
   });
   for (const state of graph.states) {
     if (state.compound) g.setNode(state.id, { paddingTop: CLUSTER_LABEL_SPACE });
@@ -124,7 +125,11 @@ export function layoutMachine(graph: MachineGraph): DiagramLayout {
     const transition = Number(edge.name);
     const spec = graph.transitions[transition];
     if (spec === undefined) continue;
-    edges.push({ transition, points: label.points ?? [], label: { x: label.x ?? 0, y: label.y ?? 0, event: spec.event, ...(spec.guard ? { guard: `[${spec.guard}]` } : {}) } });
+    edges.push({
+      transition,
+      points: label.points ?? [],
+      label: { x: label.x ?? 0, y: label.y ?? 0, event: spec.event, ...(spec.guard ? { guard: `[${spec.guard}]` } : {}) },
+    });
   }
   for (const transition of fromCompound) {
     const spec = graph.transitions[transition];
@@ -134,7 +139,11 @@ export function layoutMachine(graph: MachineGraph): DiagramLayout {
     const leftToRight = from.x + from.width <= to.x;
     const a = { x: leftToRight ? from.x + from.width : from.x + from.width / 2, y: leftToRight ? from.y + from.height / 2 : from.y + from.height };
     const b = { x: leftToRight ? to.x : to.x + to.width / 2, y: leftToRight ? to.y + to.height / 2 : to.y };
-    edges.push({ transition, points: [a, b], label: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 8, event: spec.event, ...(spec.guard ? { guard: `[${spec.guard}]` } : {}) } });
+    edges.push({
+      transition,
+      points: [a, b],
+      label: { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 8, event: spec.event, ...(spec.guard ? { guard: `[${spec.guard}]` } : {}) },
+    });
   }
   const loops: LoopShape[] = [];
   for (const [source, indexes] of loopsOf) {

@@ -36,10 +36,27 @@ export function MachineDiagram({ graph, path }: { graph: MachineGraph; path?: Ca
   const edgeClass = (transition: number): string =>
     ['edge', path?.taken.has(transition) ? 'taken' : path ? 'faded' : '', path?.chosen === transition ? 'chosen' : ''].filter(Boolean).join(' ');
   return (
-    <svg class="machine" viewBox={`0 0 ${Math.ceil(layout.width)} ${Math.ceil(layout.height)}`} width={Math.ceil(layout.width)} role="img" aria-label={`call machine version ${graph.version}`} data-testid="diagram">
+    <svg
+      class="machine"
+      viewBox={`0 0 ${Math.ceil(layout.width)} ${Math.ceil(layout.height)}`}
+      width={Math.ceil(layout.width)}
+      role="img"
+      aria-label={`call machine version ${graph.version}`}
+      data-testid="diagram"
+    >
       <defs>
         {['plain', 'taken', 'chosen'].map((kind) => (
-          <marker key={kind} id={`arrow-${kind}`} class={`arrowhead ${kind}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            key={kind}
+            id={`arrow-${kind}`}
+            class={`arrowhead ${kind}`}
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M0,0 L10,5 L0,10 z" />
           </marker>
         ))}
@@ -47,9 +64,21 @@ export function MachineDiagram({ graph, path }: { graph: MachineGraph; path?: Ca
       {layout.states.map(({ state, x, y, width, height }) => {
         const visited = path?.visited.has(state.id) || [...(path?.visited ?? [])].some((name) => name.startsWith(`${state.id}.`));
         const current = path?.current === state.id;
-        const classes = ['state', state.compound ? 'compound' : 'leaf', state.tags.includes('final') ? 'final' : '', visited ? 'visited' : path ? 'faded' : '', current ? 'current' : ''];
+        const classes = [
+          'state',
+          state.compound ? 'compound' : 'leaf',
+          state.tags.includes('final') ? 'final' : '',
+          visited ? 'visited' : path ? 'faded' : '',
+          current ? 'current' : '',
+        ];
         return (
-          <g key={state.id} class={classes.filter(Boolean).join(' ')} data-state={state.id} data-visited={visited ? 'true' : 'false'} data-current={current ? 'true' : 'false'}>
+          <g
+            key={state.id}
+            class={classes.filter(Boolean).join(' ')}
+            data-state={state.id}
+            data-visited={visited ? 'true' : 'false'}
+            data-current={current ? 'true' : 'false'}
+          >
             <rect x={x} y={y} width={width} height={height} rx={state.compound ? 10 : 8} />
             {state.tags.includes('final') && !state.compound && <rect class="inner" x={x + 3} y={y + 3} width={width - 6} height={height - 6} rx={6} />}
             {state.compound ? (
@@ -81,7 +110,12 @@ export function MachineDiagram({ graph, path }: { graph: MachineGraph; path?: Ca
       {layout.edges.map((edge) => {
         const kind = path?.chosen === edge.transition ? 'chosen' : path?.taken.has(edge.transition) ? 'taken' : 'plain';
         return (
-          <g key={edge.transition} class={edgeClass(edge.transition)} data-transition={edge.transition} data-taken={path?.taken.has(edge.transition) ? 'true' : 'false'}>
+          <g
+            key={edge.transition}
+            class={edgeClass(edge.transition)}
+            data-transition={edge.transition}
+            data-taken={path?.taken.has(edge.transition) ? 'true' : 'false'}
+          >
             <path d={pathOf(edge.points)} marker-end={`url(#arrow-${kind})`} />
             <text x={edge.label.x} y={edge.label.y + (edge.label.guard ? -2 : 4)}>
               {edge.label.event}
@@ -95,12 +129,26 @@ export function MachineDiagram({ graph, path }: { graph: MachineGraph; path?: Ca
         );
       })}
       {layout.loops.map((loop) => (
-        <text key={loop.transition} class={`loop ${edgeClass(loop.transition)}`} x={loop.x} y={loop.y} data-transition={loop.transition} data-taken={path?.taken.has(loop.transition) ? 'true' : 'false'}>
+        <text
+          key={loop.transition}
+          class={`loop ${edgeClass(loop.transition)}`}
+          x={loop.x}
+          y={loop.y}
+          data-transition={loop.transition}
+          data-taken={path?.taken.has(loop.transition) ? 'true' : 'false'}
+        >
           {loop.text}
         </text>
       ))}
       {layout.notes.map((note) => (
-        <text key={note.transition} class={`note ${edgeClass(note.transition)}`} x={note.x} y={note.y} data-transition={note.transition} data-taken={path?.taken.has(note.transition) ? 'true' : 'false'}>
+        <text
+          key={note.transition}
+          class={`note ${edgeClass(note.transition)}`}
+          x={note.x}
+          y={note.y}
+          data-transition={note.transition}
+          data-taken={path?.taken.has(note.transition) ? 'true' : 'false'}
+        >
           {note.text}
         </text>
       ))}

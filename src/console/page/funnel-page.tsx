@@ -38,7 +38,10 @@ function ByReason({ title, counts, id }: { title: string; counts: Record<string,
   return (
     <div class="by-reason">
       <h3>
-        {title} <span class="count" data-testid={`funnel-${id}-total`}>{formatCount(entries.reduce((sum, [, count]) => sum + count, 0))}</span>
+        {title}{' '}
+        <span class="count" data-testid={`funnel-${id}-total`}>
+          {formatCount(entries.reduce((sum, [, count]) => sum + count, 0))}
+        </span>
       </h3>
       {entries.length === 0 ? (
         <p class="muted">none</p>
@@ -94,7 +97,11 @@ export function FunnelPage({ params, about }: { params: URLSearchParams; about: 
       <form class="filters" onSubmit={(event) => event.preventDefault()}>
         <label>
           Window
-          <select value={params.get('window') ?? 'all'} onChange={(event) => setParam(params, 'window', event.currentTarget.value === 'all' ? '' : event.currentTarget.value)} data-testid="funnel-window">
+          <select
+            value={params.get('window') ?? 'all'}
+            onChange={(event) => setParam(params, 'window', event.currentTarget.value === 'all' ? '' : event.currentTarget.value)}
+            data-testid="funnel-window"
+          >
             {WINDOWS.map((entry) => (
               <option key={entry.value} value={entry.value}>
                 {entry.label}
@@ -105,7 +112,12 @@ export function FunnelPage({ params, about }: { params: URLSearchParams; about: 
         {params.get('window') === 'custom' && <CustomWindow params={params} page="funnel" />}
         <label>
           Site
-          <input size={10} value={params.get('siteId') ?? ''} onChange={(event) => setParam(params, 'siteId', event.currentTarget.value.trim())} placeholder="any" />
+          <input
+            size={10}
+            value={params.get('siteId') ?? ''}
+            onChange={(event) => setParam(params, 'siteId', event.currentTarget.value.trim())}
+            placeholder="any"
+          />
         </label>
       </form>
       <Problem error={error} />
@@ -119,7 +131,8 @@ export function FunnelPage({ params, about }: { params: URLSearchParams; about: 
             <Stage label="invite attempted" count={funnel.inviteAttempted} of={funnel.eligible} base={funnel.calls} id="attempted" />
             <Stage label="SMS sent" count={funnel.invited} of={funnel.inviteAttempted} base={funnel.calls} id="sent" />
             <p class="muted small">
-              {formatCount(funnel.attempts)} invite attempts in all · <span data-testid="funnel-inProgress">{formatCount(funnel.inProgress)}</span> still in progress
+              {formatCount(funnel.attempts)} invite attempts in all · <span data-testid="funnel-inProgress">{formatCount(funnel.inProgress)}</span> still in
+              progress
               {answer.callListSince !== null && (
                 <>
                   {' '}

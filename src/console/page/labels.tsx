@@ -42,7 +42,11 @@ export function AttentionBadges({ call }: { call: Pick<CallListItem, 'attention'
 
 export function Time({ at }: { at: number | null | undefined }) {
   if (at === null || at === undefined) return <span class="muted">—</span>;
-  return <time dateTime={new Date(at).toISOString()} title={new Date(at).toISOString()}>{formatTime(at)}</time>;
+  return (
+    <time dateTime={new Date(at).toISOString()} title={new Date(at).toISOString()}>
+      {formatTime(at)}
+    </time>
+  );
 }
 
 export function Problem({ error }: { error: unknown }) {

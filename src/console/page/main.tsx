@@ -26,7 +26,14 @@ function SignIn({ problem, onToken }: { problem: string; onToken: () => void }) 
       <p class="muted">
         Give a bearer token of the read (audit) role, <code>DEFLECT_HTTP_READ_TOKEN</code> (or <code>DEFLECT_HTTP_TOKEN</code>). It is kept in this tab only.
       </p>
-      <input type="password" autocomplete="off" placeholder="bearer token" value={value} onInput={(event) => setValue(event.currentTarget.value)} data-testid="token-input" />
+      <input
+        type="password"
+        autocomplete="off"
+        placeholder="bearer token"
+        value={value}
+        onInput={(event) => setValue(event.currentTarget.value)}
+        data-testid="token-input"
+      />
       <button type="submit">Sign in</button>
     </form>
   );

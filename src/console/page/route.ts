@@ -2,10 +2,7 @@
 // `#/calls?outcome=FAILED`, `#/calls/<externalCallId>`, `#/funnel?window=1h`.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route =
-  | { page: 'calls'; params: URLSearchParams }
-  | { page: 'call'; externalCallId: string }
-  | { page: 'funnel'; params: URLSearchParams };
+export type Route = { page: 'calls'; params: URLSearchParams } | { page: 'call'; externalCallId: string } | { page: 'funnel'; params: URLSearchParams };
 
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');

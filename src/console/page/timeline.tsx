@@ -35,7 +35,19 @@ function factShown(row: AuditRow, revealed: PersonalData | undefined): Record<st
   return fields ? { ...row.fact, ...fields } : row.fact;
 }
 
-export function Timeline({ audit, about, chosen, onChoose, revealed }: { audit: CallAudit; about: About; chosen: number | undefined; onChoose: (index: number | undefined) => void; revealed: PersonalData | undefined }) {
+export function Timeline({
+  audit,
+  about,
+  chosen,
+  onChoose,
+  revealed,
+}: {
+  audit: CallAudit;
+  about: About;
+  chosen: number | undefined;
+  onChoose: (index: number | undefined) => void;
+  revealed: PersonalData | undefined;
+}) {
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
   const toggle = (revision: number): void => {
     const next = new Set(open);

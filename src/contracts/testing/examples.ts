@@ -120,8 +120,22 @@ export const EXAMPLE_EXPORT = {
   state: 'inviteSent',
   outcome: EXAMPLE_OUTCOME,
   events: [
-    { revision: 0, type: 'CallBegun', recordedAt: BEGAN_AT + 5, stateAfter: 'inCall', machineVersion: 1, fact: '{"eventId":"evt-0001","siteId":"12345678","lineType":"MOBILE"}' },
-    { revision: 1, type: 'InviteSent', recordedAt: BEGAN_AT + 62_001, stateAfter: 'inviteSent', machineVersion: 1, fact: '{"attemptId":"att-3","lpCallId":"lp-5521"}' },
+    {
+      revision: 0,
+      type: 'CallBegun',
+      recordedAt: BEGAN_AT + 5,
+      stateAfter: 'inCall',
+      machineVersion: 1,
+      fact: '{"eventId":"evt-0001","siteId":"12345678","lineType":"MOBILE"}',
+    },
+    {
+      revision: 1,
+      type: 'InviteSent',
+      recordedAt: BEGAN_AT + 62_001,
+      stateAfter: 'inviteSent',
+      machineVersion: 1,
+      fact: '{"attemptId":"att-3","lpCallId":"lp-5521"}',
+    },
   ],
 } satisfies CallExport;
 
@@ -141,4 +155,9 @@ export const EXAMPLE_INBOUND_CALL_BEGUN_JSON = {
 } as const;
 
 /** The open calls of partition 3 as of a global position: where the next search for pending work starts. */
-export const EXAMPLE_OPEN_CALLS: OpenCallsRecorded = { scope: 'p3', after: '18446744073709551615', openCalls: ['4d2c0f1e-call-17', 'call-18'], at: 1_763_900_000_000 };
+export const EXAMPLE_OPEN_CALLS: OpenCallsRecorded = {
+  scope: 'p3',
+  after: '18446744073709551615',
+  openCalls: ['4d2c0f1e-call-17', 'call-18'],
+  at: 1_763_900_000_000,
+};

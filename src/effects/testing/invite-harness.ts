@@ -86,7 +86,10 @@ export async function createInviteHarness(
       // C2M knows no externalCallId: the call's SMS are the invites of the callIds its stream recorded.
       const facts = (await store.readStream(callStreamName(externalCallId))).map((event) => decodeFact(event.type, event.data));
       const callIds = new Set(facts.flatMap((f) => (f.type === 'EligibilityConfirmed' ? [f.lpCallId] : [])));
-      return sandbox.c2mTransactions().filter((tx) => callIds.has(tx.callId)).reduce((sum, tx) => sum + tx.inviteTimes.length, 0);
+      return sandbox
+        .c2mTransactions()
+        .filter((tx) => callIds.has(tx.callId))
+        .reduce((sum, tx) => sum + tx.inviteTimes.length, 0);
     },
     ...first,
     secondInstance: () => instance(),

@@ -57,6 +57,11 @@ export const callEventsRoutes: RouteModule = (app, { ingest, metrics, publishCal
     // store failure may leave some calls applied and others not; a retry is idempotent (eventIds).
     const options = { source: { kind: 'http' as const }, ...(traceparent ? { traceparent } : {}) };
     const decisions = await Promise.all(ingest.applyMany(events.map((event) => ({ event, options }))));
-    return reply.status(202).send(summarizeDecisions(events.map((event) => event.eventId), decisions));
+    return reply.status(202).send(
+      summarizeDecisions(
+        events.map((event) => event.eventId),
+        decisions,
+      ),
+    );
   });
 };

@@ -34,12 +34,10 @@ export const callUpdatesRoutes: RouteModule = (app, { config, callList, callList
       const ids = [...changed];
       changed.clear();
       const settings = { now: Date.now(), inviteDeadlineMs: config.invite.deadlineMs };
-      const calls = ids
-        .slice(-MAX_CALLS_PER_UPDATE)
-        .flatMap((externalCallId) => {
-          const row = callList.row(externalCallId);
-          return row ? [callListItemOf(row, settings)] : [];
-        });
+      const calls = ids.slice(-MAX_CALLS_PER_UPDATE).flatMap((externalCallId) => {
+        const row = callList.row(externalCallId);
+        return row ? [callListItemOf(row, settings)] : [];
+      });
       stream.write(`event: calls\ndata: ${JSON.stringify({ calls, overflow: ids.length > MAX_CALLS_PER_UPDATE })}\n\n`);
     };
     const flushing = setInterval(flush, FLUSH_EVERY_MS);

@@ -66,7 +66,8 @@ export function callFilterOf(query: CallListQuery): CallFilter {
     return value === undefined ? undefined : parseExportTime(value, name);
   };
   const outcome = text('outcome');
-  if (outcome !== undefined && !(CALL_OUTCOMES as readonly string[]).includes(outcome)) throw new DeflectError('DEFLECT_USAGE', `outcome must be one of ${CALL_OUTCOMES.join(', ')}`, { field: 'outcome' });
+  if (outcome !== undefined && !(CALL_OUTCOMES as readonly string[]).includes(outcome))
+    throw new DeflectError('DEFLECT_USAGE', `outcome must be one of ${CALL_OUTCOMES.join(', ')}`, { field: 'outcome' });
   const reason = text('reason');
   const siteId = text('siteId');
   const since = time('since');

@@ -54,7 +54,12 @@ function loadAssets(dir: string): Map<string, Asset> | undefined {
     const mediaType = MEDIA_TYPES[extname(name)];
     if (mediaType === undefined) continue;
     const body = readFileSync(join(dir, name));
-    assets.set(name, { mediaType, body, gzipped: gzipSync(body, { level: 9 }), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+    assets.set(name, {
+      mediaType,
+      body,
+      gzipped: gzipSync(body, { level: 9 }),
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+    });
   }
   return assets;
 }

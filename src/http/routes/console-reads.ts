@@ -27,7 +27,11 @@ export const consoleReadRoutes: RouteModule = (app, { config, callList, callList
   app.get<{ Querystring: Pick<CallListQuery, 'since' | 'until' | 'siteId'> }>(HTTP_ROUTES.funnel, needs('read'), async (request, reply) => {
     if (!callList) return sendError(reply, 'DEFLECT_NOT_READY', 'no call list is kept by this process');
     const { since, until, siteId } = request.query;
-    const filter = callFilterOf({ ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), ...(siteId !== undefined ? { siteId } : {}) });
+    const filter = callFilterOf({
+      ...(since !== undefined ? { since } : {}),
+      ...(until !== undefined ? { until } : {}),
+      ...(siteId !== undefined ? { siteId } : {}),
+    });
     const settings = { now: Date.now(), inviteDeadlineMs: config.invite.deadlineMs };
     const funnel = funnelOfRows(callList.rows().filter((row) => matchesFilter(row, filter, settings)));
     return {

@@ -12,4 +12,14 @@ import { consolePageRoutes } from './console-page.js';
 
 export type { RouteModule } from './route-module.js';
 
-export const ROUTE_MODULES: readonly RouteModule[] = [callEventsRoutes, callsRoutes, callHistoryRoutes, callAuditRoutes, callUpdatesRoutes, consoleReadRoutes, consolePageRoutes, healthRoutes, metricsRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  callEventsRoutes,
+  callsRoutes,
+  callHistoryRoutes,
+  callAuditRoutes,
+  callUpdatesRoutes,
+  consoleReadRoutes,
+  consolePageRoutes,
+  healthRoutes,
+  metricsRoutes,
+];

@@ -31,7 +31,9 @@ describe('C2M bodies', () => {
   });
 
   it('eligibility refuses a number that does not parse, before sending', () => {
-    expect(() => toEligibilityBody(inviteRequest({ customer: { e164: '12' } }), { handoffId: 'h' })).toThrow(expect.objectContaining({ code: 'DEFLECT_LP_REJECTED', field: 'customer' }));
+    expect(() => toEligibilityBody(inviteRequest({ customer: { e164: '12' } }), { handoffId: 'h' })).toThrow(
+      expect.objectContaining({ code: 'DEFLECT_LP_REJECTED', field: 'customer' }),
+    );
   });
 
   it('invite: the callId, and the deflection text as overrideMessage up to 1,600 characters', () => {
@@ -39,6 +41,8 @@ describe('C2M bodies', () => {
     expect(toC2mInviteBody(inviteRequest({ deflectionText: ' Chat with us ' }), 'c-1')).toEqual({ callId: 'c-1', overrideMessage: 'Chat with us' });
     const longest = '😀'.repeat(MAX_OVERRIDE_MESSAGE_CHARS);
     expect(toC2mInviteBody(inviteRequest({ deflectionText: longest }), 'c-1').overrideMessage).toBe(longest);
-    expect(() => toC2mInviteBody(inviteRequest({ deflectionText: `${longest}!` }), 'c-1')).toThrow(expect.objectContaining({ code: 'DEFLECT_LP_REJECTED', field: 'deflectionText' }));
+    expect(() => toC2mInviteBody(inviteRequest({ deflectionText: `${longest}!` }), 'c-1')).toThrow(
+      expect.objectContaining({ code: 'DEFLECT_LP_REJECTED', field: 'deflectionText' }),
+    );
   });
 });

@@ -9,8 +9,7 @@ import { parsePhone } from '../../shared/phone.js';
 export const MAX_OVERRIDE_MESSAGE_CHARS = 1_600;
 
 export type Sde =
-  | { type: 'ctmrinfo'; info: Record<string, string | number | boolean> }
-  | { type: 'personal'; personal: Record<string, string | number | boolean> };
+  { type: 'ctmrinfo'; info: Record<string, string | number | boolean> } | { type: 'personal'; personal: Record<string, string | number | boolean> };
 
 export interface EligibilityBody {
   skill: string;
@@ -31,8 +30,22 @@ export interface C2mInviteBody {
  * name one of them are sent in that attribute; other keys have no place in an SDE and stay in our store only.
  */
 const CUSTOMER_INFO_FIELDS = new Set([
-  'cstatus', 'ctype', 'balance', 'currency', 'socialId', 'imei', 'userName', 'companySize', 'companyBranch', 'accountName',
-  'role', 'lastPaymentDate', 'registrationDate', 'loginStatus', 'storeNumber', 'storeZipCode',
+  'cstatus',
+  'ctype',
+  'balance',
+  'currency',
+  'socialId',
+  'imei',
+  'userName',
+  'companySize',
+  'companyBranch',
+  'accountName',
+  'role',
+  'lastPaymentDate',
+  'registrationDate',
+  'loginStatus',
+  'storeNumber',
+  'storeZipCode',
 ]);
 const PERSONAL_INFO_FIELDS = new Set(['age', 'gender', 'company', 'language']);
 
@@ -61,7 +74,9 @@ export function toC2mInviteBody(request: InviteRequest, callId: string): C2mInvi
   const text = request.deflectionText?.trim();
   if (text) {
     if ([...text].length > MAX_OVERRIDE_MESSAGE_CHARS) {
-      throw new DeflectError('DEFLECT_LP_REJECTED', `deflectionText is longer than the ${MAX_OVERRIDE_MESSAGE_CHARS} characters C2M takes; not sent`, { field: 'deflectionText' });
+      throw new DeflectError('DEFLECT_LP_REJECTED', `deflectionText is longer than the ${MAX_OVERRIDE_MESSAGE_CHARS} characters C2M takes; not sent`, {
+        field: 'deflectionText',
+      });
     }
     body.overrideMessage = text;
   }

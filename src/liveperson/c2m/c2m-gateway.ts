@@ -2,7 +2,15 @@
 // invite naming that callId; reconciliation through C2M's transactions reporting, paged, matched on the callId;
 // and the analytics the funnel shows beside our own counts. Hosts come from the Domain API unless configured.
 import { performance } from 'node:perf_hooks';
-import type { EligibilityResult, FindInviteQuery, FindInviteResult, InviteFailure, InviteGateway, InviteRequest, InviteResult } from '../../effects/invite-gateway.js';
+import type {
+  EligibilityResult,
+  FindInviteQuery,
+  FindInviteResult,
+  InviteFailure,
+  InviteGateway,
+  InviteRequest,
+  InviteResult,
+} from '../../effects/invite-gateway.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import { DeflectError, isDeflectError } from '../../shared/errors.js';
 import { exchangeAuthorized, notAuthorizedFailure, type AuthorizedOutcome } from '../authorized-exchange.js';
@@ -50,7 +58,8 @@ const MAX_REPORT_ANSWER_BYTES = 16 * 1024 * 1024;
 const MAX_PAGES = 1_000;
 
 export function createC2mGateway(options: C2mGatewayOptions): C2mGateway {
-  if (!options.handoffId) throw new DeflectError('DEFLECT_CONFIG_INVALID', 'LIVEPERSON_C2M_HANDOFF_ID is required for Connect to Messaging', { field: 'LIVEPERSON_C2M_HANDOFF_ID' });
+  if (!options.handoffId)
+    throw new DeflectError('DEFLECT_CONFIG_INVALID', 'LIVEPERSON_C2M_HANDOFF_ID is required for Connect to Messaging', { field: 'LIVEPERSON_C2M_HANDOFF_ID' });
   const timeoutMs = options.timeoutMs ?? 10_000;
   const clock = options.clock ?? systemClock;
   const monotonicNow = options.monotonicNow ?? (() => performance.now());
@@ -137,7 +146,12 @@ export function createC2mGateway(options: C2mGatewayOptions): C2mGateway {
       if (!isDeflectError(error)) throw error;
       return notSent('REJECTED', error);
     }
-    const outcome = await exchange(request.siteId, `${account(request.siteId)}/${step}?v=2.0`, { method: 'POST', body: text, maxResponseBytes: MAX_ANSWER_BYTES, ...(signal ? { signal } : {}) });
+    const outcome = await exchange(request.siteId, `${account(request.siteId)}/${step}?v=2.0`, {
+      method: 'POST',
+      body: text,
+      maxResponseBytes: MAX_ANSWER_BYTES,
+      ...(signal ? { signal } : {}),
+    });
     if (outcome.type === 'noHost') return notSent('RETRYABLE', outcome.error);
     if (outcome.type === 'notAuthorized') return { kind: 'failed', ...notAuthorizedFailure(outcome.error) };
     return { outcome };
@@ -148,7 +162,13 @@ export function createC2mGateway(options: C2mGatewayOptions): C2mGateway {
 
     async checkEligibility(request, sendOptions) {
       const started = monotonicNow();
-      const sent = await post(request, 'eligibility', () => toEligibilityBody(request, { handoffId: options.handoffId, ...(options.templateVariables ? { templateVariables: options.templateVariables } : {}) }), sendOptions?.signal);
+      const sent = await post(
+        request,
+        'eligibility',
+        () =>
+          toEligibilityBody(request, { handoffId: options.handoffId, ...(options.templateVariables ? { templateVariables: options.templateVariables } : {}) }),
+        sendOptions?.signal,
+      );
       const latencyMs = Math.max(0, Math.round(monotonicNow() - started));
       return 'kind' in sent ? { ...sent, latencyMs } : { ...classifyEligibility(sent.outcome, clock.now()), latencyMs };
     },
@@ -158,7 +178,8 @@ export function createC2mGateway(options: C2mGatewayOptions): C2mGateway {
       const latencyMs = (): number => Math.max(0, Math.round(monotonicNow() - started));
       const { lpCallId } = request;
       // The callId is the recorded eligibility's: without one there is nothing the invite could name.
-      if (!lpCallId) return { ...notSent('REJECTED', new DeflectError('DEFLECT_LP_REJECTED', 'no eligibility callId recorded; not sent')), latencyMs: latencyMs() };
+      if (!lpCallId)
+        return { ...notSent('REJECTED', new DeflectError('DEFLECT_LP_REJECTED', 'no eligibility callId recorded; not sent')), latencyMs: latencyMs() };
       const sent = await post(request, 'invite', () => toC2mInviteBody(request, lpCallId), sendOptions?.signal);
       return 'kind' in sent ? { ...sent, latencyMs: latencyMs() } : { ...classifyC2mInvite(sent.outcome, clock.now(), lpCallId), latencyMs: latencyMs() };
     },
@@ -167,7 +188,10 @@ export function createC2mGateway(options: C2mGatewayOptions): C2mGateway {
       // No callId recorded means no invite was ever sent: it goes out only after its callId is durable.
       if (!query.lpCallId) return { found: false };
       for (let offset = 0, pages = 0; pages < MAX_PAGES; pages++) {
-        const page = parseTransactionsPage(await report(query.siteId, reportPath(query.siteId, 'transactions', query.from, query.to, offset), 'DEFLECT_LP_RECONCILE_FAILED'), offset);
+        const page = parseTransactionsPage(
+          await report(query.siteId, reportPath(query.siteId, 'transactions', query.from, query.to, offset), 'DEFLECT_LP_RECONCILE_FAILED'),
+          offset,
+        );
         const found = findInvitedTransaction(page.transactions, query.lpCallId);
         if (found) return { found: true, lpCallId: found.transactionId };
         if (page.nextOffset === undefined) return { found: false };

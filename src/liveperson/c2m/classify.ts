@@ -56,8 +56,11 @@ export function classifyEligibility(outcome: ExchangeOutcome, nowMs: number): Wi
     const json = parseJsonObject(outcome.body);
     const callId = json?.['callId'];
     const lpCallId = typeof callId === 'string' && callId !== '' ? callId : undefined;
-    const channels = Array.isArray(json?.['availableChannels']) ? (json['availableChannels'] as unknown[]).filter((c): c is string => typeof c === 'string' && c !== '') : [];
-    const recommended = typeof json?.['recommendedChannelName'] === 'string' && json['recommendedChannelName'] !== '' ? json['recommendedChannelName'] : undefined;
+    const channels = Array.isArray(json?.['availableChannels'])
+      ? (json['availableChannels'] as unknown[]).filter((c): c is string => typeof c === 'string' && c !== '')
+      : [];
+    const recommended =
+      typeof json?.['recommendedChannelName'] === 'string' && json['recommendedChannelName'] !== '' ? json['recommendedChannelName'] : undefined;
     const eligible = json?.['eligible'];
     if (eligible === false || eligible === 'false') {
       return { kind: 'notEligible', reason: 'ELIGIBLE_FALSE', ...(lpCallId ? { lpCallId } : {}), httpStatus: 200 };
@@ -69,7 +72,8 @@ export function classifyEligibility(outcome: ExchangeOutcome, nowMs: number): Wi
     return failed('REJECTED', 'eligibility: a 200 without eligible and callId', 200);
   }
   // A 5xx at eligibility sent nothing either: retried, never in doubt.
-  if (outcome.status >= 500) return withRetryAfter(failed('RETRYABLE', `eligibility: ${describeC2mAnswer(outcome.status, outcome.body)}`, outcome.status), outcome, nowMs);
+  if (outcome.status >= 500)
+    return withRetryAfter(failed('RETRYABLE', `eligibility: ${describeC2mAnswer(outcome.status, outcome.body)}`, outcome.status), outcome, nowMs);
   return classifyRefusal(outcome, nowMs, 'eligibility');
 }
 
@@ -90,7 +94,8 @@ export function classifyC2mInvite(outcome: ExchangeOutcome, nowMs: number, callI
     return { kind: 'sent', lpCallId: typeof answered === 'string' && answered !== '' ? answered : callId, httpStatus: status };
   }
   // 502 and 503: refused before processing (a proxy could not reach C2M, or C2M would not take it).
-  if (status === 502 || status === 503) return withRetryAfter(failed('RETRYABLE', `invite: ${describeC2mAnswer(status, outcome.body)}`, status), outcome, nowMs);
+  if (status === 502 || status === 503)
+    return withRetryAfter(failed('RETRYABLE', `invite: ${describeC2mAnswer(status, outcome.body)}`, status), outcome, nowMs);
   // 504, 500 (codes 5000–7000) and any other 5xx: the failure may have come after the message went out.
   if (status === 504) return { kind: 'inDoubt', cause: 'TIMEOUT', httpStatus: status };
   if (status >= 500) return { kind: 'inDoubt', cause: 'HTTP_500', httpStatus: status };

@@ -4,7 +4,16 @@ import { findInvitedTransaction, parseAnalytics, parseTransactionsPage } from '.
 
 describe('C2M reporting', () => {
   it('pages forward only, and matches the invite on the callId', () => {
-    const page = parseTransactionsPage(JSON.stringify({ page: { count: 2, currentOffset: 0, nextOffset: 2 }, transactions: [{ transactionId: 'a', eligibleTime: 1 }, { transactionId: 'b', inviteTime: '5' }] }), 0);
+    const page = parseTransactionsPage(
+      JSON.stringify({
+        page: { count: 2, currentOffset: 0, nextOffset: 2 },
+        transactions: [
+          { transactionId: 'a', eligibleTime: 1 },
+          { transactionId: 'b', inviteTime: '5' },
+        ],
+      }),
+      0,
+    );
     expect(page.nextOffset).toBe(2);
     expect(findInvitedTransaction(page.transactions, 'b')).toMatchObject({ transactionId: 'b', inviteTime: 5 });
     // Eligible but never invited is not an invite.
@@ -18,7 +27,10 @@ describe('C2M reporting', () => {
   });
 
   it('sums analytics rows, from an array or an envelope', () => {
-    const rows = [{ attempted: 3, sent: '2', delivered: 1 }, { attempted: 1, eligible: 1 }];
+    const rows = [
+      { attempted: 3, sent: '2', delivered: 1 },
+      { attempted: 1, eligible: 1 },
+    ];
     expect(parseAnalytics(JSON.stringify(rows))).toMatchObject({ attempted: 4, sent: 2, delivered: 1, eligible: 1, read: 0 });
     expect(parseAnalytics(JSON.stringify({ analytics: rows })).attempted).toBe(4);
     expect(() => parseAnalytics('{"rows":1}')).toThrow(expect.objectContaining({ code: 'DEFLECT_LP_ANALYTICS_FAILED' }));

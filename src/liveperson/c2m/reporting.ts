@@ -30,7 +30,9 @@ export interface TransactionsPage {
  */
 export function findInvitedTransaction(transactions: readonly C2mTransaction[], lpCallId: string): C2mTransaction | undefined {
   return transactions.find(
-    (tx) => tx.transactionId === lpCallId && (tx.inviteTime !== undefined || tx.sentTime !== undefined || tx.deliveredTime !== undefined || tx.readTime !== undefined),
+    (tx) =>
+      tx.transactionId === lpCallId &&
+      (tx.inviteTime !== undefined || tx.sentTime !== undefined || tx.deliveredTime !== undefined || tx.readTime !== undefined),
   );
 }
 
@@ -65,7 +67,17 @@ export interface C2mAnalytics {
 }
 
 export const ANALYTICS_FIELDS: ReadonlyArray<keyof C2mAnalytics> = [
-  'attempted', 'eligible', 'skipped', 'optOuts', 'sent', 'failed', 'delivered', 'read', 'optIns', 'conversationsCreated', 'conversationsClosed',
+  'attempted',
+  'eligible',
+  'skipped',
+  'optOuts',
+  'sent',
+  'failed',
+  'delivered',
+  'read',
+  'optIns',
+  'conversationsCreated',
+  'conversationsClosed',
 ];
 
 /**

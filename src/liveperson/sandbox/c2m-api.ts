@@ -64,7 +64,8 @@ export function createC2mSandboxApi(options: C2mSandboxOptions): C2mSandboxApi {
       const parsed = parsePhoneUncached(consumerPhoneNumber);
       if (!parsed?.valid) return error(400, 1001, 'Invalid phone number');
       if (json['sdes'] !== undefined && !Array.isArray(json['sdes'])) return error(400, 1000, 'Invalid request: sdes must be an array');
-      if (json['templateVariables'] !== undefined && !isObject(json['templateVariables'])) return error(400, 1000, 'Invalid request: templateVariables must be an object');
+      if (json['templateVariables'] !== undefined && !isObject(json['templateVariables']))
+        return error(400, 1000, 'Invalid request: templateVariables must be an object');
       // SMS reaches mobiles only: a fixed line (or VoIP) is reported not eligible with no channel, as C2M does.
       const reachable = parsed.planType === 'MOBILE' || parsed.planType === 'FIXED_LINE_OR_MOBILE';
       const transaction: C2mSandboxTransaction = {
@@ -132,7 +133,22 @@ export function createC2mSandboxApi(options: C2mSandboxOptions): C2mSandboxApi {
       for (const tx of inWindow(accountId, window.from, window.to)) {
         const day = new Date(tx.eligibleTime).toISOString().slice(0, 10);
         const key = `${day}/${tx.channel ?? ''}/${tx.skill}`;
-        const row = rows.get(key) ?? { date: day, channel: tx.channel ?? '', skill: tx.skill, attempted: 0, eligible: 0, skipped: 0, optOuts: 0, sent: 0, failed: 0, delivered: 0, read: 0, optIns: 0, conversationsCreated: 0, conversationsClosed: 0 };
+        const row = rows.get(key) ?? {
+          date: day,
+          channel: tx.channel ?? '',
+          skill: tx.skill,
+          attempted: 0,
+          eligible: 0,
+          skipped: 0,
+          optOuts: 0,
+          sent: 0,
+          failed: 0,
+          delivered: 0,
+          read: 0,
+          optIns: 0,
+          conversationsCreated: 0,
+          conversationsClosed: 0,
+        };
         const add = (field: string, by: number): void => {
           row[field] = Number(row[field] ?? 0) + by;
         };

@@ -3,15 +3,7 @@
 // It keeps only the PII getLiveDeflectData echoes back (numbers, caller info, digits), never names or texts.
 
 export type SandboxEndpoint =
-  | 'contextAndInvite'
-  | 'getLiveDeflectData'
-  | 'domain'
-  | 'sentinel'
-  | 'c2mEligibility'
-  | 'c2mInvite'
-  | 'c2mTransactions'
-  | 'c2mAnalytics'
-  | 'other';
+  'contextAndInvite' | 'getLiveDeflectData' | 'domain' | 'sentinel' | 'c2mEligibility' | 'c2mInvite' | 'c2mTransactions' | 'c2mAnalytics' | 'other';
 
 export interface SandboxTransaction {
   callId: string;

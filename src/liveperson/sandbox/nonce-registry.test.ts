@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createNonceRegistry } from './nonce-registry.js';
 
 describe('createNonceRegistry', () => {
-  it('refuses a nonce a consumer already used, but not another consumer\'s', () => {
+  it("refuses a nonce a consumer already used, but not another consumer's", () => {
     const registry = createNonceRegistry(300);
     expect(registry.claim('a', 'n1', 1000, 1000)).toBe(true);
     expect(registry.claim('a', 'n1', 1001, 1001)).toBe(false);

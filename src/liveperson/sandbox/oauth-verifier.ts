@@ -18,9 +18,7 @@ export interface SignedRequest {
 }
 
 export type Verification =
-  | { ok: true; scheme: 'OAuth'; consumerKey: string; nonce: string; timestamp: number }
-  | { ok: true; scheme: 'Bearer' }
-  | { ok: false; error: string };
+  { ok: true; scheme: 'OAuth'; consumerKey: string; nonce: string; timestamp: number } | { ok: true; scheme: 'Bearer' } | { ok: false; error: string };
 
 export interface OAuthVerifier {
   verify(request: SignedRequest): Verification;
@@ -58,7 +56,9 @@ export function createOAuthVerifier(options: OAuthVerifierOptions): OAuthVerifie
       if (!header) return { ok: false, error: LP_ERRORS.noHeader };
       if (/^bearer\s/i.test(header)) {
         const token = header.slice(6).trim();
-        return options.bearerToken !== undefined && safeEqual(token, options.bearerToken) ? { ok: true, scheme: 'Bearer' } : { ok: false, error: LP_ERRORS.badBearer };
+        return options.bearerToken !== undefined && safeEqual(token, options.bearerToken)
+          ? { ok: true, scheme: 'Bearer' }
+          : { ok: false, error: LP_ERRORS.badBearer };
       }
       const params = parseOAuthHeader(header);
       if (!params) return { ok: false, error: LP_ERRORS.badHeader };
@@ -142,7 +142,9 @@ export function signatureBaseString(request: Pick<SignedRequest, 'method' | 'sch
 }
 
 export function hmacSha1Signature(baseString: string, consumerSecret: string, tokenSecret: string): string {
-  return createHmac('sha1', `${rfc3986Encode(consumerSecret)}&${rfc3986Encode(tokenSecret)}`).update(baseString).digest('base64');
+  return createHmac('sha1', `${rfc3986Encode(consumerSecret)}&${rfc3986Encode(tokenSecret)}`)
+    .update(baseString)
+    .digest('base64');
 }
 
 /** RFC 5849 §3.6: unreserved characters stay, every other UTF-8 byte becomes %XX in upper-case hex. */
@@ -150,7 +152,13 @@ export function rfc3986Encode(value: string): string {
   let out = '';
   for (const byte of Buffer.from(value, 'utf8')) {
     const isUnreserved =
-      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x2d || byte === 0x2e || byte === 0x5f || byte === 0x7e;
+      (byte >= 0x30 && byte <= 0x39) ||
+      (byte >= 0x41 && byte <= 0x5a) ||
+      (byte >= 0x61 && byte <= 0x7a) ||
+      byte === 0x2d ||
+      byte === 0x2e ||
+      byte === 0x5f ||
+      byte === 0x7e;
     out += isUnreserved ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;

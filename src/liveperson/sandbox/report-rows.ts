@@ -8,10 +8,7 @@ export function reportRows(transactions: SandboxTransaction[], siteId: string, s
   const data: Record<string, ReportRow[]> = {};
   for (const tx of transactions) {
     if (tx.siteId !== siteId || tx.recordedAt < startTime || tx.recordedAt > endTime) continue;
-    data[tx.callId] = [
-      row(tx, 'callstart', 'call context received'),
-      row(tx, 'sendtext', 'sandbox: SMS recorded, not sent'),
-    ];
+    data[tx.callId] = [row(tx, 'callstart', 'call context received'), row(tx, 'sendtext', 'sandbox: SMS recorded, not sent')];
   }
   return data;
 }

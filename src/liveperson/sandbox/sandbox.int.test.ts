@@ -46,7 +46,7 @@ describe('the LiveDeflect sandbox: authorization, as LivePerson answers', () => 
     expect(sandbox.ledger.smsCount('bad-sig')).toBe(0);
   });
 
-  it('accepts a correct signature once and refuses the replayed header with LivePerson\'s nonce error', async () => {
+  it("accepts a correct signature once and refuses the replayed header with LivePerson's nonce error", async () => {
     const headers = signed(inviteUrl);
     const first = await rawPost(inviteUrl, body('replayed'), headers);
     expect(first).toMatchObject({ status: 200, json: { success: 'true' } });
@@ -79,7 +79,13 @@ describe('the LiveDeflect sandbox: invites', () => {
     const [a, b] = [first, second].map((answer) => Number((answer.json as { callId: string }).callId));
     expect(b).toBe((a ?? 0) + 1);
     const recorded = sandbox.ledger.transactions().find((tx) => tx.externalCallId === 'record-1');
-    expect(recorded).toMatchObject({ siteId: '38856538', skill: 'sales', callBeginTime: '1528932953100', recordedAt: clock.now(), callerInfo: '{"tier":"gold","visits":3}' });
+    expect(recorded).toMatchObject({
+      siteId: '38856538',
+      skill: 'sales',
+      callBeginTime: '1528932953100',
+      recordedAt: clock.now(),
+      callerInfo: '{"tier":"gold","visits":3}',
+    });
     // Names are not kept: reporting never returns them.
     expect(JSON.stringify(recorded)).not.toContain('John');
   });
@@ -139,7 +145,10 @@ describe('the LiveDeflect sandbox: invites', () => {
   });
 
   it('scripted 5xx: without or after recording, as chosen', async () => {
-    sandbox.nextResponses([{ kind: 'status', status: 500 }, { kind: 'status', status: 500, record: true }]);
+    sandbox.nextResponses([
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500, record: true },
+    ]);
     expect(await invite('five-hundred')).toMatchObject({ status: 500 });
     expect(sandbox.ledger.smsCount('five-hundred')).toBe(0);
     expect(await invite('five-hundred')).toMatchObject({ status: 500 });
@@ -155,7 +164,7 @@ describe('the LiveDeflect sandbox: invites', () => {
 });
 
 describe('the LiveDeflect sandbox: getLiveDeflectData/v2', () => {
-  it('returns the rows of the site\'s transactions whose eventTime is in the window', async () => {
+  it("returns the rows of the site's transactions whose eventTime is in the window", async () => {
     const local = manualClock(Date.UTC(2026, 1, 1));
     const own = await startSandbox({ clock: local, firstCallId: 473513 });
     const sign = createOAuth1Authorizer({ credentials: SANDBOX_CREDENTIALS, clock: local });
@@ -188,7 +197,11 @@ describe('the LiveDeflect sandbox: getLiveDeflectData/v2', () => {
         conversationId: null,
       });
       const firstOnly = await query('38856538', t1, t1 + 59_999);
-      expect(Object.values((firstOnly.json as { data: Record<string, Record<string, unknown>[]> }).data).flat().map((row) => row['externalCallId'])).toEqual(['early', 'early']);
+      expect(
+        Object.values((firstOnly.json as { data: Record<string, Record<string, unknown>[]> }).data)
+          .flat()
+          .map((row) => row['externalCallId']),
+      ).toEqual(['early', 'early']);
       expect((await query('999', t1, t1 + 60_000)).json).toMatchObject({ data: { [String(473515)]: expect.any(Array) } });
       expect(await rawPost(ownReport, { siteId: '38856538', startTime: t1, endTime: String(t1) }, signed(ownReport, sign))).toMatchObject({
         status: 400,

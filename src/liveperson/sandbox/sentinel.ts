@@ -64,7 +64,12 @@ export function createSentinel(options: SentinelOptions): Sentinel {
 
     async verify(token, accountId) {
       try {
-        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: ISSUER, currentDate: new Date(options.clock.now()), clockTolerance: 0 });
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ['HS256'],
+          issuer: ISSUER,
+          currentDate: new Date(options.clock.now()),
+          clockTolerance: 0,
+        });
         if (payload['acct'] !== accountId) return { ok: false, expired: false, error: 'Invalid bearer token: issued for another account' };
         return { ok: true, clientId: String(payload.sub) };
       } catch (error) {

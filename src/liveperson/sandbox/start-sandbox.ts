@@ -141,7 +141,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (expiredTokens.has(bearer)) return { ok: false, error: 'Invalid bearer token: expired' };
       return sentinel.verify(bearer, accountId);
     }
-    const verified = verifier.verify({ method: req.method ?? 'POST', scheme: 'http', host: req.headers.host ?? '', target: req.url ?? '/', authorization: req.headers.authorization });
+    const verified = verifier.verify({
+      method: req.method ?? 'POST',
+      scheme: 'http',
+      host: req.headers.host ?? '',
+      target: req.url ?? '/',
+      authorization: req.headers.authorization,
+    });
     return verified.ok ? { ok: true } : verified;
   };
 
@@ -200,7 +206,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (action.kind === 'drop') return void res.socket?.destroy();
     if (action.kind === 'rateLimit') return refuse(429, 'Too Many Requests', 1029, { 'retry-after': action.retryAfter ?? '1' });
-    if (action.kind === 'status' && action.record !== true) return answer(action.status, action.body ?? (isC2mEndpoint(endpoint) ? { errorCode: action.status >= 500 ? 5000 : 1000, errorMessage: 'Injected fault' } : { error: 'Injected fault' }), action.headers);
+    if (action.kind === 'status' && action.record !== true)
+      return answer(
+        action.status,
+        action.body ??
+          (isC2mEndpoint(endpoint) ? { errorCode: action.status >= 500 ? 5000 : 1000, errorMessage: 'Injected fault' } : { error: 'Injected fault' }),
+        action.headers,
+      );
 
     if (isC2mEndpoint(endpoint)) return answerC2m(c2m, clock, { route, json, action, record, answer, res });
 

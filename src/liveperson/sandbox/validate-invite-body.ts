@@ -21,14 +21,30 @@ export interface ValidInviteBody {
 export type InviteBodyCheck = { ok: true; body: ValidInviteBody } | { ok: false; error: string; field?: string };
 
 const REQUIRED = [
-  'siteId', 'skill', 'customerCountryCode', 'customerPhoneNumber', 'isMobile', 'deflectionAcceptTime', 'callBeginTime',
-  'externalCallId', 'dialedCountryCode', 'dialedPhoneNumber', 'deflectionChannel', 'deflectionHandle',
+  'siteId',
+  'skill',
+  'customerCountryCode',
+  'customerPhoneNumber',
+  'isMobile',
+  'deflectionAcceptTime',
+  'callBeginTime',
+  'externalCallId',
+  'dialedCountryCode',
+  'dialedPhoneNumber',
+  'deflectionChannel',
+  'deflectionHandle',
 ] as const;
 
 /** Both spellings of the tag (table and example) are optional strings. */
 const OPTIONAL_STRINGS = [
-  'deflectionText', 'callerEnteredDigits', 'firstName', 'lastName', 'deflectionTextTag', 'deflectionTagText',
-  'externalCustomerIdDescriptor', 'externalCustomerId',
+  'deflectionText',
+  'callerEnteredDigits',
+  'firstName',
+  'lastName',
+  'deflectionTextTag',
+  'deflectionTagText',
+  'externalCustomerIdDescriptor',
+  'externalCustomerId',
 ] as const;
 
 export function validateInviteBody(value: unknown): InviteBodyCheck {

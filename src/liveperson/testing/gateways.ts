@@ -33,7 +33,9 @@ export interface TestGatewayOptions {
 
 export type ClosableGateway = InviteGateway & { close(): void };
 
-export function testAuthorizer(options: Pick<TestGatewayOptions, 'auth' | 'sandbox' | 'clock' | 'clientCredentials' | 'bearerToken' | 'timeoutMs'>): RequestAuthorizer {
+export function testAuthorizer(
+  options: Pick<TestGatewayOptions, 'auth' | 'sandbox' | 'clock' | 'clientCredentials' | 'bearerToken' | 'timeoutMs'>,
+): RequestAuthorizer {
   switch (options.auth ?? 'oauth2') {
     case 'oauth1':
       return createOAuth1Authorizer({ credentials: SANDBOX_CREDENTIALS, clock: options.clock });
@@ -51,7 +53,11 @@ export function testAuthorizer(options: Pick<TestGatewayOptions, 'auth' | 'sandb
 
 export function openTestGateway(options: TestGatewayOptions): ClosableGateway {
   const authorizer = testAuthorizer(options);
-  const common = { clock: options.clock, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }) };
+  const common = {
+    clock: options.clock,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.maxSockets === undefined ? {} : { maxSockets: options.maxSockets }),
+  };
   if (options.api === 'livedeflect') return createLiveDeflectGateway({ baseUrl: options.sandbox.url, authorizer, ...common });
   return createC2mGateway({
     hosts: createDomainDiscovery({ domainApiUrl: options.sandbox.url, clock: options.clock }),

@@ -36,10 +36,18 @@ export function describeInviteGatewayContract(api: GatewayApi): void {
   const request = (): InviteRequest => inviteRequest({ siteId, externalCallId: `${api}-contract-${++calls}`, customer: { e164: '+447911123456' } });
   /** SMS the sandbox sent for the attempt. */
   const smsOf = (req: InviteRequest, made: Attempt): number =>
-    api === 'livedeflect' ? sandbox.ledger.smsCount(req.externalCallId) : (sandbox.c2mTransactions().find((tx) => tx.callId === made.lpCallId)?.inviteTimes.length ?? 0);
+    api === 'livedeflect'
+      ? sandbox.ledger.smsCount(req.externalCallId)
+      : (sandbox.c2mTransactions().find((tx) => tx.callId === made.lpCallId)?.inviteTimes.length ?? 0);
   const invitesReceived = (): number => sandbox.ledger.requests().filter((r) => r.endpoint === inviteEndpoint).length;
   const findOf = (req: InviteRequest, made: Attempt) =>
-    gateway.findInvite({ siteId, externalCallId: req.externalCallId, from: clock.now() - 60_000, to: clock.now() + 60_000, ...(made.lpCallId ? { lpCallId: made.lpCallId } : {}) });
+    gateway.findInvite({
+      siteId,
+      externalCallId: req.externalCallId,
+      from: clock.now() - 60_000,
+      to: clock.now() + 60_000,
+      ...(made.lpCallId ? { lpCallId: made.lpCallId } : {}),
+    });
   const rejection = api === 'c2m' ? { errorCode: 1400, errorMessage: 'Message cannot be sent' } : { error: 'skill is not valid', field: 'skill' };
 
   describe(`InviteGateway contract: ${api}`, () => {
@@ -54,7 +62,7 @@ export function describeInviteGatewayContract(api: GatewayApi): void {
       await sandbox.close();
     });
 
-    it('sent: one SMS, with LivePerson\'s callId', async () => {
+    it("sent: one SMS, with LivePerson's callId", async () => {
       const req = request();
       const made = await attempt(gateway, req);
       expect(made.result).toMatchObject({ kind: 'sent', httpStatus: 200, lpCallId: expect.any(String) });
@@ -90,8 +98,16 @@ export function describeInviteGatewayContract(api: GatewayApi): void {
     });
 
     it('server error: a 503 is RETRYABLE; a 500 is in doubt', async () => {
-      sandbox.nextResponses([{ kind: 'status', status: 503, endpoint: inviteEndpoint }, { kind: 'status', status: 500, endpoint: inviteEndpoint }]);
-      expect((await attempt(gateway, request())).result).toMatchObject({ kind: 'failed', classification: 'RETRYABLE', code: 'DEFLECT_LP_UNAVAILABLE', httpStatus: 503 });
+      sandbox.nextResponses([
+        { kind: 'status', status: 503, endpoint: inviteEndpoint },
+        { kind: 'status', status: 500, endpoint: inviteEndpoint },
+      ]);
+      expect((await attempt(gateway, request())).result).toMatchObject({
+        kind: 'failed',
+        classification: 'RETRYABLE',
+        code: 'DEFLECT_LP_UNAVAILABLE',
+        httpStatus: 503,
+      });
       expect((await attempt(gateway, request())).result).toMatchObject({ kind: 'inDoubt', cause: 'HTTP_500', httpStatus: 500 });
     });
 

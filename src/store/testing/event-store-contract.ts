@@ -120,7 +120,10 @@ export function describeEventStoreContract(name: string, createStore: () => Prom
       });
 
       it('refuses an append without events as bad usage', async () => {
-        const error = await store.appendToStream(stream('a'), []).then(() => undefined, (e: unknown) => e);
+        const error = await store.appendToStream(stream('a'), []).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(isDeflectError(error, 'DEFLECT_USAGE')).toBe(true);
         expect(await store.readStream(stream('a'))).toEqual([]);
       });
@@ -128,7 +131,10 @@ export function describeEventStoreContract(name: string, createStore: () => Prom
 
     describe('readStream', () => {
       beforeEach(async () => {
-        await store.appendToStream(stream('a'), ['a0', 'a1', 'a2', 'a3', 'a4'].map((l) => testEvent(l)));
+        await store.appendToStream(
+          stream('a'),
+          ['a0', 'a1', 'a2', 'a3', 'a4'].map((l) => testEvent(l)),
+        );
         await store.appendToStream(stream('b'), [testEvent('b0')]);
       });
 
@@ -168,7 +174,10 @@ export function describeEventStoreContract(name: string, createStore: () => Prom
       });
 
       it('reads strictly after a position, at most maxCount', async () => {
-        await store.appendToStream(stream('a'), ['e0', 'e1', 'e2', 'e3', 'e4'].map((l) => testEvent(l)));
+        await store.appendToStream(
+          stream('a'),
+          ['e0', 'e1', 'e2', 'e3', 'e4'].map((l) => testEvent(l)),
+        );
         const all = await store.readAll({ streamPrefix: prefix });
         const second = all[1]?.position;
         expect(labels(await store.readAll({ streamPrefix: prefix, after: second }))).toEqual(['e2', 'e3', 'e4']);
@@ -217,7 +226,12 @@ export function describeEventStoreContract(name: string, createStore: () => Prom
         reused.fill(9);
         const read = await store.readStream(stream('a'));
         expect(read.map((e) => Array.from(e.data))).toEqual([Array.from(everyByte), [], Array.from(large), [1, 2, 3]]);
-        expect(read.map((e) => e.contentType)).toEqual(['application/vnd.apache.avro+binary', 'application/vnd.apache.avro+binary', 'application/octet-stream', 'application/vnd.apache.avro+binary']);
+        expect(read.map((e) => e.contentType)).toEqual([
+          'application/vnd.apache.avro+binary',
+          'application/vnd.apache.avro+binary',
+          'application/octet-stream',
+          'application/vnd.apache.avro+binary',
+        ]);
       });
 
       it('keeps event ids when given and generates distinct UUIDs when not', async () => {
@@ -396,7 +410,10 @@ export function describeEventStoreContract(name: string, createStore: () => Prom
     describe('close', () => {
       it('refuses appends once closed, as unavailable', async () => {
         await store.close();
-        const error = await store.appendToStream(stream('a'), [testEvent('a0')]).then(() => undefined, (e: unknown) => e);
+        const error = await store.appendToStream(stream('a'), [testEvent('a0')]).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(isDeflectError(error, 'DEFLECT_STORE_UNAVAILABLE')).toBe(true);
       });
     });
@@ -404,7 +421,10 @@ export function describeEventStoreContract(name: string, createStore: () => Prom
 }
 
 async function expectConflict(append: Promise<unknown>, streamName: string, actualRevision: number | undefined): Promise<void> {
-  const error = await append.then(() => undefined, (e: unknown) => e);
+  const error = await append.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(isDeflectError(error, 'DEFLECT_STORE_CONFLICT')).toBe(true);
   expect(error).toBeInstanceOf(StoreConflictError);
   if (error instanceof StoreConflictError) {

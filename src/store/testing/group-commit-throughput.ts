@@ -9,7 +9,11 @@ import { createSqliteEventStore } from '../sqlite-event-store.js';
 import { testEvent, testMetadata } from './test-events.js';
 
 const payload = new Uint8Array(200).fill(7);
-const event = (i: number) => testEvent('x', { data: payload, metadata: testMetadata({ $correlationId: `call-${i}`, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }) });
+const event = (i: number) =>
+  testEvent('x', {
+    data: payload,
+    metadata: testMetadata({ $correlationId: `call-${i}`, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
+  });
 
 interface Run {
   label: string;
