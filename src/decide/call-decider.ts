@@ -4,7 +4,7 @@
 import type { CallFact, InputRejected } from '../contracts/generated/schemas.js';
 import { INITIAL_CALL_SNAPSHOT, canTake, foldFact, isFinal, stateName, type CallSnapshot } from '../../state-machines/call-state.js';
 import type { ApplyOptions, Input } from './call-input.js';
-import { recordedPartitionOf, type CallState } from './call-stream.js';
+import { recordedPartitionOf, SeenEventIds, type CallState } from './call-stream.js';
 import { policyFactFor, type DecisionPolicy } from './policy.js';
 
 /** What a decision may depend on besides the call: the policy, the time, and the jitter of the retry backoff. */
@@ -40,7 +40,7 @@ export interface CallDecision {
 export type RecordedMetadata = { readonly [key: string]: unknown };
 
 export function initialCallState(): CallState {
-  return { snapshot: INITIAL_CALL_SNAPSHOT, eventIds: new Set() };
+  return { snapshot: INITIAL_CALL_SNAPSHOT, eventIds: SeenEventIds.none };
 }
 
 /** The producer eventId of an inbound fact, or the one a rejection recorded. */
@@ -56,7 +56,7 @@ export function evolveCall(state: CallState, fact: CallFact, metadata: RecordedM
   // Built field by field, not with spreads: this runs for every fact the service decides or reads back.
   const next: CallState = {
     snapshot: foldFact(state.snapshot, fact),
-    eventIds: eventId === undefined || state.eventIds.has(eventId) ? state.eventIds : new Set(state.eventIds).add(eventId),
+    eventIds: eventId === undefined || state.eventIds.has(eventId) ? state.eventIds : state.eventIds.with(eventId),
   };
   const traceparent = metadata['traceparent'];
   const acceptanceTraceparent = fact.type === 'DeflectionAccepted' && typeof traceparent === 'string' ? traceparent : state.acceptanceTraceparent;
