@@ -13,6 +13,7 @@ import { DeflectError } from '../shared/errors.js';
 import type { OwnedPartitions } from '../shared/owned-partitions.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createAssignmentBacklog } from './assignment-backlog.js';
+import { measureBacklog } from './measure-backlog.js';
 import { createBackpressure, type Backpressure } from './backpressure.js';
 import { createBatchIngest } from './batch-ingest.js';
 import { callEventMessage } from './call-event-message.js';
@@ -138,27 +139,6 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     },
   });
 
-  /** Measures what gained partitions held at assignment; retried until it answers or they move on. */
-  async function measureBacklog(partitions: number[]): Promise<void> {
-    for (let attempt = 0; !stopped && partitions.some((partition) => backlog.reading(partition)); attempt++) {
-      try {
-        const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
-        const committedOf = new Map(
-          (committed.find((entry) => entry.topic === topic)?.partitions ?? []).map(({ partition, offset }) => [partition, BigInt(offset)]),
-        );
-        for (const { partition, high, low } of ends) {
-          if (!partitions.includes(partition)) continue;
-          const from = committedOf.get(partition) ?? -1n;
-          backlog.measured(partition, BigInt(high), from >= 0n ? from : BigInt(low));
-        }
-        return;
-      } catch (error) {
-        logger.warn({ topic, partitions, attempt, error: String(error) }, 'could not read the end offsets of assigned partitions; their timers wait');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)).unref());
-      }
-    }
-  }
-
   async function resumePartitions(pendingWork: PendingWork, partitions: number[]): Promise<void> {
     for (let attempt = 0; !stopped; attempt++) {
       try {
@@ -199,7 +179,7 @@ export async function createKafkaRuntime(config: DeflectConfig, deps: KafkaRunti
     }
     if (gained.length > 0) {
       backlog.assigned(gained);
-      void measureBacklog(gained);
+      void measureBacklog({ admin, topic, groupId, backlog, logger, stopped: () => stopped }, gained);
       resuming = resuming.then(() => resumePartitions(pendingWork, gained));
     }
     if (gained.length > 0 || lost.length > 0) logger.info({ topic, partitions: [...ownership.owned()], gained, lost }, 'partition assignment changed');

@@ -3,10 +3,11 @@
 // the first page current (re-read at most once a second) and refresh the calls shown on older pages.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { apiGet, followCallUpdates, query, type About, type CallListItem, type CallPage } from './api.js';
-import { formatCount, formatMs, fromLocalInput, toLocalInput, words } from './format.js';
+import { formatCount, formatMs, words } from './format.js';
 import { AttentionBadges, OUTCOMES, OutcomeBadge, Problem, REASONS, Time } from './labels.js';
 import { callHref, hrefWith } from './route.js';
 import { WINDOWS, windowBounds } from './windows.js';
+import { CustomWindow } from './custom-window.js';
 
 const PAGE_SIZE = 50;
 const REFRESH_AT_MOST_EVERY_MS = 1_000;
@@ -99,33 +100,6 @@ function Filters({ params }: { params: URLSearchParams }) {
         />
       </label>
     </form>
-  );
-}
-
-export function CustomWindow({ params, page }: { params: URLSearchParams; page: 'calls' | 'funnel' }) {
-  const set = (name: 'since' | 'until', value: string): void => {
-    const next = new URLSearchParams(params);
-    const epochMs = fromLocalInput(value);
-    if (epochMs === undefined) next.delete(name);
-    else next.set(name, String(epochMs));
-    next.delete('before');
-    location.hash = hrefWith(page, next);
-  };
-  const bound = (name: string): number | undefined => {
-    const value = Number(params.get(name) ?? '');
-    return value > 0 ? value : undefined;
-  };
-  return (
-    <>
-      <label>
-        from
-        <input type="datetime-local" value={toLocalInput(bound('since'))} onChange={(event) => set('since', event.currentTarget.value)} />
-      </label>
-      <label>
-        to
-        <input type="datetime-local" value={toLocalInput(bound('until'))} onChange={(event) => set('until', event.currentTarget.value)} />
-      </label>
-    </>
   );
 }
 

@@ -3,7 +3,7 @@
 // letters this instance published, by reason. Counted by the service over its live call list.
 import { useEffect, useState } from 'preact/hooks';
 import { apiGet, query, type About, type FunnelAnswer } from './api.js';
-import { CustomWindow } from './calls-page.js';
+import { CustomWindow } from './custom-window.js';
 import { formatCount, formatMs, share, words } from './format.js';
 import { Problem, Time } from './labels.js';
 import { hrefWith } from './route.js';

@@ -111,3 +111,8 @@ function checkRates(rates: SandboxFaultRates): SandboxFaultRates {
   }
   return { ...rates };
 }
+
+/** How the ledger names the fault a request met. */
+export function describeFault(action: FaultAction): string {
+  return action.kind === 'status' ? `status ${action.status}${action.record === true ? ' after recording' : ''}` : action.kind;
+}
