@@ -2,38 +2,11 @@
 // id, lock the batch's streams, decide each write against their heads, write every row in one statement, commit.
 // Returns what it decided for each write; the caller settles the promises once COMMIT has returned.
 import type { PoolClient } from 'pg';
-import type { AppendResult, ExpectedRevision } from './event-store.js';
+import type { AppendResult } from './event-store.js';
 import { revisionConflict } from './expected-revision.js';
 import { MAX_TRANSACTION_ID, ORDINAL_BITS } from './postgres-schema.js';
+import type { PendingAppend, PendingCheckpoint, PendingWrite } from './pending-writes.js';
 import type { PostgresStatements } from './postgres-statements.js';
-
-/** An event ready for the INSERT: id decided, payload copied, metadata serialised, at the time of the call. */
-export interface PreparedEvent {
-  id: string;
-  type: string;
-  contentType: string;
-  data: Buffer;
-  metadata: string;
-}
-
-export interface PendingAppend {
-  kind: 'append';
-  streamName: string;
-  events: readonly PreparedEvent[];
-  expected: ExpectedRevision;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
-
-export interface PendingCheckpoint {
-  kind: 'checkpoint';
-  name: string;
-  position: bigint;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-export type PendingWrite = PendingAppend | PendingCheckpoint;
 
 export interface BatchHooks {
   afterBegin?(xid: bigint): Promise<void> | void;

@@ -8,7 +8,6 @@
 // Why `pg` rather than `postgres` (porsager): it is the client most Node services and tools already run (the
 // reference for pg-pool, LISTEN/NOTIFY and the PG* variables, typed by DefinitelyTyped), maintained for over a
 // decade; its lack of pipelining costs little here, since a batch of hundreds of appends takes four round trips.
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DeflectError, isDeflectError } from '../shared/errors.js';
 import type { AppendResult, EventData, EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent, Subscription } from './event-store.js';
@@ -18,10 +17,11 @@ import { createCommitSignal } from './commit-signal.js';
 import { createCommitListener } from './postgres-commit-listener.js';
 import { assertSchemaName, parsePostgresConnectionString, withDefaultUser } from './postgres-connection.js';
 import { createGlobalOrderReader } from './postgres-global-order.js';
-import { createPostgresGroupCommit, type BatchHooks, type GroupCommitStats, type PreparedEvent } from './postgres-group-commit.js';
+import { prepareEvent, type PreparedEvent } from './pending-writes.js';
+import { createPostgresGroupCommit, type BatchHooks, type GroupCommitStats } from './postgres-group-commit.js';
 import { migrate } from './postgres-schema.js';
 import { buildStatements, toRecordedEvent, type EventRow } from './postgres-statements.js';
-import { storeUnavailable } from './store-errors.js';
+import { describeDriverError as describe, storeUnavailable } from './store-errors.js';
 
 export interface PostgresEventStoreOptions {
   /** `postgres://…` or `postgresql://…`; what it leaves out comes from the PG* variables. */
@@ -142,7 +142,7 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
       const expected = appendOptions.expectedRevision ?? 'any';
       assertValidAppend(streamName, events, expected);
       assertStorableText('stream name', streamName);
-      return groupCommit.append(streamName, events.map(prepareEvent), expected);
+      return groupCommit.append(streamName, events.map(preparePostgresEvent), expected);
     },
 
     async readStream(streamName, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -197,19 +197,13 @@ export async function openPostgresEventStore(options: PostgresEventStoreOptions)
   };
 }
 
-/** Decided and copied at the call, so a caller reusing its buffer before the batch commits changes nothing. */
-function prepareEvent(event: EventData): PreparedEvent {
-  let metadata: string;
-  try {
-    metadata = JSON.stringify(event.metadata);
-  } catch (error) {
-    throw new DeflectError('DEFLECT_USAGE', `metadata of a ${event.type} event is not JSON-serialisable`, { cause: error });
-  }
-  const id = event.id ?? randomUUID();
-  assertStorableText('event id', id);
-  assertStorableText('event type', event.type);
-  assertStorableText('content type', event.contentType);
-  return { id, type: event.type, contentType: event.contentType, data: Buffer.from(event.data), metadata };
+/** The shared preparation, and the one check PostgreSQL needs on top (below). */
+function preparePostgresEvent(event: EventData): PreparedEvent {
+  const prepared = prepareEvent(event);
+  assertStorableText('event id', prepared.id);
+  assertStorableText('event type', prepared.type);
+  assertStorableText('content type', prepared.contentType);
+  return prepared;
 }
 
 /**
@@ -223,9 +217,4 @@ function assertStorableText(what: string, value: string): void {
   if (value.includes('\u0000') || LONE_SURROGATE.test(value)) {
     throw new DeflectError('DEFLECT_USAGE', `the ${what} holds a NUL character or a lone surrogate, which PostgreSQL text cannot store`);
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return `${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -13,12 +13,13 @@
 // committed one. The same goes for a stream another writer created while this batch was running.
 import type { Pool, PoolClient } from 'pg';
 import type { AppendResult, ExpectedRevision } from './event-store.js';
-import { writeBatch, type BatchHooks, type Decision, type PendingWrite, type PreparedEvent } from './postgres-batch-write.js';
+import { writeBatch, type BatchHooks, type Decision } from './postgres-batch-write.js';
+import type { PendingWrite, PreparedEvent } from './pending-writes.js';
 import { MAX_EVENTS_PER_TRANSACTION } from './postgres-schema.js';
 import type { PostgresStatements } from './postgres-statements.js';
-import { storeUnavailable } from './store-errors.js';
+import { describeDriverError as describe, storeUnavailable } from './store-errors.js';
 
-export type { BatchHooks, PreparedEvent } from './postgres-batch-write.js';
+export type { BatchHooks } from './postgres-batch-write.js';
 
 export interface GroupCommitStats {
   /** Transactions committed. */
@@ -198,9 +199,4 @@ export function createPostgresGroupCommit(deps: GroupCommitDeps): PostgresGroupC
 
 function keyOf(write: PendingWrite): string {
   return write.kind === 'append' ? `s:${write.streamName}` : `c:${write.name}`;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return `${error.code}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
 }

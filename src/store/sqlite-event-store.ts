@@ -3,12 +3,11 @@
 // processes may read it, and a subscription sees their commits through a slow poll of PRAGMA data_version.
 // With `full` durability the WAL is fsynced off the event loop after each commit (sqlite-group-commit.ts), and
 // readAll (so every subscription) stops before this process's events that are not durable yet.
-import { randomUUID } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { DeflectError, isDeflectError } from '../shared/errors.js';
-import type { AppendResult, EventData, EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent, Subscription } from './event-store.js';
+import { isDeflectError } from '../shared/errors.js';
+import type { AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent, Subscription } from './event-store.js';
 import { assertValidAppend } from './expected-revision.js';
 import { storeUnavailable } from './store-errors.js';
 import { createCommitSignal } from './commit-signal.js';
@@ -16,7 +15,8 @@ import { startCatchUpSubscription, type RunningSubscription } from './catch-up-s
 import { openSqliteDatabase } from './sqlite-schema.js';
 import { NO_LIMIT, prepareStatements, toRecordedEvent } from './sqlite-statements.js';
 import { createRevisionCache } from './sqlite-revision-cache.js';
-import { createGroupCommit, type GroupCommitStats, type PreparedEvent } from './sqlite-group-commit.js';
+import { prepareEvent } from './pending-writes.js';
+import { createGroupCommit, type GroupCommitStats } from './sqlite-group-commit.js';
 
 export interface SqliteEventStoreOptions {
   /** The database file; its directory is created if missing. */
@@ -202,15 +202,4 @@ function openOrFail(options: SqliteEventStoreOptions): ReturnType<typeof openSql
   } catch (error) {
     throw isDeflectError(error) ? error : storeUnavailable(`cannot open ${options.path}`, error);
   }
-}
-
-/** Decided and copied at the call, so a caller reusing its buffer before the batch commits changes nothing. */
-function prepareEvent(event: EventData): PreparedEvent {
-  let metadata: string;
-  try {
-    metadata = JSON.stringify(event.metadata);
-  } catch (error) {
-    throw new DeflectError('DEFLECT_USAGE', `metadata of a ${event.type} event is not JSON-serialisable`, { cause: error });
-  }
-  return { id: event.id ?? randomUUID(), type: event.type, contentType: event.contentType, data: Buffer.from(event.data), metadata };
 }

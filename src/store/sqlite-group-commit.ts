@@ -19,35 +19,9 @@ import type { AppendResult, ExpectedRevision } from './event-store.js';
 import { revisionConflict } from './expected-revision.js';
 import type { RevisionCache } from './sqlite-revision-cache.js';
 import type { SqliteStatements } from './sqlite-statements.js';
+import type { PendingAppend, PendingCheckpoint, PendingWrite, PreparedEvent } from './pending-writes.js';
 import { storeUnavailable } from './store-errors.js';
 
-/** An event ready for the INSERT: id decided, payload copied, metadata serialised, at the time of the call. */
-export interface PreparedEvent {
-  id: string;
-  type: string;
-  contentType: string;
-  data: Buffer;
-  metadata: string;
-}
-
-interface PendingAppend {
-  kind: 'append';
-  streamName: string;
-  events: readonly PreparedEvent[];
-  expected: ExpectedRevision;
-  resolve(result: AppendResult): void;
-  reject(error: unknown): void;
-}
-
-interface PendingCheckpoint {
-  kind: 'checkpoint';
-  name: string;
-  position: bigint;
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
-type PendingWrite = PendingAppend | PendingCheckpoint;
 /** Tells a write's caller its outcome; run only once the transaction has committed. */
 type Settle = () => void;
 

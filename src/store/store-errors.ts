@@ -22,3 +22,9 @@ export class StoreConflictError extends DeflectError {
 export function storeUnavailable(detail: string, cause?: unknown): DeflectError {
   return new DeflectError('DEFLECT_STORE_UNAVAILABLE', detail, { cause });
 }
+
+/** A driver's error for a message: its code first where it has one (PostgreSQL's SQLSTATE, a socket's ECONNREFUSED). */
+export function describeDriverError(error: unknown): string {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
