@@ -6,8 +6,8 @@ import { apiGet, followCallUpdates, query, type About, type CallListItem, type C
 import { formatCount, formatMs, words } from './format.js';
 import { AttentionBadges, OUTCOMES, OutcomeBadge, Problem, REASONS, Time } from './labels.js';
 import { callHref, hrefWith } from './route.js';
-import { WINDOWS, windowBounds } from './windows.js';
-import { CustomWindow } from './custom-window.js';
+import { windowBounds } from './windows.js';
+import { TimeWindow } from './time-window.js';
 
 const PAGE_SIZE = 50;
 const REFRESH_AT_MOST_EVERY_MS = 1_000;
@@ -22,7 +22,6 @@ function setParam(params: URLSearchParams, name: string, value: string | undefin
 }
 
 function Filters({ params }: { params: URLSearchParams }) {
-  const window = params.get('window') ?? 'all';
   const [search, setSearch] = useState(params.get('q') ?? '');
   useEffect(() => setSearch(params.get('q') ?? ''), [params]);
   return (
@@ -65,21 +64,7 @@ function Filters({ params }: { params: URLSearchParams }) {
           data-testid="filter-site"
         />
       </label>
-      <label>
-        Appeared
-        <select
-          value={window}
-          onChange={(event) => setParam(params, 'window', event.currentTarget.value === 'all' ? '' : event.currentTarget.value)}
-          data-testid="filter-window"
-        >
-          {WINDOWS.map((entry) => (
-            <option key={entry.value} value={entry.value}>
-              {entry.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      {window === 'custom' && <CustomWindow params={params} page="calls" />}
+      <TimeWindow params={params} page="calls" label="Appeared" testId="filter-window" />
       <label class="check">
         <input
           type="checkbox"

@@ -3,11 +3,11 @@
 // letters this instance published, by reason. Counted by the service over its live call list.
 import { useEffect, useState } from 'preact/hooks';
 import { apiGet, query, type About, type FunnelAnswer } from './api.js';
-import { CustomWindow } from './custom-window.js';
+import { TimeWindow } from './time-window.js';
 import { formatCount, formatMs, share, words } from './format.js';
 import { Problem, Time } from './labels.js';
 import { hrefWith } from './route.js';
-import { WINDOWS, windowBounds } from './windows.js';
+import { windowBounds } from './windows.js';
 
 const REFRESH_EVERY_MS = 5_000;
 
@@ -95,21 +95,7 @@ export function FunnelPage({ params, about }: { params: URLSearchParams; about: 
         <span class="muted small">refreshed every {REFRESH_EVERY_MS / 1000} s; calls by when they appeared</span>
       </div>
       <form class="filters" onSubmit={(event) => event.preventDefault()}>
-        <label>
-          Window
-          <select
-            value={params.get('window') ?? 'all'}
-            onChange={(event) => setParam(params, 'window', event.currentTarget.value === 'all' ? '' : event.currentTarget.value)}
-            data-testid="funnel-window"
-          >
-            {WINDOWS.map((entry) => (
-              <option key={entry.value} value={entry.value}>
-                {entry.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        {params.get('window') === 'custom' && <CustomWindow params={params} page="funnel" />}
+        <TimeWindow params={params} page="funnel" label="Window" testId="funnel-window" />
         <label>
           Site
           <input
